@@ -1,0 +1,3 @@
+module metalbench/benchmarks
+
+go 1.24
