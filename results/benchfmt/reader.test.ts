@@ -1,0 +1,108 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { BenchReader, readAll, parseGoFloat, type BenchResult, type ReadWarning } from './reader.ts';
+import { tidyUnit } from './units.ts';
+
+const fixture = readFileSync(new URL('./fixtures/gotest-mixed.txt', import.meta.url), 'utf8');
+
+const results = (recs: ReturnType<typeof readAll>) => recs.filter((r): r is BenchResult => r.kind === 'result');
+const warnings = (recs: ReturnType<typeof readAll>) => recs.filter((r): r is ReadWarning => r.kind === 'warning');
+
+test('reads results with several value/unit pairs, tidied units and originals', () => {
+  const rs = results(readAll(fixture));
+  assert.is(rs.length, 4);
+  const first = rs[0]!;
+  assert.is(first.name, 'Encode/format=json-8');
+  assert.is(first.iters, 100000);
+  assert.equal(
+    first.values.map((v) => [v.unit, v.origUnit, v.origValue]),
+    [
+      ['sec/op', 'ns/op', 1234],
+      ['B/s', 'MB/s', 52.31],
+      ['B/op', 'B/op', 640],
+      ['allocs/op', 'allocs/op', 7],
+    ],
+  );
+  assert.is(first.values[0]!.value, 1234 * 1e-9);
+  assert.is(first.values[1]!.value, 52.31 * 1e6);
+  assert.is(first.line, 7);
+});
+
+test('custom units are tidied only in the numerator', () => {
+  const lat = results(readAll(fixture)).find((r) => r.name === 'Latency')!;
+  assert.equal(lat.values.map((v) => v.unit), ['sec/op', 'p99-latency-sec', 'commits/op']);
+  assert.equal(tidyUnit('ops/ns'), { unit: 'ops/ns', factor: 1 });
+  assert.equal(tidyUnit('user-ns/op'), { unit: 'user-sec/op', factor: 1 / 1e9 });
+});
+
+test('configuration applies to following results and an empty value deletes it', () => {
+  const rs = results(readAll(fixture));
+  assert.equal(Object.fromEntries(rs[0]!.config), {
+    goos: 'linux',
+    goarch: 'amd64',
+    pkg: 'example.com/enc',
+    cpu: 'AMD EPYC 7B13',
+  });
+  const last = rs[3]!;
+  assert.is(Object.fromEntries(last.config).note, 'second half');
+  assert.is(last.values[0]!.origValue, 1200);
+  const reader = new BenchReader();
+  reader.push(fixture);
+  reader.end();
+  assert.not.ok(reader.currentConfig().some(([k]) => k === 'note'));
+});
+
+test('unreadable lines become warnings with line numbers, never exceptions', () => {
+  const ws = warnings(readAll(fixture));
+  assert.equal(
+    ws.map((w) => [w.line, w.message]),
+    [
+      [11, 'missing units'],
+      [12, 'missing iteration count'],
+      [13, 'parsing measurement: invalid syntax: "abc"'],
+    ],
+  );
+});
+
+test('unit metadata is keyed by the tidied unit and conflicting values are warned', () => {
+  const recs = readAll('Unit ns/op assume=exact\nUnit ns/op assume=exact\nUnit ns/op assume=nothing\nUnit x\n');
+  const units = recs.filter((r) => r.kind === 'unit');
+  assert.is(units.length, 2);
+  assert.is(units[0]!.kind === 'unit' && units[0]!.unit, 'sec/op');
+  assert.equal(
+    warnings(recs).map((w) => w.message),
+    ['metadata assume of unit sec/op already set to exact'],
+  );
+});
+
+test('a stream split at any byte gives the same records as the whole text', () => {
+  const whole = readAll(fixture);
+  for (const cut of [1, 7, 13, 64, 200]) {
+    const r = new BenchReader();
+    const got = [];
+    for (let i = 0; i < fixture.length; i += cut) got.push(...r.push(fixture.slice(i, i + cut)));
+    got.push(...r.end());
+    assert.equal(got, whole, `chunk size ${cut}`);
+  }
+});
+
+test('a truncated final line without newline is still read', () => {
+  const rs = results(readAll('BenchmarkX-2 10 5 ns/op'));
+  assert.is(rs.length, 1);
+  assert.is(rs[0]!.values[0]!.origValue, 5);
+});
+
+test('numbers follow strconv.ParseFloat syntax', () => {
+  assert.is(parseGoFloat('1.5e+06'), 1.5e6);
+  assert.is(parseGoFloat('-.5'), -0.5);
+  assert.is(parseGoFloat('0x1p-2'), 0.25);
+  assert.is(parseGoFloat('+Inf'), Infinity);
+  assert.ok(Number.isNaN(parseGoFloat('NaN')!));
+  assert.is(parseGoFloat('0x1F'), undefined);
+  assert.is(parseGoFloat('1,5'), undefined);
+  assert.is(parseGoFloat(''), undefined);
+  assert.is(parseGoFloat('Infinityy'), undefined);
+});
+
+test.run();

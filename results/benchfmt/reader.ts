@@ -1,0 +1,232 @@
+/**
+ * A streaming reader for the Go benchmark data format (golang/proposal
+ * design/14313), accepting what benchstat's benchfmt reader accepts.
+ * Lines it cannot read become warnings with their line numbers; nothing throws.
+ */
+import { tidyUnit } from './units.ts';
+
+export interface Measurement {
+  /** Value in the tidied unit (ns/op → sec/op × 1e-9, MB/s → B/s × 1e6). */
+  value: number;
+  unit: string;
+  /** The value and unit exactly as the line wrote them. */
+  origValue: number;
+  origUnit: string;
+}
+
+/** Configuration in force for a result: an immutable ordered list of pairs. */
+export type Config = ReadonlyArray<readonly [key: string, value: string]>;
+
+export interface BenchResult {
+  kind: 'result';
+  /** The name after "Benchmark", with sub-benchmark parts and the -N suffix. */
+  name: string;
+  iters: number;
+  values: Measurement[];
+  /** The configuration lines in force; shared by consecutive results. */
+  config: Config;
+  line: number;
+}
+
+export interface UnitMeta {
+  kind: 'unit';
+  /** The tidied unit the metadata applies to. */
+  unit: string;
+  origUnit: string;
+  key: string;
+  value: string;
+  line: number;
+}
+
+export interface ConfigLine {
+  kind: 'config';
+  key: string;
+  /** An empty value deletes the key. */
+  value: string;
+  line: number;
+}
+
+export interface ReadWarning {
+  kind: 'warning';
+  line: number;
+  message: string;
+  text: string;
+}
+
+export type BenchRecord = BenchResult | UnitMeta | ConfigLine | ReadWarning;
+
+const SPACE = /\s+/;
+
+/** A `key: value` configuration line: lower-case start, no spaces or upper case in the key. */
+function parseConfigLine(line: string): { key: string; value: string } | null {
+  const colon = line.indexOf(':');
+  if (colon <= 0) return null;
+  const first = line.charCodeAt(0);
+  // The key starts with a lower-case letter (ASCII fast path; other scripts via toLowerCase).
+  const c0 = line[0]!;
+  if (!(first >= 97 && first <= 122) && !(c0 !== c0.toUpperCase() && c0 === c0.toLowerCase())) return null;
+  const key = line.slice(0, colon);
+  for (let i = 0; i < key.length; i++) {
+    const ch = key[i]!;
+    if (ch === ' ' || ch === '\t' || (ch !== ch.toLowerCase() && ch === ch.toUpperCase())) return null;
+  }
+  const rest = line.slice(colon + 1);
+  if (rest.length > 0 && rest[0] !== ' ' && rest[0] !== '\t') return null;
+  return { key, value: rest.trim() };
+}
+
+export class BenchReader {
+  private lineNo = 0;
+  private pending = '';
+  private configMap = new Map<string, string>();
+  private config: Config = [];
+  private readonly unitMeta = new Map<string, string>();
+
+  /** The configuration currently in force. */
+  currentConfig(): Config {
+    return this.config;
+  }
+
+  /** Feed a chunk of text; returns the records of every complete line in it. */
+  push(chunk: string): BenchRecord[] {
+    const text = this.pending + chunk;
+    const out: BenchRecord[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      this.readLine(text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    this.pending = text.slice(start);
+    return out;
+  }
+
+  /** Flush a final line that had no newline. */
+  end(): BenchRecord[] {
+    const out: BenchRecord[] = [];
+    if (this.pending.length > 0) this.readLine(this.pending, out);
+    this.pending = '';
+    return out;
+  }
+
+  private readLine(raw: string, out: BenchRecord[]): void {
+    const lineNo = ++this.lineNo;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.startsWith('Benchmark')) {
+      this.readResult(line, lineNo, out);
+      return;
+    }
+    if (line.startsWith('Unit')) {
+      const fields = line.trim().split(SPACE);
+      if (fields[0] === 'Unit') {
+        this.readUnit(fields, line, lineNo, out);
+        return;
+      }
+    }
+    const cfg = parseConfigLine(line);
+    if (cfg) {
+      if (cfg.value === '') this.configMap.delete(cfg.key);
+      else this.configMap.set(cfg.key, cfg.value);
+      this.config = Array.from(this.configMap, ([k, v]) => [k, v] as const);
+      out.push({ kind: 'config', key: cfg.key, value: cfg.value, line: lineNo });
+    }
+  }
+
+  private readResult(line: string, lineNo: number, out: BenchRecord[]): void {
+    const fields = line.trim().split(SPACE);
+    const name = fields[0]!.slice('Benchmark'.length);
+    if (fields.length === 1) {
+      // `go test -v` prints a bare name before the result; it means nothing.
+      if (line.length === fields[0]!.length) return;
+      out.push(warn(lineNo, 'missing iteration count', line));
+      return;
+    }
+    const iters = Number(fields[1]);
+    if (!/^[0-9]+$/.test(fields[1]!) || !Number.isSafeInteger(iters)) {
+      out.push(warn(lineNo, `parsing iteration count: invalid syntax: ${JSON.stringify(fields[1])}`, line));
+      return;
+    }
+    if (fields.length === 2) {
+      out.push(warn(lineNo, 'missing measurements', line));
+      return;
+    }
+    const values: Measurement[] = [];
+    for (let i = 2; i < fields.length; i += 2) {
+      const origValue = parseGoFloat(fields[i]!);
+      if (origValue === undefined) {
+        out.push(warn(lineNo, `parsing measurement: invalid syntax: ${JSON.stringify(fields[i])}`, line));
+        return;
+      }
+      const origUnit = fields[i + 1];
+      if (origUnit === undefined) {
+        out.push(warn(lineNo, 'missing units', line));
+        return;
+      }
+      const t = tidyUnit(origUnit);
+      values.push({ value: origValue * t.factor, unit: t.unit, origValue, origUnit });
+    }
+    out.push({ kind: 'result', name, iters, values, config: this.config, line: lineNo });
+  }
+
+  private readUnit(fields: string[], line: string, lineNo: number, out: BenchRecord[]): void {
+    if (fields.length < 2) {
+      out.push(warn(lineNo, 'missing unit', line));
+      return;
+    }
+    const origUnit = fields[1]!;
+    const unit = tidyUnit(origUnit).unit;
+    for (const kv of fields.slice(2)) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) {
+        out.push(warn(lineNo, 'expected key=value', line));
+        continue;
+      }
+      const key = kv.slice(0, eq);
+      const value = kv.slice(eq + 1);
+      const mapKey = `${unit}\u0000${key}`;
+      const prev = this.unitMeta.get(mapKey);
+      if (prev !== undefined && prev !== value) {
+        out.push(warn(lineNo, `metadata ${key} of unit ${unit} already set to ${prev}`, line));
+        continue;
+      }
+      this.unitMeta.set(mapKey, value);
+      out.push({ kind: 'unit', unit, origUnit, key, value, line: lineNo });
+    }
+  }
+}
+
+function warn(line: number, message: string, text: string): ReadWarning {
+  return { kind: 'warning', line, message, text };
+}
+
+const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
+const HEX = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9]+)$/;
+
+/** strconv.ParseFloat syntax (decimal, hex with p exponent, Inf, NaN); undefined when invalid. */
+export function parseGoFloat(s: string): number | undefined {
+  if (DECIMAL.test(s)) return Number(s);
+  if (SPECIAL.test(s)) {
+    const lower = s.toLowerCase();
+    if (lower.endsWith('nan')) return NaN;
+    return lower.startsWith('-') ? -Infinity : Infinity;
+  }
+  const m = HEX.exec(s);
+  if (!m) return undefined;
+  const intPart = (m[2] ?? '').replace(/_/g, '');
+  const frac = (m[3] ?? '').replace(/_/g, '');
+  if (intPart === '' && frac === '') return undefined;
+  let v = intPart === '' ? 0 : parseInt(intPart, 16);
+  for (let i = 0; i < frac.length; i++) v += parseInt(frac[i]!, 16) / 16 ** (i + 1);
+  const r = v * 2 ** Number(m[4]);
+  return m[1] === '-' ? -r : r;
+}
+
+/** Read a whole text at once. */
+export function readAll(text: string): BenchRecord[] {
+  const r = new BenchReader();
+  const out = r.push(text);
+  for (const rec of r.end()) out.push(rec);
+  return out;
+}
