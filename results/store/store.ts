@@ -1,0 +1,369 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BenchResult, Config } from '../benchfmt/reader.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+
+export type DB = Database.Database;
+export type RunKind = 'run' | 'import' | 'compare';
+export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'interrupted';
+export type JobStatus = 'pending' | 'running' | 'ok' | 'failed' | 'interrupted';
+
+export const DEFAULT_DB_PATH = 'results/metalbench.db';
+
+export interface NewRun {
+  kind: RunKind;
+  trigger?: string;
+  specPath?: string;
+  specName?: string;
+  specText?: string;
+  source?: string;
+  revision?: string;
+  variant?: string;
+}
+
+export interface RunRow {
+  id: number;
+  kind: RunKind;
+  trigger: string;
+  spec_path: string | null;
+  spec_name: string | null;
+  source: string | null;
+  revision: string | null;
+  variant: string | null;
+  status: RunStatus;
+  pid: number | null;
+  started_at: string;
+  finished_at: string | null;
+  message: string | null;
+  samples: number;
+  jobs: number;
+  failed_jobs: number;
+}
+
+export interface NewJob {
+  runId: number;
+  seq: number;
+  suite: string;
+  host: string;
+  bench: string;
+  params: unknown;
+  buildId?: number;
+}
+
+export interface JobRow {
+  id: number;
+  run_id: number;
+  seq: number;
+  suite: string;
+  host: string;
+  bench: string;
+  params_json: string;
+  status: JobStatus;
+  exit_code: number | null;
+  signal: string | null;
+  error: string | null;
+  stderr_tail: string | null;
+}
+
+export interface JobOutcome {
+  status: JobStatus;
+  exitCode?: number | null;
+  signal?: string | null;
+  error?: string;
+  stderrTail?: string;
+  cpus?: string;
+  hostEnvId?: number;
+}
+
+const now = () => new Date().toISOString();
+
+export class Store {
+  readonly db: DB;
+  private readonly benchIds = new Map<string, number>();
+  private readonly configIds = new WeakMap<Config, number>();
+  private readonly stmts;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit survives a crash of this process (kill -9);
+    // only a power cut can lose the last transactions.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db, path);
+    this.stmts = {
+      benchSel: this.db.prepare<[string], { id: number }>('SELECT id FROM benchmarks WHERE name = ?'),
+      benchIns: this.db.prepare('INSERT INTO benchmarks (name) VALUES (?)'),
+      cfgSel: this.db.prepare<[string], { id: number }>('SELECT id FROM config_sets WHERE pairs_json = ?'),
+      cfgIns: this.db.prepare('INSERT INTO config_sets (pairs_json) VALUES (?)'),
+      sampleIns: this.db.prepare(
+        `INSERT INTO samples (run_id, job_id, result_seq, pos, benchmark_id, config_id, iters, unit, value, orig_unit, orig_value)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      nextSeq: this.db.prepare<[number], { n: number }>(
+        'SELECT COALESCE(MAX(result_seq), -1) + 1 AS n FROM samples WHERE run_id = ?',
+      ),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  createRun(r: NewRun): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO runs (kind, trigger, spec_path, spec_name, spec_text, source, revision, variant, status, pid, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+      )
+      .run(
+        r.kind,
+        r.trigger ?? 'manual',
+        r.specPath ?? null,
+        r.specName ?? null,
+        r.specText ?? null,
+        r.source ?? null,
+        r.revision ?? null,
+        r.variant ?? null,
+        process.pid,
+        now(),
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  finishRun(id: number, status: RunStatus, message?: string): void {
+    this.db
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE id = ?')
+      .run(status, now(), message ?? null, id);
+  }
+
+  /** Reopen a run for --resume. */
+  reopenRun(id: number): void {
+    this.db.prepare("UPDATE runs SET status = 'running', pid = ?, finished_at = NULL WHERE id = ?").run(process.pid, id);
+  }
+
+  getRun(id: number): RunRow | undefined {
+    return this.listRuns({ id })[0];
+  }
+
+  listRuns(filter: { id?: number; limit?: number } = {}): RunRow[] {
+    this.markDeadRunsInterrupted();
+    const where = filter.id !== undefined ? 'WHERE r.id = @id' : '';
+    const limit = filter.limit !== undefined ? 'LIMIT @limit' : '';
+    return this.db
+      .prepare<Record<string, number>, RunRow>(
+        `SELECT r.id, r.kind, r.trigger, r.spec_path, r.spec_name, r.source, r.revision, r.variant, r.status, r.pid,
+                r.started_at, r.finished_at, r.message,
+                (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id) AS samples,
+                (SELECT COUNT(*) FROM jobs j WHERE j.run_id = r.id) AS jobs,
+                (SELECT COUNT(*) FROM jobs j WHERE j.run_id = r.id AND j.status <> 'ok') AS failed_jobs
+         FROM runs r ${where} ORDER BY r.id DESC ${limit}`,
+      )
+      .all({ ...(filter.id !== undefined ? { id: filter.id } : {}), ...(filter.limit !== undefined ? { limit: filter.limit } : {}) });
+  }
+
+  /**
+   * A run left 'running' by an orchestrator that no longer exists (kill -9,
+   * power cut) was interrupted; say so, keeping every sample it stored.
+   */
+  markDeadRunsInterrupted(): void {
+    const running = this.db
+      .prepare<[], { id: number; pid: number | null }>("SELECT id, pid FROM runs WHERE status = 'running'")
+      .all();
+    for (const r of running) {
+      if (r.pid !== null && r.pid !== process.pid && !processAlive(r.pid)) {
+        this.db.transaction(() => {
+          this.db
+            .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, message = ? WHERE id = ?")
+            .run(now(), 'the orchestrator stopped before the run finished', r.id);
+          this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(r.id);
+        })();
+      }
+    }
+  }
+
+  upsertHostEnv(host: string, fingerprint: string, facts: unknown): number {
+    const t = now();
+    this.db
+      .prepare(
+        `INSERT INTO host_envs (host, fingerprint, facts_json, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (host, fingerprint) DO UPDATE SET last_seen = excluded.last_seen, facts_json = excluded.facts_json`,
+      )
+      .run(host, fingerprint, JSON.stringify(facts), t, t);
+    return this.db
+      .prepare<[string, string], { id: number }>('SELECT id FROM host_envs WHERE host = ? AND fingerprint = ?')
+      .get(host, fingerprint)!.id;
+  }
+
+  recordBuild(b: {
+    cacheKey: string;
+    suite: string;
+    pkg: string;
+    goos: string;
+    goarch: string;
+    goVersion: string;
+    sha256: string;
+    path: string;
+  }): number {
+    this.db
+      .prepare(
+        `INSERT INTO builds (cache_key, suite, package, goos, goarch, go_version, sha256, path, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cache_key) DO NOTHING`,
+      )
+      .run(b.cacheKey, b.suite, b.pkg, b.goos, b.goarch, b.goVersion, b.sha256, b.path, now());
+    return this.db.prepare<[string], { id: number }>('SELECT id FROM builds WHERE cache_key = ?').get(b.cacheKey)!.id;
+  }
+
+  addJob(j: NewJob): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO jobs (run_id, seq, suite, host, bench, params_json, build_id, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+      )
+      .run(j.runId, j.seq, j.suite, j.host, j.bench, JSON.stringify(j.params), j.buildId ?? null);
+    return Number(info.lastInsertRowid);
+  }
+
+  jobsOf(runId: number): JobRow[] {
+    return this.db
+      .prepare<[number], JobRow>(
+        `SELECT id, run_id, seq, suite, host, bench, params_json, status, exit_code, signal, error, stderr_tail
+         FROM jobs WHERE run_id = ? ORDER BY seq`,
+      )
+      .all(runId);
+  }
+
+  startJob(id: number, buildId?: number): void {
+    this.db
+      .prepare("UPDATE jobs SET status = 'running', started_at = ?, build_id = COALESCE(?, build_id) WHERE id = ?")
+      .run(now(), buildId ?? null, id);
+  }
+
+  finishJob(id: number, o: JobOutcome): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET status = ?, exit_code = ?, signal = ?, error = ?, stderr_tail = ?, finished_at = ?,
+                cpus = COALESCE(?, cpus), host_env_id = COALESCE(?, host_env_id) WHERE id = ?`,
+      )
+      .run(
+        o.status,
+        o.exitCode ?? null,
+        o.signal ?? null,
+        o.error ?? null,
+        o.stderrTail ?? null,
+        now(),
+        o.cpus ?? null,
+        o.hostEnvId ?? null,
+        id,
+      );
+  }
+
+  /** Drop the samples of a job that is about to be run again (resume). */
+  resetJob(id: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM samples WHERE job_id = ?').run(id);
+      this.db
+        .prepare(
+          "UPDATE jobs SET status = 'pending', exit_code = NULL, signal = NULL, error = NULL, stderr_tail = NULL WHERE id = ?",
+        )
+        .run(id);
+    })();
+  }
+
+  /** A writer that appends the results of one run (optionally one job). */
+  sampleWriter(runId: number, jobId: number | null = null): SampleWriter {
+    return new SampleWriter(this, runId, jobId, this.stmts.nextSeq.get(runId)!.n);
+  }
+
+  addUnitMeta(runId: number, unit: string, origUnit: string, key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO unit_meta (run_id, unit, orig_unit, key, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(runId, unit, origUnit, key, value);
+  }
+
+  /** @internal */
+  benchmarkId(name: string): number {
+    let id = this.benchIds.get(name);
+    if (id === undefined) {
+      id = this.stmts.benchSel.get(name)?.id ?? Number(this.stmts.benchIns.run(name).lastInsertRowid);
+      this.benchIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** @internal Config arrays from the reader are shared, so identity caches them. */
+  configId(config: Config): number {
+    let id = this.configIds.get(config);
+    if (id === undefined) {
+      const json = JSON.stringify(config);
+      id = this.stmts.cfgSel.get(json)?.id ?? Number(this.stmts.cfgIns.run(json).lastInsertRowid);
+      this.configIds.set(config, id);
+    }
+    return id;
+  }
+
+  /** @internal */
+  insertSample(...row: [number, number | null, number, number, number, number, number, string, number, string, number]): void {
+    this.stmts.sampleIns.run(...row);
+  }
+}
+
+export class SampleWriter {
+  constructor(
+    private readonly store: Store,
+    readonly runId: number,
+    readonly jobId: number | null,
+    private seq: number,
+  ) {}
+
+  /** Store one result line in its own transaction: committed when this returns. */
+  add(result: BenchResult): void {
+    this.store.db.transaction(() => this.insert(result))();
+  }
+
+  /** Store many result lines in one transaction (imports). */
+  addMany(results: readonly BenchResult[]): void {
+    this.store.db.transaction(() => {
+      for (const r of results) this.insert(r);
+    })();
+  }
+
+  private insert(r: BenchResult): void {
+    const bench = this.store.benchmarkId(r.name);
+    const cfg = this.store.configId(r.config);
+    const seq = this.seq++;
+    for (let pos = 0; pos < r.values.length; pos++) {
+      const v = r.values[pos]!;
+      this.store.insertSample(this.runId, this.jobId, seq, pos, bench, cfg, r.iters, v.unit, v.value, v.origUnit, v.origValue);
+    }
+  }
+}
+
+function migrate(db: DB, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `${path}: database schema version ${version} is newer than this metalbench understands (${SCHEMA_VERSION}); upgrade metalbench or use another --db`,
+    );
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
