@@ -1,4 +1,190 @@
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`metalbench ${argv.join(' ')}\n`);
-  return 0;
+/**
+ * The metalbench command line. Exit codes: 0 ok, 1 regression or failed
+ * check, 2 bad input (nothing run), 3 partial run.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_DB_PATH } from '../results/store/store.ts';
+
+export const DEFAULT_INVENTORY = 'hosts/fleet.yaml';
+
+const USAGE = `usage: metalbench <command> [options]
+
+commands:
+  run SPEC                 build, dispatch and record the spec's benchmarks
+  run --resume RUN         run only the jobs of RUN that did not finish
+  runs                     list recorded runs
+  import FILE…             store existing go test -bench output as a run
+  export [--run ID]…       write stored samples in the Go benchmark format
+
+common options:
+  --db PATH                results database (default ${DEFAULT_DB_PATH})
+  --inventory PATH         host inventory (default ${DEFAULT_INVENTORY})
+  --json                   machine-readable output
+`;
+
+interface IO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+}
+
+const COMMON = {
+  db: { type: 'string', default: DEFAULT_DB_PATH },
+  inventory: { type: 'string', default: DEFAULT_INVENTORY },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+class UsageError extends Error {}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export async function main(argv: string[], io: IO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  const err = (s: string) => io.stderr.write(`${s}\n`);
+  try {
+    switch (command) {
+      case 'run':
+        return await runCmd(rest, io);
+      case 'runs':
+        return await runsCmd(rest, io);
+      case 'import':
+        return await importCmd(rest, io);
+      case 'export':
+        return await exportCmd(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        err(`metalbench: unknown command "${command}"`);
+        io.stderr.write(USAGE);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`metalbench ${command}: ${e.message}`);
+      err(`run 'metalbench --help' for usage`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function runCmd(args: string[], io: IO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    resume: { type: 'string' },
+    trigger: { type: 'string', default: 'manual' },
+    revision: { type: 'string' },
+    variant: { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write('usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME]\n       metalbench run --resume RUN\n');
+    return 0;
+  }
+  const resume = values.resume !== undefined ? parseRunId(values.resume) : undefined;
+  if (resume === undefined && positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench run benchmarks/smoke.yaml');
+  if (resume !== undefined && positionals.length > 0) throw new UsageError('--resume takes the run id only, not a spec');
+  const { runCommand } = await import('./run/run.ts');
+  return runCommand({
+    specPath: positionals[0],
+    resumeRunId: resume,
+    dbPath: values.db,
+    inventoryPath: values.inventory,
+    trigger: values.trigger,
+    revision: values.revision,
+    variant: values.variant,
+    json: values.json,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+}
+
+function parseRunId(s: string): number {
+  if (!/^[1-9][0-9]*$/.test(s)) throw new UsageError(`run id must be a positive integer, got ${JSON.stringify(s)}`);
+  return Number(s);
+}
+
+async function runsCmd(args: string[], io: IO): Promise<number> {
+  const { values } = parse(args, { limit: { type: 'string', default: '50' } });
+  const { Store } = await import('../results/store/store.ts');
+  const store = new Store(values.db);
+  try {
+    const runs = store.listRuns({ limit: Number(values.limit) });
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+      return 0;
+    }
+    const head = ['id', 'kind', 'trigger', 'status', 'started', 'jobs', 'failed', 'samples', 'spec/source'];
+    const rows = runs.map((r) => [
+      String(r.id),
+      r.kind,
+      r.trigger,
+      r.status,
+      r.started_at.replace('T', ' ').slice(0, 19),
+      String(r.jobs),
+      String(r.failed_jobs),
+      String(r.samples),
+      r.spec_name ?? r.source ?? '',
+    ]);
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const r of [head, ...rows]) io.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function importCmd(args: string[], io: IO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    trigger: { type: 'string', default: 'manual' },
+    revision: { type: 'string' },
+    variant: { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('expected one or more files of go test -bench output');
+  const { Store } = await import('../results/store/store.ts');
+  const { importFiles } = await import('../results/store/import.ts');
+  const store = new Store(values.db);
+  try {
+    let r;
+    try {
+      r = importFiles(store, positionals, { trigger: values.trigger, revision: values.revision, variant: values.variant });
+    } catch (e) {
+      io.stderr.write(`metalbench import: ${(e as Error).message}; nothing was stored\n`);
+      return 2;
+    }
+    for (const w of r.warnings) io.stderr.write(`${w.file}:${w.line}: ${w.message}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    else io.stdout.write(`imported run ${r.runId}: ${r.results} results, ${r.samples} samples${r.warnings.length ? `, ${r.warnings.length} unreadable lines skipped` : ''}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function exportCmd(args: string[], io: IO): Promise<number> {
+  const { values } = parse(args, { run: { type: 'string', multiple: true } });
+  const { Store } = await import('../results/store/store.ts');
+  const { exportBenchfmt } = await import('../results/store/export.ts');
+  const store = new Store(values.db);
+  try {
+    const runIds = (values.run ?? []).map(parseRunId);
+    for (const id of runIds) {
+      if (!store.getRun(id)) {
+        io.stderr.write(`metalbench export: no run ${id} in ${values.db}; list runs with 'metalbench runs'\n`);
+        return 2;
+      }
+    }
+    exportBenchfmt(store.db, { runIds, write: (chunk) => io.stdout.write(chunk) });
+    return 0;
+  } finally {
+    store.close();
+  }
 }

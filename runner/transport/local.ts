@@ -91,7 +91,8 @@ export class LocalTransport implements Transport {
 
   /**
    * flock(1) holds the lock for as long as its stdin stays open, so the lock
-   * is released when we close it or when this process dies.
+   * is released when we close it or when this process dies. The holder keeps
+   * the event loop alive until close().
    */
   async lock(opts: { waitMs?: number } = {}): Promise<void> {
     if (this.lockHolder) return;
@@ -116,8 +117,6 @@ export class LocalTransport implements Transport {
         ),
       );
     });
-    holder.unref();
-    (holder.stdin as NodeJS.WritableStream & { unref?: () => void }).unref?.();
     this.lockHolder = holder;
   }
 

@@ -1,0 +1,80 @@
+/**
+ * The table `metalbench run` prints at the end: per benchmark and unit, the
+ * number of samples, the median and the spread (min, max, coefficient of
+ * variation). Medians follow benchstat (R8 quantile, which for the 0.5
+ * quantile is the usual middle value or the midpoint of the two middle ones).
+ */
+import { median, sampleStandardDeviation, mean } from 'simple-statistics';
+import type { Store } from '../store/store.ts';
+
+interface Row {
+  pkg: string | null;
+  name: string;
+  unit: string;
+  values: number[];
+}
+
+export function renderRunTable(store: Store, runId: number): string {
+  const rows = store.db
+    .prepare<[number], { name: string; unit: string; value: number; pairs_json: string }>(
+      `SELECT b.name, s.unit, s.value, c.pairs_json FROM samples s
+       JOIN benchmarks b ON b.id = s.benchmark_id JOIN config_sets c ON c.id = s.config_id
+       WHERE s.run_id = ? ORDER BY s.result_seq, s.pos`,
+    )
+    .all(runId);
+  const groups = new Map<string, Row>();
+  for (const r of rows) {
+    const pkg = (JSON.parse(r.pairs_json) as [string, string][]).find(([k]) => k === 'pkg')?.[1] ?? null;
+    const key = `${pkg}\0${r.name}\0${r.unit}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { pkg, name: r.name, unit: r.unit, values: [] }));
+    g.values.push(r.value);
+  }
+  if (groups.size === 0) return 'no results\n';
+  const header = ['benchmark', 'unit', 'n', 'median', 'min', 'max', 'cv'];
+  const table: string[][] = [];
+  let lastPkg: string | null | undefined;
+  for (const g of groups.values()) {
+    if (g.pkg !== lastPkg) {
+      table.push([`pkg: ${g.pkg ?? '(none)'}`]);
+      lastPkg = g.pkg;
+    }
+    const m = median(g.values);
+    const cv = g.values.length > 1 && mean(g.values) !== 0 ? sampleStandardDeviation(g.values) / Math.abs(mean(g.values)) : NaN;
+    table.push([
+      g.name,
+      g.unit,
+      String(g.values.length),
+      formatValue(m, g.unit),
+      formatValue(Math.min(...g.values), g.unit),
+      formatValue(Math.max(...g.values), g.unit),
+      Number.isNaN(cv) ? '-' : `${(cv * 100).toFixed(1)}%`,
+    ]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...table.filter((r) => r.length > 1).map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const out = [line(header)];
+  for (const r of table) out.push(r.length === 1 ? r[0]! : line(r));
+  return `${out.join('\n')}\n`;
+}
+
+const SI: Array<[number, string]> = [
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+  [1, ''],
+  [1e-3, 'm'],
+  [1e-6, 'µ'],
+  [1e-9, 'n'],
+  [1e-12, 'p'],
+];
+
+/** Three or four significant digits with an SI prefix: 2.483µ sec/op reads as 2.483µs. */
+function formatValue(v: number, unit: string): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  if (unit === 'allocs/op' || unit === 'B/op') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  const [scale, prefix] = SI.find(([s]) => Math.abs(v) >= s * 0.99995) ?? SI[SI.length - 1]!;
+  const suffix = unit === 'sec/op' ? 's' : '';
+  return `${(v / scale).toPrecision(4)}${prefix}${suffix}`;
+}
