@@ -16,7 +16,7 @@ interface Row {
 
 export function renderRunTable(store: Store, runId: number): string {
   const rows = store.db
-    .prepare<[number], { name: string; unit: string; value: number; pairs_json: string }>(
+    .prepare<[number], { name: string; unit: string; value: number | null; pairs_json: string }>(
       `SELECT b.name, s.unit, s.value, c.pairs_json FROM samples s
        JOIN benchmarks b ON b.id = s.benchmark_id JOIN config_sets c ON c.id = s.config_id
        WHERE s.run_id = ? ORDER BY s.result_seq, s.pos`,
@@ -28,13 +28,15 @@ export function renderRunTable(store: Store, runId: number): string {
     const key = `${pkg}\0${r.name}\0${r.unit}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { pkg, name: r.name, unit: r.unit, values: [] }));
-    g.values.push(r.value);
+    // NULL is a NaN the benchmark reported (e.g. a run cut short); it has no median.
+    if (r.value !== null) g.values.push(r.value);
   }
   if (groups.size === 0) return 'no results\n';
   const header = ['benchmark', 'unit', 'n', 'median', 'min', 'max', 'cv'];
   const table: string[][] = [];
   let lastPkg: string | null | undefined;
   for (const g of groups.values()) {
+    if (g.values.length === 0) continue;
     if (g.pkg !== lastPkg) {
       table.push([`pkg: ${g.pkg ?? '(none)'}`]);
       lastPkg = g.pkg;

@@ -18,7 +18,7 @@ interface Row {
   result_seq: number;
   name: string;
   iters: number;
-  orig_value: number;
+  orig_value: number | null;
   orig_unit: string;
   config_id: number;
   pairs_json: string;
@@ -72,7 +72,7 @@ export function exportBenchfmt(db: DB, opts: ExportOptions = {}): string {
       }
       pending = { config, name: r.name, iters: r.iters, values: [] };
     }
-    pending!.values.push({ origValue: r.orig_value, origUnit: r.orig_unit });
+    pending!.values.push({ origValue: r.orig_value ?? NaN, origUnit: r.orig_unit });
   }
   flush();
   return text;

@@ -89,9 +89,9 @@ export const MIGRATIONS: readonly string[] = [
     config_id    INTEGER NOT NULL REFERENCES config_sets(id),
     iters        INTEGER NOT NULL,
     unit         TEXT NOT NULL,     -- tidied unit (sec/op, B/s, …)
-    value        REAL NOT NULL,     -- value in the tidied unit
+    value        REAL,              -- value in the tidied unit; NULL is NaN (SQLite has no NaN)
     orig_unit    TEXT NOT NULL,     -- unit as the benchmark printed it
-    orig_value   REAL NOT NULL
+    orig_value   REAL               -- NULL is NaN
   );
   CREATE INDEX samples_run ON samples (run_id, result_seq, pos);
   CREATE INDEX samples_bench ON samples (benchmark_id, unit);

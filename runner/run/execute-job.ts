@@ -38,6 +38,7 @@ export async function executeJob(launch: JobLaunch): Promise<JobReport> {
   let results = 0;
   let failLine: string | undefined;
   let stderrAll = '';
+  let storeError: string | undefined;
   const merged = new Map<Config, Config>();
 
   const handle = (recs: BenchRecord[]) => {
@@ -50,7 +51,12 @@ export async function executeJob(launch: JobLaunch): Promise<JobReport> {
           merged.set(rec.config, config);
         }
         const r: BenchResult = { ...rec, config };
-        launch.writer.add(r);
+        try {
+          launch.writer.add(r);
+        } catch (e) {
+          storeError ??= `storing line ${rec.line} failed: ${(e as Error).message}`;
+          continue;
+        }
         results++;
         launch.onResult?.(r);
       } else if (rec.kind === 'warning') {
@@ -84,6 +90,7 @@ export async function executeJob(launch: JobLaunch): Promise<JobReport> {
   else if (exec.signal) error = `killed by ${exec.signal}`;
   else if (exec.code !== 0) error = `exited with status ${exec.code}${failLine ? ` (${failLine})` : ''}`;
   else if (failLine) error = `benchmark reported failure: ${failLine}`;
+  else if (storeError) error = storeError;
   else if (pinMismatch) error = `pinning check failed: ${pinMismatch}`;
   else if (results === 0) error = 'no benchmark results: the bench pattern matched nothing';
   if (error && exec.stderrTail.trim() === '' && outTail.trim() !== '') {

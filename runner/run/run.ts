@@ -5,7 +5,7 @@
  */
 import { loadSpec, parseSpec, type Spec } from '../spec/spec.ts';
 import { ValidationError } from '../spec/validate.ts';
-import { buildSuite, BuildError, type BuiltBinary } from '../build/build.ts';
+import { buildSuite, BuildError, hostGoEnv, type BuiltBinary } from '../build/build.ts';
 import { Store, type JobRow } from '../../results/store/store.ts';
 import { planJobs, benchArgs, type PlannedJob } from './plan.ts';
 import { executeJob } from './execute-job.ts';
@@ -82,6 +82,27 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   const progress = new Progress(opts.stderr, Boolean((opts.stderr as NodeJS.WriteStream).isTTY) && !opts.json);
   const planned = planJobs(spec, hostNames);
+
+  // Compile every suite for this machine before anything is recorded: a
+  // compile error is bad input and must not leave a half-made run behind.
+  // Builds for other targets happen per host, from the same cache.
+  try {
+    const env = await hostGoEnv();
+    for (const suite of spec.suites) {
+      progress.show(`building ${suite.name} (${suite.package})`);
+      await buildSuite(suite, { goos: env.GOHOSTOS, goarch: env.GOHOSTARCH });
+    }
+    progress.clear();
+  } catch (e) {
+    progress.clear();
+    if (e instanceof BuildError) {
+      err(e.message);
+      err('metalbench: nothing was run');
+      store?.close();
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
   store ??= new Store(opts.dbPath);
   const db = store;
 
