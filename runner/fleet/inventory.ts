@@ -14,6 +14,7 @@ import {
   parseYaml,
   schemaProblems,
   ValidationError,
+  type ParsedYaml,
   type Problem,
 } from '../spec/validate.ts';
 
@@ -104,23 +105,21 @@ export function loadInventory(path: string, opts: { required?: boolean } = {}): 
     return { path: abs, hosts: [{ ...LOCAL_HOST, tags: [] }] };
   }
   const parsed = parseYamlAs(readFileSync(abs, 'utf8'), path);
+  // An empty file is an empty inventory.
+  if (parsed.value === null || parsed.value === undefined) parsed.value = {};
   validator ??= compileSchema(JSON.parse(readFileSync(INVENTORY_SCHEMA_PATH, 'utf8')) as object);
   const problems = schemaProblems(validator, parsed);
-  if (problems.length > 0) throw new InventoryError(problems);
-
   const raw = parsed.value as RawInventory;
+  if (problems.length > 0) {
+    problems.push(...duplicateNames(raw, parsed, path));
+    throw new InventoryError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
+  }
+
   const defaults = raw?.defaults ?? {};
   const hosts: HostEntry[] = [{ ...LOCAL_HOST, tags: [] }];
-  const seen = new Map<string, number>();
   const rawHosts = raw?.hosts ?? [];
-  rawHosts.forEach((h, i) => {
-    const at = (key?: string) => locate(parsed, ['hosts', i], key);
-    const prev = seen.get(h.name);
-    if (prev !== undefined) {
-      const p = at('name');
-      problems.push({ file: path, ...p, path: `hosts[${i}].name`, message: `duplicate host name "${h.name}" (first defined at hosts[${prev}]); names must be unique` });
-    }
-    seen.set(h.name, i);
+  problems.push(...duplicateNames(raw, parsed, path));
+  rawHosts.forEach((h) => {
     const f = { ...defaults, ...h };
     const entry: HostEntry = {
       name: h.name,
@@ -158,6 +157,22 @@ export function findHost(inv: Inventory, name: string): HostEntry {
     throw new Error(`unknown host "${name}" in ${inv.path}; known hosts: ${inv.hosts.map((x) => x.name).join(', ')}`);
   }
   return h;
+}
+
+function duplicateNames(raw: RawInventory, parsed: ParsedYaml, file: string): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Map<string, number>();
+  const list: unknown[] = Array.isArray(raw?.hosts) ? raw.hosts : [];
+  list.forEach((h, i) => {
+    const name = (h as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const prev = seen.get(name);
+    if (prev !== undefined) {
+      const p = locate(parsed, ['hosts', i], 'name');
+      out.push({ file, ...p, path: `hosts[${i}].name`, message: `duplicate host name "${name}" (first defined at hosts[${prev}]); names must be unique` });
+    } else seen.set(name, i);
+  });
+  return out;
 }
 
 function jumpCycle(start: string, hosts: HostEntry[]): string[] | undefined {

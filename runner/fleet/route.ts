@@ -56,7 +56,7 @@ export function resolveRoute(entry: HostEntry, opts: RouteOptions = {}, depth = 
   const hops: Hop[] = [];
   // ProxyJump a,b,c: connect to a, through it to b, through b to c, then the host.
   for (const part of jump.split(',')) hops.push(...jumpHops(part.trim(), entry, opts, depth));
-  return [...hops.filter((h, i) => i === 0 || !sameHop(h, hops[i - 1]!)), hop];
+  return [...hops, hop];
 }
 
 function jumpHops(spec: string, from: HostEntry, opts: RouteOptions, depth: number): Hop[] {
@@ -76,10 +76,6 @@ function jumpHops(spec: string, from: HostEntry, opts: RouteOptions, depth: numb
     ...(port ? { port: Number(port) } : {}),
   };
   return resolveRoute(pseudo, opts, depth + 1);
-}
-
-function sameHop(a: Hop, b: Hop): boolean {
-  return a.host === b.host && a.port === b.port && a.user === b.user;
 }
 
 export function describeHop(h: Hop): string {
