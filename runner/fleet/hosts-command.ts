@@ -1,0 +1,311 @@
+/**
+ * `metalbench hosts check [SELECTOR]` and `metalbench hosts trust NAME`.
+ *
+ * check: connect, collect facts, store them (a changed fingerprint becomes a
+ * new host environment), print a table and hygiene warnings. Exit 0 when
+ * every host answered and no manual tag contradicts its facts, 1 otherwise,
+ * 2 for bad input.
+ *
+ * trust: connect, show each unknown host key's fingerprint (jump hosts too)
+ * and record it in the known_hosts file next to the inventory.
+ */
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { Store } from '../../results/store/store.ts';
+import { connectSsh, HostKeyError } from '../transport/ssh.ts';
+import { findHost, InventoryError, loadInventory, type HostEntry, type Inventory } from './inventory.ts';
+import { keyFingerprint, keyTypeOf, recordHostKey } from './known-hosts.ts';
+import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure } from './probe.ts';
+import { describeHop } from './route.ts';
+import { describeSelector, hostSelectorSchema, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
+
+interface Out {
+  write(s: string): unknown;
+}
+
+export interface HostsCommandOptions {
+  inventoryPath: string;
+  dbPath: string;
+  json: boolean;
+  /** True when --inventory was given: then a missing file is an error. */
+  inventoryExplicit?: boolean;
+  /** Default ~/.ssh/config. */
+  sshConfigPath?: string;
+  /** Default: known_hosts next to the inventory, then ~/.ssh/known_hosts. */
+  knownHostsPaths?: string[];
+  connectTimeoutMs?: number;
+}
+
+const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
+       metalbench hosts trust NAME [--fingerprint SHA256:…]
+
+SELECTOR is a host name, names separated by commas, or a tag selector in
+YAML flow form, e.g. '{all: [arch:arm64]}' or '{any: [numa>1], not: [noisy]}'.
+Without one, check covers local and every inventory host.
+`;
+
+export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Out }, opts: HostsCommandOptions): Promise<number> {
+  const [sub, ...rest] = argv;
+  const err = (s: string) => io.stderr.write(`${s}\n`);
+  let values: { fingerprint?: string; json?: boolean; help?: boolean; 'connect-timeout'?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        fingerprint: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        'connect-timeout': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    err(`metalbench hosts ${sub ?? ''}: ${(e as Error).message}`);
+    return 2;
+  }
+  const json = opts.json || values.json === true;
+  if (values.help || sub === undefined || sub === 'help') {
+    io.stdout.write(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  const timeout = values['connect-timeout'];
+  if (timeout !== undefined && !/^[1-9][0-9]*$/.test(timeout)) {
+    err(`metalbench hosts ${sub}: --connect-timeout takes milliseconds, got ${JSON.stringify(timeout)}`);
+    return 2;
+  }
+  const o = { ...opts, json, ...(timeout ? { connectTimeoutMs: Number(timeout) } : {}) };
+  let inv: Inventory;
+  try {
+    inv = loadInventory(opts.inventoryPath, { required: opts.inventoryExplicit === true });
+  } catch (e) {
+    if (e instanceof InventoryError) {
+      err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  switch (sub) {
+    case 'check':
+      if (positionals.length > 1) {
+        err('metalbench hosts check: expected at most one SELECTOR (quote a tag selector)');
+        return 2;
+      }
+      return check(positionals[0], inv, io, o);
+    case 'trust':
+      if (positionals.length !== 1) {
+        err('metalbench hosts trust: expected exactly one host NAME');
+        return 2;
+      }
+      return trust(positionals[0]!, inv, io, o, values.fingerprint);
+    case 'tune':
+    case 'reset':
+      err(`metalbench hosts ${sub}: not handled by the fleet commands (host tuning is a separate command)`);
+      return 2;
+    default:
+      err(`metalbench hosts: unknown subcommand "${sub}"`);
+      io.stderr.write(USAGE);
+      return 2;
+  }
+}
+
+/** A CLI selector: YAML flow (`h1`, `[a, b]`, `{all: [arm]}`) or `a,b`. */
+export function parseSelectorArg(arg: string): HostSelector {
+  let v: unknown;
+  try {
+    v = /^[[{]/.test(arg.trim()) ? parseYaml(arg) : arg.includes(',') ? arg.split(',').map((s) => s.trim()) : arg;
+  } catch (e) {
+    throw new SelectionError(`selector ${JSON.stringify(arg)} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const validate = new Ajv({ strict: false }).compile(hostSelectorSchema);
+  if (!validate(v)) {
+    throw new SelectionError(`selector ${JSON.stringify(arg)} is not a host name, a list of names, or {all|any|not: [TAG…]} (e.g. '{all: [arch:arm64]}')`);
+  }
+  return v as HostSelector;
+}
+
+async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out; stderr: Out }, o: HostsCommandOptions): Promise<number> {
+  let selector: HostSelector | undefined;
+  let entries: HostEntry[];
+  try {
+    selector = arg === undefined ? undefined : parseSelectorArg(arg);
+    entries =
+      selector === undefined ? inv.hosts : selectsByName(selector) ? selectHosts(selector, inv.hosts) : inv.hosts.filter((h) => !h.builtin);
+  } catch (e) {
+    if (e instanceof SelectionError) {
+      io.stderr.write(`metalbench hosts check: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const { ok, failed } = await probeHosts(entries, inv, {
+    knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
+    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+  });
+  let shown = ok;
+  try {
+    if (selector !== undefined && !selectsByName(selector)) {
+      shown = ok.length > 0 ? safeSelect(selector, ok) : [];
+      if (shown.length === 0 && failed.length === 0) {
+        io.stderr.write(`metalbench hosts check: ${describeSelector(selector)} matches no host\n`);
+        return 1;
+      }
+    }
+    const envIds = storeFacts(o.dbPath, shown);
+    const order = (n: string) => inv.hosts.findIndex((h) => h.name === n);
+    const rows = shown.map((h) => ({ h, s: summarize(h) })).sort((a, b) => order(a.h.name) - order(b.h.name));
+    if (o.json) {
+      const out = [
+        ...rows.map(({ h, s }) => ({
+          host: h.name,
+          ok: h.tagErrors.length === 0,
+          summary: s,
+          fingerprint: h.fingerprint,
+          hostEnvId: envIds.get(h.name) ?? null,
+          emulated: h.transport.emulated,
+          tags: { manual: h.entry.tags, derived: h.derivedTags },
+          tagErrors: h.tagErrors,
+          warnings: h.warnings,
+          facts: h.facts,
+        })),
+        ...failed.map((f) => ({ host: f.name, ok: false, error: f.error })),
+      ];
+      io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      printTable(rows, failed, io.stdout);
+    }
+    const bad = failed.length > 0 || shown.some((h) => h.tagErrors.length > 0);
+    return bad ? 1 : 0;
+  } finally {
+    await Promise.all(ok.map((h) => h.transport.close().catch(() => undefined)));
+  }
+}
+
+function safeSelect(selector: HostSelector, hosts: ProbedHost[]): ProbedHost[] {
+  try {
+    return selectHosts(selector, hosts);
+  } catch (e) {
+    if (e instanceof SelectionError) return [];
+    throw e;
+  }
+}
+
+function storeFacts(dbPath: string, hosts: ProbedHost[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  if (hosts.length === 0) return ids;
+  const store = new Store(dbPath);
+  try {
+    for (const h of hosts) ids.set(h.name, store.upsertHostEnv(h.name, h.fingerprint, h.facts));
+  } finally {
+    store.close();
+  }
+  return ids;
+}
+
+export interface HostSummary {
+  arch: string;
+  cpus: string;
+  numa: string;
+  governor: string;
+  turbo: string;
+  smt: string;
+  isolated: string;
+  load: string;
+}
+
+/** The table's columns, read from the facts (missing facts show as '?'). */
+export function summarize(h: ProbedHost): HostSummary {
+  const f = (h.facts ?? {}) as Record<string, unknown>;
+  const pick = (...keys: string[]): unknown => {
+    for (const k of keys) {
+      let v: unknown = f;
+      for (const part of k.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+      if (v !== undefined && v !== null) return v;
+    }
+    return undefined;
+  };
+  const show = (v: unknown): string =>
+    v === undefined ? '?' : typeof v === 'boolean' ? (v ? 'on' : 'off') : Array.isArray(v) ? (v.length ? v.join(',') : 'none') : String(v);
+  let arch = show(pick('goarch', 'arch'));
+  if (h.transport.emulated && h.entry.emulate) arch = `${h.entry.emulate} (emulated)`;
+  const numa = pick('numaNodes', 'numa.nodes', 'topology.numaNodes', 'topology.nodes');
+  const load = pick('load1', 'loadAvg.0', 'loadavg.0', 'load.0', 'load');
+  return {
+    arch,
+    cpus: show(pick('onlineCpus', 'cpus', 'cpuCount', 'topology.cpus')),
+    numa: Array.isArray(numa) ? String(numa.length) : show(numa),
+    governor: show(pick('governor', 'cpufreq.governor')),
+    turbo: show(pick('turbo', 'cpufreq.turbo')),
+    smt: show(pick('smt', 'topology.smt')),
+    isolated: show(pick('isolatedCpus', 'isolated')),
+    load: typeof load === 'number' ? load.toFixed(2) : show(load),
+  };
+}
+
+function printTable(rows: Array<{ h: ProbedHost; s: HostSummary }>, failed: ProbeFailure[], out: Out): void {
+  const head = ['HOST', 'ARCH', 'CPUS', 'NUMA', 'GOVERNOR', 'TURBO', 'SMT', 'ISOLATED', 'LOAD', 'FINGERPRINT'];
+  const body = rows.map(({ h, s }) => [h.name, s.arch, s.cpus, s.numa, s.governor, s.turbo, s.smt, s.isolated, s.load, h.fingerprint.slice(0, 12)]);
+  const w = head.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]!.length)));
+  for (const r of [head, ...body]) out.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()}\n`);
+  for (const { h } of rows) {
+    for (const t of h.tagErrors) out.write(`error   ${h.name}: ${t}\n`);
+    for (const m of h.warnings) out.write(`warning ${h.name}: ${m}\n`);
+  }
+  for (const f of failed) out.write(`error   ${f.name}: ${f.error}\n`);
+}
+
+async function trust(name: string, inv: Inventory, io: { stdout: Out; stderr: Out }, o: HostsCommandOptions, expected?: string): Promise<number> {
+  let entry: HostEntry;
+  try {
+    entry = findHost(inv, name);
+  } catch (e) {
+    io.stderr.write(`metalbench hosts trust: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (entry.builtin) {
+    io.stderr.write('metalbench hosts trust: local is this machine and has no SSH host key to trust\n');
+    return 2;
+  }
+  if (expected !== undefined && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(expected)) {
+    io.stderr.write(`metalbench hosts trust: --fingerprint must look like SHA256:<43 base64 characters>, as ssh-keygen -lf prints\n`);
+    return 2;
+  }
+  const file = join(dirname(inv.path), 'known_hosts');
+  const knownHostsPaths = o.knownHostsPaths ?? defaultKnownHosts(inv.path);
+  const recorded: Array<{ hop: string; address: string; keyType: string; fingerprint: string; file: string; line: string }> = [];
+  let refused: string | undefined;
+  try {
+    const t = await connectSsh(entry, {
+      knownHostsPaths,
+      inventory: inv.hosts,
+      ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+      onUnknownHostKey: (hop, key) => {
+        const fp = keyFingerprint(key);
+        const who = hop.label === name ? name : `${name} (jump host ${hop.label})`;
+        if (!o.json) io.stdout.write(`${who} ${describeHop(hop)} presents ${keyTypeOf(key)} ${fp}\n`);
+        if (expected !== undefined && fp !== expected) {
+          refused = `${who} presents ${fp}, not the expected ${expected}; nothing recorded`;
+          return false;
+        }
+        const line = recordHostKey(file, hop.host, hop.port, key);
+        recorded.push({ hop: hop.label, address: describeHop(hop), keyType: keyTypeOf(key), fingerprint: fp, file, line });
+        if (!o.json) io.stdout.write(`recorded in ${file}\n`);
+        return true;
+      },
+    });
+    await t.close();
+  } catch (e) {
+    const msg = refused ?? (e as Error).message;
+    if (o.json) io.stdout.write(`${JSON.stringify({ host: name, ok: false, recorded, error: msg }, null, 2)}\n`);
+    else io.stderr.write(`metalbench hosts trust: ${msg}${recorded.length && !(e instanceof HostKeyError) ? ' (the keys above were recorded)' : ''}\n`);
+    return 1;
+  }
+  if (o.json) io.stdout.write(`${JSON.stringify({ host: name, ok: true, recorded }, null, 2)}\n`);
+  else if (recorded.length === 0) io.stdout.write(`${name}: host key already known; nothing to record\n`);
+  return 0;
+}

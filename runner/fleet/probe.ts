@@ -1,0 +1,131 @@
+/**
+ * Connect to hosts and learn what they are: transport, facts, fingerprint,
+ * derived tags (selectable like manual ones), manual tags that contradict the
+ * facts, hygiene warnings. `hosts check` and the run loop both start here.
+ */
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { LocalTransport } from '../transport/local.ts';
+import { connectSsh, type SshConnectOptions } from '../transport/ssh.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { HostEntry, Inventory } from './inventory.ts';
+import { selectHosts, selectsByName, type HostSelector } from './selection.ts';
+import { loadFactsApi, type FactsApi } from './facts-api.ts';
+
+export interface ProbedHost {
+  entry: HostEntry;
+  name: string;
+  transport: Transport;
+  facts: unknown;
+  fingerprint: string;
+  /** Manual then derived tags: what selectors match against. */
+  tags: string[];
+  derivedTags: string[];
+  /** Manual tags the facts contradict (e.g. `arm` on an x86_64 host): an error. */
+  tagErrors: string[];
+  /** Hygiene warnings in the spirit of `pyperf system show`. */
+  warnings: string[];
+  builtin: boolean;
+}
+
+export interface ProbeFailure {
+  entry: HostEntry;
+  name: string;
+  error: string;
+}
+
+export interface ProbeOptions {
+  knownHostsPaths?: string[];
+  sshConfigPath?: string;
+  connectTimeoutMs?: number;
+  /** Take each host's lock right after connecting. */
+  lock?: boolean;
+}
+
+/** hosts/known_hosts next to the inventory first, then the user's own. */
+export function defaultKnownHosts(inventoryPath: string): string[] {
+  return [join(dirname(inventoryPath), 'known_hosts'), join(homedir(), '.ssh', 'known_hosts')];
+}
+
+/** Open a transport to one inventory host (local or SSH). */
+export async function openTransport(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}): Promise<Transport> {
+  if (entry.builtin) return new LocalTransport();
+  const ssh: SshConnectOptions = {
+    knownHostsPaths: opts.knownHostsPaths ?? defaultKnownHosts(inv.path),
+    inventory: inv.hosts,
+    ...(opts.sshConfigPath !== undefined ? { sshConfigPath: opts.sshConfigPath } : {}),
+    ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
+  };
+  return connectSsh(entry, ssh);
+}
+
+/** Connect, optionally lock, collect facts. Closes the transport on failure. */
+export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}, api?: FactsApi): Promise<ProbedHost> {
+  const facts = api ?? (await loadFactsApi());
+  const transport = await openTransport(entry, inv, opts);
+  try {
+    if (opts.lock) await transport.lock(entry.lockWaitMs > 0 ? { waitMs: entry.lockWaitMs } : {});
+    const collected = await facts.collectFacts(transport);
+    const derived = facts.derivedTags(collected);
+    return {
+      entry,
+      name: entry.name,
+      transport,
+      facts: collected,
+      fingerprint: facts.fingerprint(collected),
+      tags: [...new Set([...entry.tags, ...derived])],
+      derivedTags: derived,
+      tagErrors: facts.checkManualTags(entry.tags, collected),
+      warnings: facts.hygieneWarnings(collected),
+      builtin: entry.builtin,
+    };
+  } catch (e) {
+    await transport.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Probe hosts in parallel; each failure is reported for its host, the others go on. */
+export async function probeHosts(
+  entries: readonly HostEntry[],
+  inv: Inventory,
+  opts: ProbeOptions = {},
+): Promise<{ ok: ProbedHost[]; failed: ProbeFailure[] }> {
+  const api = await loadFactsApi();
+  const settled = await Promise.allSettled(entries.map((e) => probeHost(e, inv, opts, api)));
+  const ok: ProbedHost[] = [];
+  const failed: ProbeFailure[] = [];
+  settled.forEach((s, i) => {
+    const entry = entries[i]!;
+    if (s.status === 'fulfilled') ok.push(s.value);
+    else failed.push({ entry, name: entry.name, error: s.reason instanceof Error ? s.reason.message : String(s.reason) });
+  });
+  return { ok, failed };
+}
+
+/**
+ * Resolve a spec's `hosts:` against the inventory and leave the chosen hosts
+ * connected. Names connect only the hosts named; a tag selector probes every
+ * inventory host (derived tags need facts), keeps the matches open and closes
+ * the rest. Hosts that could not be reached are returned in `failed`.
+ */
+export async function openSelection(
+  selector: HostSelector,
+  inv: Inventory,
+  opts: ProbeOptions = {},
+): Promise<{ hosts: ProbedHost[]; failed: ProbeFailure[] }> {
+  if (selectsByName(selector)) {
+    const entries = selectHosts(selector, inv.hosts.map((h) => ({ ...h })));
+    const r = await probeHosts(entries, inv, opts);
+    return { hosts: r.ok, failed: r.failed };
+  }
+  const r = await probeHosts(inv.hosts.filter((h) => !h.builtin), inv, opts);
+  let chosen: ProbedHost[] = [];
+  try {
+    chosen = r.ok.length > 0 ? selectHosts(selector, r.ok) : [];
+  } finally {
+    for (const h of r.ok) if (!chosen.includes(h)) await h.transport.close();
+  }
+  if (chosen.length === 0 && r.failed.length === 0) selectHosts(selector, r.ok); // throws the no-match error
+  return { hosts: chosen, failed: r.failed };
+}
