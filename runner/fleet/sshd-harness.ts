@@ -45,6 +45,12 @@ export interface HarnessOptions {
   /** First address is 127.0.0.<firstOctet> (default 2). */
   firstOctet?: number;
   tags?: (i: number) => string[];
+  /**
+   * Let the login shell read its rc files as it would on a real host. Off by
+   * default: bash sources ~/.bashrc for every sshd session, and a heavy one
+   * (pyenv init and the like) would be measured instead of metalbench.
+   */
+  loginShellRc?: boolean;
 }
 
 export async function startSshd(n: number, opts: HarnessOptions = {}): Promise<SshdHarness> {
@@ -92,6 +98,8 @@ export async function startSshd(n: number, opts: HarnessOptions = {}): Promise<S
           'MaxStartups 200',
           'LogLevel ERROR',
           'Subsystem sftp internal-sftp',
+          // bash skips ~/.bashrc for sshd sessions when it is not a top-level shell.
+          ...(opts.loginShellRc ? [] : ['SetEnv SHLVL=1']),
           '',
         ].join('\n'),
       );
