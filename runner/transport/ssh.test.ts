@@ -202,6 +202,31 @@ test('a connection killed mid-exec rejects with the host named, and nothing is l
   assert.is((await again.exec(['echo', 'back'])).stdout, 'back\n');
 });
 
+test('a host that freezes is declared lost by keepalive, not waited on forever', async () => {
+  const t = await connect(h.hosts[1]!, { keepaliveIntervalMs: 200 });
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[2] === 'sshd')
+    .map((f) => ({ pid: Number(f[0]), ppid: Number(f[1]) }));
+  // The per-connection sshd processes of this instance: below its listener.
+  const mine: number[] = [];
+  const walk = (pid: number) => rows.filter((r) => r.ppid === pid).forEach((r) => (mine.push(r.pid), walk(r.pid)));
+  walk(h.instances[1]!.proc!.pid!);
+  assert.ok(mine.length > 0);
+  const run = t.exec(['sleep', '30.25']);
+  await new Promise((r) => setTimeout(r, 100));
+  for (const p of mine) process.kill(p, 'SIGSTOP');
+  try {
+    const err = await rejection(run);
+    assert.match(err.message, /^host h2: connection lost \(Keepalive timeout\)/);
+  } finally {
+    for (const p of mine) process.kill(p, 'SIGCONT');
+  }
+  // Once sshd runs again it sees the connection gone, and the watchdog ends the job.
+  assert.ok(await until(() => alive('sleep 30.25').length === 0, 5000), alive('sleep 30.25').join('\n'));
+});
+
 test('jump hosts and ~/.ssh/config are honoured', async () => {
   const viaJump = await connect({ ...h.hosts[1]!, jump: 'h1' });
   assert.is((await viaJump.exec(['echo', 'through h1'])).stdout, 'through h1\n');
