@@ -26,6 +26,8 @@ export interface ProbedHost {
   /** Hygiene warnings in the spirit of `pyperf system show`. */
   warnings: string[];
   builtin: boolean;
+  /** What to cross-compile for this host (an emulating host gets its emulated GOARCH). */
+  target: { goos: string; goarch: string };
 }
 
 export interface ProbeFailure {
@@ -78,6 +80,7 @@ export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOpt
       tagErrors: facts.checkManualTags(entry.tags, collected),
       warnings: facts.hygieneWarnings(collected),
       builtin: entry.builtin,
+      target: buildTarget(entry, collected),
     };
   } catch (e) {
     await transport.close().catch(() => undefined);
@@ -128,4 +131,29 @@ export async function openSelection(
   }
   if (chosen.length === 0 && r.failed.length === 0) selectHosts(selector, r.ok); // throws the no-match error
   return { hosts: chosen, failed: r.failed };
+}
+
+const GOARCH_FOR_MACHINE: Record<string, string> = {
+  x86_64: 'amd64',
+  amd64: 'amd64',
+  aarch64: 'arm64',
+  arm64: 'arm64',
+  armv7l: 'arm',
+  armv6l: 'arm',
+  i686: '386',
+  i386: '386',
+  riscv64: 'riscv64',
+  ppc64le: 'ppc64le',
+  s390x: 's390x',
+};
+
+/** GOOS/GOARCH from the facts (uname -s/-m or their Go names); emulation wins. */
+export function buildTarget(entry: HostEntry, facts: unknown): { goos: string; goarch: string } {
+  const f = (facts ?? {}) as Record<string, unknown>;
+  const str = (...keys: string[]) => keys.map((k) => f[k]).find((v): v is string => typeof v === 'string' && v !== '');
+  const os = (str('goos', 'os', 'kernelName', 'system') ?? 'linux').toLowerCase();
+  const machine = str('goarch', 'arch', 'machine') ?? '';
+  const goarch = entry.emulate ?? GOARCH_FOR_MACHINE[machine] ?? machine;
+  if (!goarch) throw new Error(`host ${entry.name}: the facts do not say which CPU architecture it has`);
+  return { goos: os, goarch };
 }

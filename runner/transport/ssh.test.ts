@@ -129,6 +129,11 @@ test('putFile: content-addressed, verified, not sent twice', async () => {
   assert.is(await t2.putFile(local, sha, 'payload.test'), path);
   assert.is(statSync(path).mtimeMs, before);
   assert.equal(readdirSync(resolve(path, '..')), ['payload.test'], 'no partial files left');
+  // A copy damaged on the host is noticed by the next connection and replaced.
+  writeFileSync(path, 'garbage');
+  const t3 = await connect(h.hosts[0]!);
+  assert.is(await t3.putFile(local, sha, 'payload.test'), path);
+  assert.is(createHash('sha256').update(readFileSync(path)).digest('hex'), sha);
   // A sha that does not match the file is refused before anything is sent.
   const wrong = 'f'.repeat(64);
   const err = await rejection(t.putFile(local, wrong, 'payload.test'));
@@ -191,9 +196,10 @@ test('a connection killed mid-exec rejects with the host named, and nothing is l
   let started!: () => void;
   const up = new Promise<void>((r) => (started = r));
   const run = t.exec(['sh', '-c', `echo started; ${marker}`], { onStdout: (s) => s.includes('started') && started() });
+  const failed = rejection(run);
   await up;
   await h.instances[2]!.kill();
-  const err = await rejection(run);
+  const err = await failed;
   assert.match(err.message, /^host h3: connection lost .* while running sh/);
   assert.ok(await until(() => alive(marker).length === 0, 3000), `left running: ${alive(marker).join('\n')}`);
   await rejection(t.exec(['true']));
@@ -214,11 +220,11 @@ test('a host that freezes is declared lost by keepalive, not waited on forever',
   const walk = (pid: number) => rows.filter((r) => r.ppid === pid).forEach((r) => (mine.push(r.pid), walk(r.pid)));
   walk(h.instances[1]!.proc!.pid!);
   assert.ok(mine.length > 0);
-  const run = t.exec(['sleep', '30.25']);
+  const failed = rejection(t.exec(['sleep', '30.25']));
   await new Promise((r) => setTimeout(r, 100));
   for (const p of mine) process.kill(p, 'SIGSTOP');
   try {
-    const err = await rejection(run);
+    const err = await failed;
     assert.match(err.message, /^host h2: connection lost \(Keepalive timeout\)/);
   } finally {
     for (const p of mine) process.kill(p, 'SIGCONT');

@@ -289,12 +289,14 @@ export class SshTransport implements Transport {
     const dir = `${this.workdir}/bin/${sha256}`;
     const final = `${dir}/${fileName}`;
     if (this.uploaded.has(final)) return final;
-    const sftp = await this.sftp();
-    // The final name only ever appears after a verified upload, so presence is enough.
-    if (await exists(sftp, final)) {
+    // Checked once per connection: a file damaged on the host is replaced, not run.
+    const present = await this.exec(['sh', '-c', 'if [ -f "$1" ]; then sha256sum -- "$1"; else echo missing; fi', 'check', final]);
+    const have = present.stdout.trim().split(/\s+/)[0];
+    if (present.code === 0 && have === sha256) {
       this.uploaded.add(final);
       return final;
     }
+    const sftp = await this.sftp();
     const localSum = await sha256File(localPath);
     if (localSum !== sha256) throw new Error(`putFile: local file ${localPath} has sha256 ${localSum}, not ${sha256}; rebuild it`);
     const mk = await this.exec(['mkdir', '-p', '--', dir]);
@@ -308,7 +310,7 @@ export class SshTransport implements Transport {
     const verify = await this.exec([
       'sh',
       '-c',
-      'chmod 0755 -- "$1" && s=$( (sha256sum -- "$1" || shasum -a 256 -- "$1") 2>/dev/null ) && s=${s%% *} && ' +
+      'chmod 0755 -- "$1" && s=$(sha256sum -- "$1") && s=${s%% *} && ' +
         'if [ "$s" = "$3" ]; then mv -f -- "$1" "$2"; else rm -f -- "$1"; echo "$s"; exit 3; fi',
       'verify',
       tmp,
@@ -395,10 +397,6 @@ function received(stdout: string, stderrTail: string): string {
 
 function normalizeSignal(s: string): string {
   return s.startsWith('SIG') ? s : `SIG${s}`;
-}
-
-function exists(sftp: SFTPWrapper, path: string): Promise<boolean> {
-  return new Promise((resolve) => sftp.stat(path, (err) => resolve(!err)));
 }
 
 export function sha256File(path: string): Promise<string> {
