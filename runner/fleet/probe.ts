@@ -3,6 +3,7 @@
  * derived tags (selectable like manual ones), manual tags that contradict the
  * facts, hygiene warnings. `hosts check` and the run loop both start here.
  */
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalTransport } from '../transport/local.ts';
@@ -68,16 +69,33 @@ export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOpt
   try {
     if (opts.lock) await transport.lock(entry.lockWaitMs > 0 ? { waitMs: entry.lockWaitMs } : {});
     const collected = await facts.collectFacts(transport);
-    const derived = facts.derivedTags(collected);
+    let derived = facts.derivedTags(collected);
+    let fingerprint = facts.fingerprint(collected);
+    let tagErrors = facts.checkManualTags(entry.tags, collected);
+    let stored: unknown = collected;
+    if (transport.emulated && entry.emulate) {
+      // The host runs these binaries under qemu: it is an emulated arm64 (say)
+      // host, never to be compared with the same machine running natively.
+      derived = [...derived.filter((t) => !t.startsWith('arch:')), `arch:${entry.emulate}`, 'emulated'];
+      fingerprint = createHash('sha256').update(`${fingerprint}\nemulate=${entry.emulate}`).digest('hex');
+      stored = { ...(collected as object), emulated: { goarch: entry.emulate, via: 'qemu-user' } };
+      // Arch tags are judged against the emulated architecture, not the machine's.
+      const goarch = entry.emulate;
+      const archTags = entry.tags.filter((t) => ARCH_TAGS.includes(t));
+      tagErrors = tagErrors.filter((m) => !archTags.some((t) => m.includes(t)));
+      for (const t of archTags) {
+        if (!archTagFits(t, goarch)) tagErrors.push(`tag "${t}" contradicts the emulated architecture ${goarch} (emulate: ${goarch})`);
+      }
+    }
     return {
       entry,
       name: entry.name,
       transport,
-      facts: collected,
-      fingerprint: facts.fingerprint(collected),
+      facts: stored,
+      fingerprint,
       tags: [...new Set([...entry.tags, ...derived])],
       derivedTags: derived,
-      tagErrors: facts.checkManualTags(entry.tags, collected),
+      tagErrors,
       warnings: facts.hygieneWarnings(collected),
       builtin: entry.builtin,
       target: buildTarget(entry, collected),
@@ -156,4 +174,12 @@ export function buildTarget(entry: HostEntry, facts: unknown): { goos: string; g
   const goarch = entry.emulate ?? GOARCH_FOR_MACHINE[machine] ?? machine;
   if (!goarch) throw new Error(`host ${entry.name}: the facts do not say which CPU architecture it has`);
   return { goos: os, goarch };
+}
+
+const ARCH_TAGS = ['arm', 'arm64', 'aarch64', 'x86', 'x86_64', 'amd64'];
+
+/** Does a manual arch tag agree with an emulated GOARCH? */
+function archTagFits(tag: string, goarch: string): boolean {
+  if (['arm', 'arm64', 'aarch64'].includes(tag)) return goarch === 'arm64' || goarch === 'arm';
+  return goarch === 'amd64' || goarch === '386';
 }
