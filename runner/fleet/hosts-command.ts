@@ -18,6 +18,7 @@ import { connectSsh, HostKeyError } from '../transport/ssh.ts';
 import { findHost, InventoryError, loadInventory, type HostEntry, type Inventory } from './inventory.ts';
 import { keyFingerprint, keyTypeOf, recordHostKey } from './known-hosts.ts';
 import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure } from './probe.ts';
+import type { FactsApi } from './facts-api.ts';
 import { describeHop } from './route.ts';
 import { describeSelector, hostSelectorSchema, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
 
@@ -36,6 +37,8 @@ export interface HostsCommandOptions {
   /** Default: known_hosts next to the inventory, then ~/.ssh/known_hosts. */
   knownHostsPaths?: string[];
   connectTimeoutMs?: number;
+  /** Facts functions; default runner/host/facts.ts. */
+  factsApi?: FactsApi;
 }
 
 const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
@@ -145,6 +148,7 @@ async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out;
     knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
     ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
     connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+    ...(o.factsApi ? { factsApi: o.factsApi } : {}),
   });
   let shown = ok;
   try {
@@ -230,8 +234,7 @@ export function summarize(h: ProbedHost): HostSummary {
   };
   const show = (v: unknown): string =>
     v === undefined ? '?' : typeof v === 'boolean' ? (v ? 'on' : 'off') : Array.isArray(v) ? (v.length ? v.join(',') : 'none') : String(v);
-  let arch = show(pick('goarch', 'arch'));
-  if (h.transport.emulated && h.entry.emulate) arch = `${h.entry.emulate} (emulated)`;
+  const arch = h.transport.emulated ? `${h.target.goarch} (emulated)` : h.target.goarch;
   const numa = pick('numaNodes', 'numa.nodes', 'topology.numaNodes', 'topology.nodes');
   const load = pick('load1', 'loadAvg.0', 'loadavg.0', 'load.0', 'load');
   return {

@@ -43,6 +43,8 @@ export interface ProbeOptions {
   connectTimeoutMs?: number;
   /** Take each host's lock right after connecting. */
   lock?: boolean;
+  /** Facts functions; default runner/host/facts.ts. */
+  factsApi?: FactsApi;
 }
 
 /** hosts/known_hosts next to the inventory first, then the user's own. */
@@ -64,7 +66,7 @@ export async function openTransport(entry: HostEntry, inv: Inventory, opts: Prob
 
 /** Connect, optionally lock, collect facts. Closes the transport on failure. */
 export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}, api?: FactsApi): Promise<ProbedHost> {
-  const facts = api ?? (await loadFactsApi());
+  const facts = api ?? opts.factsApi ?? (await loadFactsApi());
   const transport = await openTransport(entry, inv, opts);
   try {
     if (opts.lock) await transport.lock(entry.lockWaitMs > 0 ? { waitMs: entry.lockWaitMs } : {});
@@ -112,7 +114,7 @@ export async function probeHosts(
   inv: Inventory,
   opts: ProbeOptions = {},
 ): Promise<{ ok: ProbedHost[]; failed: ProbeFailure[] }> {
-  const api = await loadFactsApi();
+  const api = opts.factsApi ?? (await loadFactsApi());
   const settled = await Promise.allSettled(entries.map((e) => probeHost(e, inv, opts, api)));
   const ok: ProbedHost[] = [];
   const failed: ProbeFailure[] = [];
