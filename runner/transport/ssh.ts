@@ -132,12 +132,11 @@ export class SshTransport implements Transport {
     this.hostName = entry.name;
     this.emulated = qemu !== undefined;
     this.workdir = workdir;
-    const last = clients[clients.length - 1]!;
+    // Any hop going down takes the host with it.
     for (const c of clients) {
       c.on('close', () => this.markLost('the connection closed'));
       c.on('error', (e: Error) => this.markLost(e.message));
     }
-    void last;
   }
 
   private get client(): Client {
@@ -466,7 +465,7 @@ export function connectHop(
   const who = hop.label === hostName ? `host ${hostName}` : `host ${hostName}: jump host ${hop.label}`;
   return new Promise((resolve, reject) => {
     let keyError: HostKeyError | undefined;
-    const auth = authMethods(hop, who);
+    const auth = authMethods(hop);
     if (auth.methods.length === 0) {
       reject(new Error(`${who} (${where}): no usable key: ${auth.notes.join('; ') || 'no identity file and no ssh-agent'}; set identityFile in the inventory or load a key into ssh-agent`));
       return;
@@ -543,7 +542,7 @@ function explainConnectError(e: Error & { code?: string; level?: string }, timeo
   return e.message;
 }
 
-function authMethods(hop: Hop, who: string): { methods: AnyAuthMethod[]; offered: string[]; notes: string[] } {
+function authMethods(hop: Hop): { methods: AnyAuthMethod[]; offered: string[]; notes: string[] } {
   const methods: AnyAuthMethod[] = [];
   const offered: string[] = [];
   const notes: string[] = [];
@@ -568,7 +567,6 @@ function authMethods(hop: Hop, who: string): { methods: AnyAuthMethod[]; offered
     methods.push({ type: 'agent', username: hop.user, agent: hop.agentSocket });
     offered.push('ssh-agent');
   }
-  void who;
   return { methods, offered, notes };
 }
 
