@@ -20,7 +20,16 @@ let cached: FactsApi | undefined;
 export async function loadFactsApi(): Promise<FactsApi> {
   if (cached) return cached;
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const m = (await import(new URL(`../host/facts${ext}`, import.meta.url).href)) as Loose;
+  const url = new URL(`../host/facts${ext}`, import.meta.url);
+  let m: Loose;
+  try {
+    m = (await import(url.href)) as Loose;
+  } catch (e) {
+    throw new Error(`cannot load the host facts module ${url.pathname}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  for (const f of ['collectFacts', 'fingerprint', 'derivedTags', 'checkManualTags', 'hygieneWarnings']) {
+    if (typeof m[f] !== 'function') throw new Error(`the host facts module ${url.pathname} does not export ${f}()`);
+  }
   cached = {
     collectFacts: (t) => Promise.resolve(m.collectFacts!(t)),
     fingerprint: (f) => String(m.fingerprint!(f)),
