@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import Database from 'better-sqlite3';
 import { Store } from '../results/store/store.ts';
 import { readAll, type BenchResult } from '../results/benchfmt/reader.ts';
 import { buildSite } from './build.ts';
@@ -178,6 +179,26 @@ test('rebuilds its own folder, refuses a folder it did not write, names a missin
     assert.unreachable('built from a missing database');
   } catch (e) {
     assert.match((e as Error).message, /nope\.db: no results database here/);
+  }
+});
+
+test('an empty store gives an index that says so; a database that is not a store is refused', async () => {
+  const emptyDb = join(work, 'empty.db');
+  new Store(emptyDb).close();
+  const r = await buildSite({ dbPath: emptyDb, outDir: join(work, 'empty-site') });
+  assert.is(r.pages, 0);
+  assert.match(readFileSync(join(r.outDir, 'index.html'), 'utf8'), 'No benchmark results yet');
+  assert.equal(readdirSync(join(r.outDir, 'bench')), []);
+
+  const other = join(work, 'other.db');
+  const db = new Database(other);
+  db.exec('CREATE TABLE t (x)');
+  db.close();
+  try {
+    await buildSite({ dbPath: other, outDir: join(work, 'other-site') });
+    assert.unreachable('built from a database that is not a results store');
+  } catch (e) {
+    assert.match((e as Error).message, /other\.db: not a metalbench results database/);
   }
 });
 

@@ -97,6 +97,10 @@ export function chartSpec(series: UnitSeries): TopLevelSpec {
     scale: { domain: hosts },
     legend: hosts.length > 1 ? { symbolOpacity: 1 } : null,
   };
+  // Marks shrink as runs crowd the axis, so a year of nightly runs stays readable.
+  const pxPerPoint = CHART_WIDTH / (runs.length * hosts.length);
+  const pointSize = Math.round(Math.max(8, Math.min(60, pxPerPoint * pxPerPoint * 0.5)));
+  const barWidth = Math.max(1, Math.min(6, Math.floor(pxPerPoint * 0.4)));
   let lo = Infinity;
   let hi = -Infinity;
   for (const d of data) (lo = Math.min(lo, d.min)), (hi = Math.max(hi, d.max));
@@ -124,7 +128,7 @@ export function chartSpec(series: UnitSeries): TopLevelSpec {
         encoding: { y: { ...y, field: 'min' }, y2: { field: 'max' } },
       },
       {
-        mark: { type: 'rule', strokeWidth: 6, strokeCap: 'butt', opacity: 0.45 },
+        mark: { type: 'rule', strokeWidth: barWidth, strokeCap: 'butt', opacity: 0.45 },
         encoding: { y: { ...y, field: 'q1' }, y2: { field: 'q3' } },
       },
       {
@@ -132,7 +136,7 @@ export function chartSpec(series: UnitSeries): TopLevelSpec {
         encoding: { y: { ...y, field: 'median' }, detail: { field: 'host', type: 'nominal' } },
       },
       {
-        mark: { type: 'point', filled: true, size: 60, opacity: 1 },
+        mark: { type: 'point', filled: true, size: pointSize, opacity: 1 },
         encoding: {
           y: { ...y, field: 'median' },
           tooltip: [

@@ -10,6 +10,7 @@ const MAX_SLUG = 60;
 export function slugify(text: string): string {
   const slug = text
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
