@@ -122,17 +122,19 @@ export function chartSpec(series: UnitSeries): TopLevelSpec {
     height: CHART_HEIGHT,
     data: { values: positioned as unknown as Record<string, unknown>[] },
     encoding: { x, color },
+    // Only the points carry screen-reader labels (the spread is in the table
+    // under each chart); labels on every rule would triple the page size.
     layer: [
       {
-        mark: { type: 'rule', strokeWidth: 1 },
+        mark: { type: 'rule', strokeWidth: 1, aria: false },
         encoding: { y: { ...y, field: 'min' }, y2: { field: 'max' } },
       },
       {
-        mark: { type: 'rule', strokeWidth: barWidth, strokeCap: 'butt', opacity: 0.45 },
+        mark: { type: 'rule', strokeWidth: barWidth, strokeCap: 'butt', opacity: 0.45, aria: false },
         encoding: { y: { ...y, field: 'q1' }, y2: { field: 'q3' } },
       },
       {
-        mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
+        mark: { type: 'line', strokeWidth: 1, opacity: 0.5, aria: false },
         encoding: { y: { ...y, field: 'median' }, detail: { field: 'host', type: 'nominal' } },
       },
       {
