@@ -113,7 +113,7 @@ test('page data: per-run medians, quartiles and hosts in the stored units', () =
 
 test('index: benchmarks grouped by package with the latest median and the change on the same host', () => {
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
-  const headings = html.match(/<h2>.*?<\/h2>/g) ?? [];
+  const headings = (html.match(/<h2 id="pkg-[0-9a-f]{10}">.*?<\/h2>/g) ?? []).map((h) => h.replace(/ id="[^"]*"/, ''));
   assert.equal(headings, ['<h2><code>example.com/&lt;img src=x onerror=alert(1)&gt;</code></h2>', '<h2><code>example.com/codec</code></h2>']);
   const rows = JSON.parse(readFileSync(join(outDir, 'index.json'), 'utf8')).benchmarks as Record<string, unknown>[];
   const encTime = rows.find((r) => r.benchmark === 'Encode/format=json-8' && r.unit === 'sec/op')!;

@@ -30,3 +30,12 @@ export function pageBaseName(pkg: string | null, name: string): string {
   const lastPkgPart = pkg === null ? '' : (pkg.split('/').pop() ?? '');
   return `${slugify(lastPkgPart ? `${lastPkgPart}-${name}` : name)}-${hash}`;
 }
+
+/** The index's anchor for a package's section. */
+export function packageAnchor(pkg: string | null): string {
+  const hash = createHash('sha256')
+    .update(pkg === null ? '\u0001' : `\u0000${pkg}`)
+    .digest('hex')
+    .slice(0, 10);
+  return `pkg-${hash}`;
+}

@@ -4,6 +4,7 @@ import { escapeHtml, frame, scriptJson } from './html.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import { seriesDisplayUnit } from './charts.ts';
 import type { UnitSummary } from './summary.ts';
+import { packageAnchor } from './names.ts';
 import { displayUnit, formatChange, formatNumber, formatValue } from './units.ts';
 
 export const ASSET_SCRIPTS = ['assets/vega.min.js', 'assets/vega-lite.min.js', 'assets/vega-embed.min.js', 'assets/page.js'] as const;
@@ -23,6 +24,8 @@ export interface ChartBlock {
   svg: string;
 }
 
+const pkgLabel = (pkg: string | null) => (pkg === null ? escapeHtml(NO_PKG_LABEL) : `<code>${escapeHtml(pkg)}</code>`);
+
 const date = (iso: string) => escapeHtml(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
 
 export function indexPage(o: { title: string; entries: readonly IndexEntry[]; runs: number; generatedAt: string }): string {
@@ -35,12 +38,15 @@ export function indexPage(o: { title: string; entries: readonly IndexEntry[]; ru
       `<p class="meta">${o.entries.length} benchmark${o.entries.length === 1 ? '' : 's'} in ${pkgs.size} package${pkgs.size === 1 ? '' : 's'}, ${o.runs} run${o.runs === 1 ? '' : 's'}. ` +
         'Change is the latest median against the previous run on the same host.</p>',
     );
+    if (pkgs.size > 1) {
+      body.push(`<nav><ul>${[...pkgs].map((p) => `<li><a href="#${packageAnchor(p)}">${pkgLabel(p)}</a></li>`).join('')}</ul></nav>`);
+    }
   }
   let currentPkg: string | null | undefined;
   let rows: string[] = [];
   const flush = () => {
     if (currentPkg === undefined) return;
-    body.push(`<h2>${currentPkg === null ? escapeHtml(NO_PKG_LABEL) : `<code>${escapeHtml(currentPkg)}</code>`}</h2>`);
+    body.push(`<h2 id="${packageAnchor(currentPkg)}">${pkgLabel(currentPkg)}</h2>`);
     body.push(
       '<table><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th class="num">latest median</th><th class="num">change</th><th>latest run</th><th class="num">runs</th></tr></thead><tbody>',
       ...rows,
@@ -91,9 +97,9 @@ export function benchmarkPage(o: {
   const hosts = new Set<string>();
   for (const s of b.units) for (const p of s.points) (runs.add(p.runId), hosts.add(p.host));
   const body: string[] = [
-    `<nav><a href="../index.html">← ${escapeHtml(o.siteTitle)}</a></nav>`,
+    `<nav><a href="../index.html">← ${escapeHtml(o.siteTitle)}</a> · <a href="../index.html#${packageAnchor(b.pkg)}">${pkgLabel(b.pkg)}</a></nav>`,
     `<h1><code>${escapeHtml(b.name)}</code></h1>`,
-    `<p class="meta">package ${b.pkg === null ? escapeHtml(NO_PKG_LABEL) : `<code>${escapeHtml(b.pkg)}</code>`} · ${runs.size} run${runs.size === 1 ? '' : 's'} · host${hosts.size === 1 ? '' : 's'}: ${[...hosts].sort().map(escapeHtml).join(', ')}</p>`,
+    `<p class="meta">package ${pkgLabel(b.pkg)} · ${runs.size} run${runs.size === 1 ? '' : 's'} · host${hosts.size === 1 ? '' : 's'}: ${[...hosts].sort().map(escapeHtml).join(', ')}</p>`,
     '<p class="meta">Each point is the median of one run on one host; the thick bar spans the interquartile range and the thin line the minimum to maximum. Hover a point for its run.</p>',
   ];
   o.charts.forEach((c, i) => {
