@@ -5,7 +5,9 @@
 # nodeN.FIELD lines; the parser derives sockets, cores and threads.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 export LC_ALL=C
-S=/sys/devices/system
+# FACTS_ROOT lets tests point the script at a fake /sys and /proc tree.
+R=${FACTS_ROOT:-}
+S=$R/sys/devices/system
 
 # kv KEY FILE: first line of FILE, when it can be read.
 kv() {
@@ -16,8 +18,8 @@ kv() {
 }
 # cpuinfo KEY FIELD: first "FIELD : value" line of /proc/cpuinfo.
 cpuinfo() {
-  [ -r /proc/cpuinfo ] || return 0
-  v=$(sed -n "/^$2[[:space:]]*:/{s/^[^:]*:[[:space:]]*//p;q;}" /proc/cpuinfo 2>/dev/null)
+  [ -r "$R/proc/cpuinfo" ] || return 0
+  v=$(sed -n "/^$2[[:space:]]*:/{s/^[^:]*:[[:space:]]*//p;q;}" "$R/proc/cpuinfo" 2>/dev/null)
   [ -n "$v" ] && printf '%s=%s\n' "$1" "$v"
   return 0
 }
@@ -79,7 +81,7 @@ for d in "$S"/node/node[0-9]*; do
   fi
 done
 
-kv cmdline /proc/cmdline
+kv cmdline "$R/proc/cmdline"
 kv cpufreq.driver "$S/cpu/cpu0/cpufreq/scaling_driver"
 kv cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor"
 kv cpufreq.boost "$S/cpu/cpufreq/boost"
@@ -87,15 +89,15 @@ kv intel_pstate.no_turbo "$S/cpu/intel_pstate/no_turbo"
 kv intel_pstate.status "$S/cpu/intel_pstate/status"
 kv amd_pstate.status "$S/cpu/amd_pstate/status"
 kv cpuidle.driver "$S/cpu/cpuidle/current_driver"
-kv aslr /proc/sys/kernel/randomize_va_space
-kv perf_sample_rate /proc/sys/kernel/perf_event_max_sample_rate
-kv thp.enabled /sys/kernel/mm/transparent_hugepage/enabled
-kv thp.defrag /sys/kernel/mm/transparent_hugepage/defrag
-if [ -r /proc/meminfo ]; then
-  v=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' /proc/meminfo 2>/dev/null)
+kv aslr "$R/proc/sys/kernel/randomize_va_space"
+kv perf_sample_rate "$R/proc/sys/kernel/perf_event_max_sample_rate"
+kv thp.enabled "$R/sys/kernel/mm/transparent_hugepage/enabled"
+kv thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag"
+if [ -r "$R/proc/meminfo" ]; then
+  v=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' "$R/proc/meminfo" 2>/dev/null)
   [ -n "$v" ] && printf 'mem.total_kb=%s\n' "$v"
 fi
-kv loadavg /proc/loadavg
+kv loadavg "$R/proc/loadavg"
 printf 'tool.taskset=%s\n' "$(has taskset)"
 printf 'tool.numactl=%s\n' "$(has numactl)"
 printf 'tool.lscpu=%s\n' "$(has lscpu)"
