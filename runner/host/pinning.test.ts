@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parseFacts } from './facts.ts';
 import { formatCpuList } from './cpulist.ts';
 import { PinningError, pinConfigLines, pinPolicySchema, pinnedArgv, planPinning, verifyPinReport, type PinPlan } from './pinning.ts';
