@@ -78,7 +78,9 @@ test('isolated CPUs are preferred; offline CPUs are refused', () => {
   const p = planPinning(t, 2);
   assert.equal(p.cpus, [2, 3]);
   assert.ok(p.notes.includes('isolated CPUs'));
+  assert.match(p.warnings.join(), /CPUs 2-3 are isolated \(isolcpus\).*GOMAXPROCS 2/);
   assert.equal(planPinning(t, { cpus: 2, preferIsolated: false }).cpus, [1, 2]);
+  assert.equal(planPinning(t, 1).warnings, []);
   // Four distinct cores do not fit in the isolated set (two cores), so the plan uses all online CPUs.
   assert.equal(planPinning(t, 4).cpus, [1, 2, 3, 4]);
   throwsPin(() => planPinning(t, [6, 7]), /CPU 6 is offline/);
@@ -100,6 +102,7 @@ test('an inventory override is merged over the spec policy', () => {
 test('pinConfigLines', () => {
   const p = planPinning(topo('graviton2.txt'), 2);
   assert.equal(pinConfigLines(p), { 'pin-cpus': '1-2', 'pin-numa': '0', 'pin-policy': 'smt=off,numa=local,avoid=0,isolated=prefer,big=only', gomaxprocs: '2' });
+  assert.is(pinConfigLines(p, 'ab12')['host-fingerprint'], 'ab12');
 });
 
 test('pinPolicySchema accepts counts, lists and policies, and rejects unknown keys', () => {

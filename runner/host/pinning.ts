@@ -43,6 +43,8 @@ export interface PinPlan {
   policy: PinPolicy;
   /** Why these CPUs, e.g. "isolated CPUs", for logs. */
   notes: string[];
+  /** Things that make the plan weaker than it looks; shown to the user, not fatal. */
+  warnings: string[];
 }
 
 export class PinningError extends Error {
@@ -126,7 +128,13 @@ export function planPinning(topo: Topology, spec: PinSpec | PinPolicy, opts: { c
       throw new PinningError(`cpu: ${p} does not fit the ${n} pinned CPU${n === 1 ? '' : 's'} (${formatCpuList(cpus)}); keep every cpu value between 1 and ${n} or pin more CPUs`);
     }
   }
-  return { cpus, nodes, membind: policy.numa === 'local', hostNodes: topo.nodes.length, gomaxprocs: n, policy, notes };
+  const warnings: string[] = [];
+  const isolated = cpus.filter((c) => topo.isolated.includes(c));
+  if (n > 1 && isolated.length > 1) {
+    // isolcpus takes CPUs out of load balancing: Go threads can pile up on one of them.
+    warnings.push(`CPUs ${formatCpuList(isolated)} are isolated (isolcpus), and the kernel does not balance load between them: with GOMAXPROCS ${n} threads may share a CPU; use one CPU per process, or a cpuset root partition instead of isolcpus`);
+  }
+  return { cpus, nodes, membind: policy.numa === 'local', hostNodes: topo.nodes.length, gomaxprocs: n, policy, notes, warnings };
 }
 
 function checkExplicit(topo: Topology, p: PinPolicy, byId: Map<number, Cpu>): number[] {
@@ -294,12 +302,17 @@ export function verifyPinReport(stderrText: string, plan: PinPlan): string | nul
   return null;
 }
 
-/** Configuration lines stored with every sample and written by export. */
-export function pinConfigLines(plan: PinPlan): Record<string, string> {
-  return {
+/**
+ * Configuration lines stored with every sample and written by export. With
+ * the host's fingerprint, a `host-fingerprint` line is added too.
+ */
+export function pinConfigLines(plan: PinPlan, hostFingerprint?: string): Record<string, string> {
+  const lines: Record<string, string> = {
     'pin-cpus': formatCpuList(plan.cpus),
     'pin-numa': formatCpuList(plan.nodes),
     'pin-policy': policyText(plan.policy),
     gomaxprocs: String(plan.gomaxprocs),
   };
+  if (hostFingerprint !== undefined) lines['host-fingerprint'] = hostFingerprint;
+  return lines;
 }
