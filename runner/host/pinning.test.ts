@@ -59,6 +59,15 @@ test('EPYC NPS4: a local plan stays inside one of four nodes', () => {
   assert.is(formatCpuList(big.cpus), '16-31');
 });
 
+test('a memory-less node is never chosen for numa: local', () => {
+  const text = readFileSync(new URL('./fixtures/xeon-2s-smt.txt', import.meta.url), 'utf8').replace(/^node0\.mem_kb=.*$/m, 'node0.mem_kb=0');
+  const t = parseFacts(text, 'memless').topology;
+  assert.equal(planPinning(t, 4).nodes, [1]);
+  const t1 = parseFacts(text.replace('node0.mem_kb=0', 'node0.mem_kb=1000').replace(/^node1\.mem_kb=.*$/m, 'node1.mem_kb=0'), 'memless1').topology;
+  // Node 0 has 19 cores besides CPU 0's; node 1 has 20 but no memory.
+  throwsPin(() => planPinning(t1, 20), /only 19 usable on node 0.*node 1 has no memory to bind/);
+});
+
 test('big.LITTLE picks big cores unless told otherwise', () => {
   const t = topo('odroid-n2-biglittle.txt');
   assert.equal(planPinning(t, 4).cpus, [2, 3, 4, 5]);

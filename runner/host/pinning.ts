@@ -196,12 +196,18 @@ function chooseCount(topo: Topology, p: PinPolicy, n: number, byId: Map<number, 
   pools.push({ name: 'online CPUs', cpus: base });
   let best = 0;
   let bestWhere = '';
+  const memoryless: number[] = [];
   for (const pool of pools) {
     const allowed = new Set(pool.cpus);
     const units = coreUnits(topo, p, allowed, byId);
     if (p.numa === 'local') {
       for (const node of topo.nodes) {
         const nodeUnits = units.filter((u) => byId.get(u[0]!)!.node === node.id);
+        // membind to a memory-less node would fail at the first allocation.
+        if (node.memKb === 0) {
+          if (nodeUnits.flat().length >= n) memoryless.push(node.id);
+          continue;
+        }
         const got = take(nodeUnits, n);
         if (got) {
           notes.push(pool.name, `node ${node.id}`);
@@ -229,6 +235,7 @@ function chooseCount(topo: Topology, p: PinPolicy, n: number, byId: Map<number, 
     p.avoid.length ? `avoid: [${p.avoid.join(', ')}]` : '',
     p.bigOnly && topo.heterogeneous ? 'big cores only' : '',
     p.numa === 'local' && topo.nodes.length > 1 ? 'numa: local (one node)' : '',
+    memoryless.length ? `node ${[...new Set(memoryless)].join(',')} has no memory to bind` : '',
   ].filter(Boolean);
   throw new PinningError(
     `pin: ${n} CPUs requested but only ${best} usable${bestWhere ? ` on ${bestWhere}` : ''}` +

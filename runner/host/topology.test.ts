@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { parseFacts } from './facts.ts';
+import { describeTopology } from './topology.ts';
 import { formatCpuList, parseCpuList } from './cpulist.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -27,6 +28,8 @@ test('2-socket Xeon with SMT: sockets, cores, siblings, nodes', () => {
   assert.equal(t.cpus.find((c) => c.id === 45)!.siblings, [5, 45]);
   assert.is(t.cpus.find((c) => c.id === 0)!.cluster, null);
   assert.not.ok(t.heterogeneous);
+  assert.is(t.nodes[1]!.memKb, 196446724);
+  assert.is(describeTopology(t), '2 sockets, 40 cores, 80 CPUs (SMT x2), 2 NUMA nodes');
 });
 
 test('EPYC NPS4: four NUMA nodes in one socket', () => {
@@ -59,6 +62,7 @@ test('offline CPUs and isolcpus', () => {
   assert.not.ok(t.online.includes(6));
   assert.equal(t.isolated, [2, 3, 10, 11]);
   assert.is(t.cores, 7);
+  assert.is(describeTopology(t), '1 socket, 7 cores, 14 CPUs (SMT x2), 1 NUMA node, offline 6,14, isolated 2-3,10-11');
   // Core 6 lost both threads; core 7's sibling list only names online CPUs.
   assert.equal(t.cpus.find((c) => c.id === 7)!.siblings, [7, 15]);
 });

@@ -2,7 +2,7 @@
  * CPU topology of one host, built from the raw sysfs dump that hosts/facts.sh
  * prints (cpuN.* and nodeN.* lines), with its `lscpu -p` lines as fallback.
  */
-import { parseCpuList } from './cpulist.ts';
+import { formatCpuList, parseCpuList } from './cpulist.ts';
 
 export interface Cpu {
   id: number;
@@ -21,6 +21,8 @@ export interface Cpu {
 export interface NumaNode {
   id: number;
   cpus: number[];
+  /** MemTotal of the node; 0 for a memory-less node, null when unknown. */
+  memKb: number | null;
 }
 
 export interface Topology {
@@ -67,7 +69,7 @@ export function parseTopology(kv: FactMap, where = 'host facts'): Topology {
     const m = /^node(\d+)\.cpulist$/.exec(k);
     if (!m) continue;
     const cpus = list(k).filter((c) => online.includes(c));
-    nodes.push({ id: Number(m[1]), cpus });
+    nodes.push({ id: Number(m[1]), cpus, memKb: int(kv.get(`node${m[1]}.mem_kb`)) });
     for (const c of cpus) nodeOf.set(c, Number(m[1]));
   }
 
@@ -102,7 +104,7 @@ export function parseTopology(kv: FactMap, where = 'host facts'): Topology {
   if (nodes.length === 0) {
     const byNode = new Map<number, number[]>();
     for (const c of cpus) byNode.set(c.node, [...(byNode.get(c.node) ?? []), c.id]);
-    for (const [id, list2] of byNode) nodes.push({ id, cpus: list2 });
+    for (const [id, list2] of byNode) nodes.push({ id, cpus: list2, memKb: null });
   }
   nodes.sort((a, b) => a.id - b.id);
   for (const c of cpus) c.node = nodeOf.get(c.id) ?? c.node;
@@ -129,6 +131,20 @@ export function parseTopology(kv: FactMap, where = 'host facts'): Topology {
     heterogeneous,
     big: cpus.filter((c) => !heterogeneous || c.capacity === maxCap).map((c) => c.id),
   };
+}
+
+/** One line for people, e.g. "2 sockets, 40 cores, 80 CPUs (SMT x2), 2 NUMA nodes". */
+export function describeTopology(t: Topology): string {
+  const parts = [
+    `${t.sockets} socket${t.sockets === 1 ? '' : 's'}`,
+    `${t.cores} core${t.cores === 1 ? '' : 's'}`,
+    `${t.online.length} CPU${t.online.length === 1 ? '' : 's'}${t.smt ? ` (SMT x${t.threadsPerCore})` : ''}`,
+    `${t.nodes.length} NUMA node${t.nodes.length === 1 ? '' : 's'}`,
+  ];
+  if (t.heterogeneous) parts.push(`big cores ${formatCpuList(t.big)}`);
+  if (t.offline.length) parts.push(`offline ${formatCpuList(t.offline)}`);
+  if (t.isolated.length) parts.push(`isolated ${formatCpuList(t.isolated)}`);
+  return parts.join(', ');
 }
 
 /** `lscpu -p=CPU,CORE,SOCKET,NODE` rows, printed by facts.sh as lscpu=... lines. */
