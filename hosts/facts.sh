@@ -41,6 +41,8 @@ cpuinfo cpu.variant 'CPU variant'
 cpuinfo cpu.part 'CPU part'
 cpuinfo cpu.revision 'CPU revision'
 cpuinfo cpu.hardware Hardware
+cpuinfo cpu.flags flags
+cpuinfo cpu.features Features
 kv cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1"
 kv cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version"
 
@@ -67,6 +69,10 @@ for d in "$S"/cpu/cpu[0-9]*; do
   kv "cpu$n.capacity" "$d/cpu_capacity"
   kv "cpu$n.governor" "$d/cpufreq/scaling_governor"
   kv "cpu$n.max_freq" "$d/cpufreq/cpuinfo_max_freq"
+done
+
+for f in "$S"/cpu/vulnerabilities/*; do
+  [ -f "$f" ] && kv "vuln.${f##*/}" "$f"
 done
 
 kv nodes.online "$S/node/online"

@@ -26,6 +26,10 @@ test('x86 server facts: model, microcode, turbo, governor', () => {
   assert.equal(f.governors, ['powersave']);
   assert.is(f.thp, 'madvise');
   assert.is(f.load1, 0.08);
+  assert.is(f.amd64Level, 'v4');
+  assert.is(facts('kvm-vm-4cpu.txt').amd64Level, 'v3');
+  assert.is(facts('graviton2.txt').amd64Level, null);
+  assert.ok(facts('graviton2.txt').cpu.flags.includes('atomics'));
 });
 
 test('ARM facts: no model name, so the model comes from implementer and part', () => {

@@ -29,7 +29,11 @@ export interface HostFacts {
     implementer: string | null;
     part: string | null;
     microcode: string | null;
+    /** CPU flags (x86 "flags", arm64 "Features"). */
+    flags: string[];
   };
+  /** Highest GOAMD64 level the CPU supports (x86-64 only), from its flags. */
+  amd64Level: 'v1' | 'v2' | 'v3' | 'v4' | null;
   topology: Topology;
   cmdline: string;
   /** isolcpus= and nohz_full= values from the kernel command line, or null. */
@@ -119,6 +123,7 @@ export function parseFacts(text: string, where = 'host facts'): HostFacts {
     const m = new RegExp(`(?:^|\\s)${name}=(\\S+)`).exec(cmdline.split(' -- ')[0]!);
     return m ? m[1]! : null;
   };
+  const flags = (get('cpu.flags') ?? get('cpu.features') ?? '').split(/\s+/).filter(Boolean);
   const thpRaw = get('thp.enabled');
   const load = get('loadavg');
   return {
@@ -136,7 +141,9 @@ export function parseFacts(text: string, where = 'host facts'): HostFacts {
       implementer,
       part,
       microcode: get('cpu.microcode') ?? get('cpu.microcode_sysfs'),
+      flags,
     },
+    amd64Level: GOARCH[machine] === 'amd64' && flags.length ? amd64Level(flags) : null,
     topology,
     cmdline,
     isolcpusArg: arg('isolcpus'),
@@ -155,6 +162,23 @@ export function parseFacts(text: string, where = 'host facts'): HostFacts {
   };
 }
 
+// x86-64 microarchitecture levels as Go's GOAMD64 defines them (cpuinfo flag names).
+const AMD64_LEVELS: [HostFacts['amd64Level'] & string, string[]][] = [
+  ['v2', ['cx16', 'lahf_lm', 'popcnt', 'sse4_1', 'sse4_2', 'ssse3']],
+  ['v3', ['avx', 'avx2', 'bmi1', 'bmi2', 'f16c', 'fma', 'abm', 'movbe', 'xsave']],
+  ['v4', ['avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl']],
+];
+
+function amd64Level(flags: readonly string[]): 'v1' | 'v2' | 'v3' | 'v4' {
+  const have = new Set(flags);
+  let level: 'v1' | 'v2' | 'v3' | 'v4' = 'v1';
+  for (const [name, need] of AMD64_LEVELS) {
+    if (!need.every((f) => have.has(f))) break;
+    level = name;
+  }
+  return level;
+}
+
 /** The performance-relevant facts, in a fixed order; load and memory are left out. */
 export function fingerprintInput(f: HostFacts): Record<string, unknown> {
   const t = f.topology;
@@ -162,7 +186,7 @@ export function fingerprintInput(f: HostFacts): Record<string, unknown> {
     os: f.os,
     machine: f.machine,
     kernel: f.kernel,
-    cpu: f.cpu,
+    cpu: { ...f.cpu, flags: undefined },
     cpus: t.cpus.map((c) => [c.id, c.package, c.die, c.cluster, c.core, formatCpuList(c.siblings), c.capacity, c.node]),
     online: formatCpuList(t.online),
     isolated: formatCpuList(t.isolated),
