@@ -5,34 +5,10 @@ import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { createHash } from 'node:crypto';
-import type { FactsApi } from './facts-api.ts';
 import { hostsCommand, type HostsCommandOptions } from './hosts-command.ts';
 import { loadInventory } from './inventory.ts';
 import { openSelection } from './probe.ts';
 import { startSshd, type SshdHarness } from './sshd-harness.ts';
-
-type Basic = { arch: string; cpus: number; load1: number; governor: string; numaNodes: number };
-
-/**
- * A small facts collector over the real transport, so these tests check the
- * command's own behaviour whatever the full facts format holds.
- */
-const basicFacts: FactsApi = {
-  async collectFacts(t) {
-    const r = await t.exec([
-      'sh',
-      '-c',
-      'uname -m; getconf _NPROCESSORS_ONLN; cut -d" " -f1 /proc/loadavg; cat /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor 2>/dev/null || echo none; ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l',
-    ]);
-    const [arch, cpus, load, governor, numa] = r.stdout.trim().split('\n');
-    return { arch: arch!, cpus: Number(cpus), load1: Number(load), governor: governor!, numaNodes: Math.max(1, Number(numa)) } satisfies Basic;
-  },
-  fingerprint: (f) => createHash('sha256').update(JSON.stringify([(f as Basic).arch, (f as Basic).cpus, (f as Basic).numaNodes])).digest('hex'),
-  derivedTags: (f) => [`arch:${(f as Basic).arch === 'x86_64' ? 'amd64' : 'arm64'}`, `numa:${(f as Basic).numaNodes}`],
-  checkManualTags: (tags, f) => (tags.includes('arm') && (f as Basic).arch !== 'aarch64' ? [`tag "arm" contradicts the ${(f as Basic).arch} CPU`] : []),
-  hygieneWarnings: (f) => ((f as Basic).governor !== 'performance' ? [`CPU frequency governor is ${(f as Basic).governor}, not performance`] : []),
-};
 
 let h: SshdHarness;
 let opts: HostsCommandOptions;
@@ -65,7 +41,6 @@ test.before(async () => {
     sshConfigPath: h.sshConfigPath,
     knownHostsPaths: [join(dir, 'known_hosts')],
     connectTimeoutMs: 3000,
-    factsApi: basicFacts,
   };
 });
 
@@ -116,7 +91,7 @@ test('check --json, by tag selector, and a manual tag that contradicts the facts
 
 test('openSelection: names connect and lock only the named hosts; tags pick from facts', async () => {
   const inv = loadInventory(opts.inventoryPath);
-  const probe = { knownHostsPaths: opts.knownHostsPaths!, sshConfigPath: h.sshConfigPath, connectTimeoutMs: 3000, lock: true, factsApi: basicFacts };
+  const probe = { knownHostsPaths: opts.knownHostsPaths!, sshConfigPath: h.sshConfigPath, connectTimeoutMs: 3000, lock: true };
   const named = await openSelection(['h1', 'down'], inv, probe);
   assert.equal(named.hosts.map((x) => x.name), ['h1']);
   assert.equal(named.failed.map((x) => x.name), ['down']);

@@ -18,6 +18,7 @@ import { connectSsh, HostKeyError } from '../transport/ssh.ts';
 import { findHost, InventoryError, loadInventory, type HostEntry, type Inventory } from './inventory.ts';
 import { keyFingerprint, keyTypeOf, recordHostKey } from './known-hosts.ts';
 import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure } from './probe.ts';
+import type { HostFacts } from '../host/facts.ts';
 import type { FactsApi } from './facts-api.ts';
 import { describeHop } from './route.ts';
 import { describeSelector, hostSelectorSchema, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
@@ -223,30 +224,32 @@ export interface HostSummary {
 
 /** The table's columns, read from the facts (missing facts show as '?'). */
 export function summarize(h: ProbedHost): HostSummary {
-  const f = (h.facts ?? {}) as Record<string, unknown>;
-  const pick = (...keys: string[]): unknown => {
-    for (const k of keys) {
-      let v: unknown = f;
-      for (const part of k.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-      if (v !== undefined && v !== null) return v;
-    }
-    return undefined;
-  };
-  const show = (v: unknown): string =>
-    v === undefined ? '?' : typeof v === 'boolean' ? (v ? 'on' : 'off') : Array.isArray(v) ? (v.length ? v.join(',') : 'none') : String(v);
+  const f = h.facts as Partial<HostFacts> | undefined;
+  const t = f?.topology;
   const arch = h.transport.emulated ? `${h.target.goarch} (emulated)` : h.target.goarch;
-  const numa = pick('numaNodes', 'numa.nodes', 'topology.numaNodes', 'topology.nodes');
-  const load = pick('load1', 'loadAvg.0', 'loadavg.0', 'load.0', 'load');
+  const governors = f?.governors;
   return {
     arch,
-    cpus: show(pick('onlineCpus', 'cpus', 'cpuCount', 'topology.cpus')),
-    numa: Array.isArray(numa) ? String(numa.length) : show(numa),
-    governor: show(pick('governor', 'cpufreq.governor')),
-    turbo: show(pick('turbo', 'cpufreq.turbo')),
-    smt: show(pick('smt', 'topology.smt')),
-    isolated: show(pick('isolatedCpus', 'isolated')),
-    load: typeof load === 'number' ? load.toFixed(2) : show(load),
+    cpus: t ? String(t.online.length) : '?',
+    numa: t ? String(t.nodes.length) : '?',
+    governor: governors ? (governors.length ? governors.join('/') : 'none') : '?',
+    turbo: f?.turbo ?? '?',
+    smt: t ? (t.smt ? 'on' : 'off') : '?',
+    isolated: t ? (t.isolated.length ? formatCpuList(t.isolated) : 'none') : '?',
+    load: typeof f?.load1 === 'number' ? f.load1.toFixed(2) : '?',
   };
+}
+
+function formatCpuList(list: readonly number[]): string {
+  const s = [...list].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
+    parts.push(i === j ? `${s[i]}` : `${s[i]}-${s[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
 }
 
 function printTable(rows: Array<{ h: ProbedHost; s: HostSummary }>, failed: ProbeFailure[], out: Out): void {
