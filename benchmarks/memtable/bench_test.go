@@ -75,7 +75,10 @@ var (
 
 const (
 	prefill = 1 << 14 // entries present before read benchmarks start
-	chunk   = 1 << 15 // operations per fresh table in write benchmarks
+	chunk   = 1 << 15 // operations per fresh table in insert benchmarks
+	// mixedChunk is the operations per freshly filled table in
+	// BenchmarkMixed; overwrites only cost value space, so it can be larger.
+	mixedChunk = 1 << 17
 )
 
 // keys returns n distinct keys of size kv: random (fixed seed) or ascending.
@@ -107,8 +110,9 @@ func convertAll(im impl, ks [][]byte) [][]byte {
 
 func arenaFor(entries, kv int) int { return entries*(2*kv+NodeOverhead+16) + 1<<20 }
 
-func filled(im impl, ks [][]byte, extra, kv int) table {
-	t := im.newT(arenaFor(len(ks)+extra, kv))
+// filled returns a table holding ks, with room for extraBytes more.
+func filled(im impl, ks [][]byte, extraBytes, kv int) table {
+	t := im.newT(arenaFor(len(ks), kv) + extraBytes)
 	v := make([]byte, kv)
 	for _, k := range ks {
 		t.put(k, v)
@@ -194,10 +198,10 @@ func BenchmarkMixed(b *testing.B) {
 				v := make([]byte, kv)
 				b.ReportAllocs()
 				b.ResetTimer()
-				for done := 0; done < b.N; done += chunk {
+				for done := 0; done < b.N; done += mixedChunk {
 					b.StopTimer()
-					t := filled(im, ks, chunk, kv)
-					n := int64(min(chunk, b.N-done))
+					t := filled(im, ks, mixedChunk*(kv+16), kv)
+					n := int64(min(mixedChunk, b.N-done))
 					var next atomic.Int64
 					var wg sync.WaitGroup
 					b.StartTimer()
