@@ -1,0 +1,116 @@
+// Per-cell summaries and comparisons (benchstat's benchmath).
+import { medianR8 } from './quantile.ts';
+import { medianCIOrders } from './quantileci.ts';
+import { mannWhitneyU } from './utest.ts';
+import { formatGoV } from '../benchfmt/gofloat.ts';
+import { formatFixed } from './format.ts';
+
+export type Assumption = 'nothing' | 'exact';
+
+export interface Summary {
+  center: number;
+  lo: number;
+  hi: number;
+  confidence: number;
+  warnings: string[];
+}
+
+export interface Comparison {
+  p: number;
+  alpha: number;
+  n1: number;
+  n2: number;
+  warnings: string[];
+}
+
+/** Smallest n whose median CI at this confidence is finite on both sides. */
+export function medianSamples(conf: number): string {
+  for (let n = 2; n <= 50; n++) {
+    const o = medianCIOrders(n, conf);
+    if (o.lo > 0 && o.hi <= n) return `>= ${n}`;
+  }
+  return '> 50';
+}
+
+/** Smallest n (same on both sides) whose U test can reach p ≤ alpha. */
+export function uTestSamples(alpha: number): number {
+  for (let n = 1; n <= 10; n++) {
+    const a = Array.from({ length: n }, (_, i) => i);
+    const b = Array.from({ length: n }, (_, i) => i + n);
+    if (mannWhitneyU(a, b).p <= alpha) return n;
+  }
+  return 11;
+}
+
+export function summarize(sorted: readonly number[], conf: number, assume: Assumption): Summary {
+  const n = sorted.length;
+  if (assume === 'exact') {
+    let mode = sorted[0]!;
+    let best = 0;
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      while (j < n && sorted[j] === sorted[i]) j++;
+      if (j - i > best) {
+        best = j - i;
+        mode = sorted[i]!;
+      }
+      i = j;
+    }
+    const lo = sorted[0]!;
+    const hi = sorted[n - 1]!;
+    const warnings = lo === hi ? [] : [`exact distribution expected, but values range from ${formatGoV(lo)} to ${formatGoV(hi)}`];
+    return { center: mode, lo, hi, confidence: 1, warnings };
+  }
+  const center = medianR8(sorted);
+  const o = medianCIOrders(n, conf);
+  const lo = o.lo < 1 ? -Infinity : sorted[o.lo - 1]!;
+  const hi = o.hi - 1 >= n ? Infinity : sorted[o.hi - 1]!;
+  const warnings: string[] = [];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+    warnings.push(`need ${medianSamples(conf)} samples for confidence interval at level ${formatGoV(conf)}`);
+  }
+  return { center, lo, hi, confidence: o.confidence, warnings };
+}
+
+export function compare(old: readonly number[], cur: readonly number[], alpha: number, assume: Assumption): Comparison {
+  if (assume === 'exact') return { p: 0, alpha: 0, n1: old.length, n2: cur.length, warnings: [] };
+  const r = mannWhitneyU(old, cur);
+  const warnings: string[] = [];
+  if (r.error) warnings.push(r.error);
+  else if (r.p > alpha) {
+    const need = uTestSamples(alpha);
+    if (old.length < need && cur.length < need) {
+      warnings.push(`need >= ${need} samples to detect a difference at alpha level ${formatGoV(alpha)}`);
+    }
+  }
+  return { p: r.p, alpha, n1: old.length, n2: cur.length, warnings };
+}
+
+/** "± x%" text of a summary. */
+export function pctRange(s: Summary): string {
+  if (!Number.isFinite(s.lo) || !Number.isFinite(s.hi)) return '∞';
+  if (Math.sign(s.center) !== Math.sign(s.lo) || Math.sign(s.center) !== Math.sign(s.hi)) return '?';
+  if (s.center === 0) return '0%';
+  const r = Math.max(s.hi / s.center - 1, 1 - s.lo / s.center);
+  return `${formatFixed(100 * r, 0)}%`;
+}
+
+/** "p=0.012 n=6" / "n=5+6". */
+export function comparisonString(c: Comparison): string {
+  const p = c.p !== 0 ? `p=${formatFixed(c.p, 3)} ` : '';
+  const n = c.n1 === c.n2 ? `n=${c.n1}` : `n=${c.n1}+${c.n2}`;
+  return p + n;
+}
+
+/** Delta column text from the two centers. */
+export function formatDelta(c: Comparison, old: number, cur: number): string {
+  if (c.p > c.alpha) return '~';
+  if (old === cur) return '0.00%';
+  if (old === 0) return '?';
+  return `${formatSigned((cur / old - 1) * 100, 2)}%`;
+}
+
+export function formatSigned(x: number, prec: number): string {
+  const s = formatFixed(x, prec);
+  return s.startsWith('-') ? s : `+${s}`;
+}

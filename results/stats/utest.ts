@@ -1,0 +1,121 @@
+// Two-sided Mann–Whitney U test as benchstat runs it.
+import { normalCdf } from './normal.ts';
+
+export interface UTestResult {
+  p: number;
+  error?: string;
+}
+
+export const ALL_EQUAL = 'all samples are equal';
+
+/** Average ranks (1-based) of the merged sorted samples, and tie-group sizes. */
+function rankMerged(a: readonly number[], b: readonly number[]): { r1: number; ranks: number[]; ties: number[] } {
+  const merged: Array<[number, number]> = [];
+  for (const x of a) merged.push([x, 0]);
+  for (const x of b) merged.push([x, 1]);
+  merged.sort((p, q) => p[0] - q[0]);
+  const ranks: number[] = new Array<number>(merged.length);
+  const ties: number[] = [];
+  let r1 = 0;
+  for (let i = 0; i < merged.length; ) {
+    let j = i + 1;
+    while (j < merged.length && merged[j]![0] === merged[i]![0]) j++;
+    const rank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) {
+      ranks[k] = rank;
+      if (merged[k]![1] === 0) r1 += rank;
+    }
+    ties.push(j - i);
+    i = j;
+  }
+  return { r1, ranks, ties };
+}
+
+/**
+ * P(U1 ≤ u) under the null, by counting the subsets of size n1 of the
+ * (tie-averaged) rank scores; scores are doubled to stay integral.
+ */
+function exactCdf(scores2: readonly number[], n1: number, u2: number): number {
+  const total = scores2.reduce((s, x) => s + x, 0);
+  // dp[k][s] = number of k-subsets with doubled rank sum s.
+  let dp: Float64Array[] = [];
+  for (let k = 0; k <= n1; k++) dp.push(new Float64Array(total + 1));
+  dp[0]![0] = 1;
+  let reach = 0;
+  for (const s of scores2) {
+    reach += s;
+    for (let k = n1; k >= 1; k--) {
+      const dst = dp[k]!;
+      const src = dp[k - 1]!;
+      for (let t = reach; t >= s; t--) {
+        const v = src[t - s]!;
+        if (v !== 0) dst[t] += v;
+      }
+    }
+  }
+  const row = dp[n1]!;
+  const base2 = n1 * (n1 + 1); // 2 * n1(n1+1)/2
+  let le = 0;
+  let all = 0;
+  for (let t = 0; t <= total; t++) {
+    const c = row[t]!;
+    if (c === 0) continue;
+    all += c;
+    if (t - base2 <= u2 + 1e-9) le += c;
+  }
+  dp = [];
+  return le / all;
+}
+
+/**
+ * Two tie groups: U is fixed by how many of sample 1 fall in the second
+ * group, a hypergeometric count. benchstat's table truncates the bound toward
+ * zero, which lifts a below-minimum U to the minimum; do the same.
+ */
+function twoGroupCdf(t0: number, t1: number, n1: number, twoU: number): number {
+  const n = t0 + t1;
+  const x = Math.trunc((twoU - n1 * (t0 - n1)) / n);
+  let c = 0;
+  for (let r = 0; r <= Math.min(x, t1, n1); r++) {
+    if (n1 - r > t0) continue;
+    c += (chooseExact(t1, r) * chooseExact(t0, n1 - r)) / chooseExact(n, n1);
+  }
+  return c;
+}
+
+function chooseExact(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return Math.round(r);
+}
+
+export function mannWhitneyU(old: readonly number[], cur: readonly number[]): UTestResult {
+  const n1 = old.length;
+  const n2 = cur.length;
+  if (n1 === 0 || n2 === 0) return { p: 1, error: 'sample is too small' };
+  const { r1, ranks, ties } = rankMerged(old, cur);
+  const u1 = r1 - (n1 * (n1 + 1)) / 2;
+  const u2 = n1 * n2 - u1;
+  const hasTies = ties.some((t) => t > 1);
+  const exact = hasTies ? n1 <= 25 && n2 <= 25 : n1 <= 50 && n2 <= 50;
+  if (exact) {
+    if (ties.length === 1) return { p: 1, error: ALL_EQUAL };
+    if (u1 === u2) return { p: 1 };
+    const twoU = 2 * Math.min(u1, u2);
+    if (ties.length === 2) return { p: 2 * twoGroupCdf(ties[0]!, ties[1]!, n1, twoU) };
+    const scores2 = ranks.map((r) => r * 2);
+    const p = 2 * exactCdf(scores2, n1, twoU);
+    return { p };
+  }
+  const n = n1 + n2;
+  let tieSum = 0;
+  for (const t of ties) tieSum += t * t * t - t;
+  const sigma = Math.sqrt((n1 * n2 * (n + 1 - tieSum / (n * (n - 1)))) / 12);
+  if (sigma === 0) return { p: 1, error: ALL_EQUAL };
+  const d = u1 - (n1 * n2) / 2;
+  const numer = d - Math.sign(d) * 0.5;
+  const z = numer / sigma;
+  const c = normalCdf(z);
+  return { p: 2 * Math.min(c, 1 - c) };
+}
