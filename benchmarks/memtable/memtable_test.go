@@ -125,3 +125,22 @@ func TestRandomKeysIterateSorted(t *testing.T) {
 		prev = it.Key()
 	}
 }
+
+// TestHeightsAreGeometric checks that key-derived heights keep the skiplist
+// balanced for keys sharing long prefixes: about 3/4 of towers at height 1,
+// 3/16 at height 2.
+func TestHeightsAreGeometric(t *testing.T) {
+	const n = 1 << 16
+	var counts [MaxHeight + 1]int
+	k := make([]byte, 64)
+	for i := 0; i < n; i++ {
+		binary.BigEndian.PutUint64(k[56:], uint64(i))
+		counts[heightFor(k)]++
+	}
+	if f := float64(counts[1]) / n; f < 0.73 || f > 0.77 {
+		t.Fatalf("height 1 share = %.3f, want about 0.75", f)
+	}
+	if f := float64(counts[2]) / n; f < 0.17 || f > 0.205 {
+		t.Fatalf("height 2 share = %.3f, want about 0.1875", f)
+	}
+}
