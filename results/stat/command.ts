@@ -1,0 +1,242 @@
+// `metalbench stat`: benchstat's comparison tables from Go benchmark files.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildDataset, type Dataset, type InputFile, type Table } from './model.ts';
+import { renderTable, type Align, type Group } from './texttab.ts';
+import { summarize, compare, pctRange, comparisonString, formatDelta, formatSigned, type Summary } from '../stats/summary.ts';
+import { commonScale, formatScaled, scale, formatFixed, type UnitClass } from '../stats/format.ts';
+
+export interface StatIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+}
+
+interface Options {
+  row: string;
+  col: string;
+  table: string;
+  filter: string;
+  ignore: string[];
+  alpha: number;
+  confidence: number;
+  format: 'text' | 'csv';
+  files: string[];
+}
+
+class UsageError extends Error {}
+
+const VALUE_FLAGS = new Set(['row', 'col', 'table', 'filter', 'ignore', 'alpha', 'confidence', 'format']);
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { row: '.fullname', col: '.file', table: '.config', filter: '*', ignore: [], alpha: 0.05, confidence: 0.95, format: 'text', files: [] };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    let name = a.replace(/^--?/, '');
+    let value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    if (!VALUE_FLAGS.has(name)) throw new UsageError(`flag provided but not defined: -${name}`);
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: -${name}`);
+      value = argv[++i]!;
+    }
+    switch (name) {
+      case 'alpha':
+      case 'confidence': {
+        const x = Number(value);
+        if (value.trim() === '' || Number.isNaN(x)) throw new UsageError(`invalid value "${value}" for flag -${name}: parse error`);
+        if (x < 0 || x > 1) throw new UsageError(`-${name} must be in range [0, 1]`);
+        o[name] = x;
+        break;
+      }
+      case 'format':
+        if (value !== 'text' && value !== 'csv') throw new UsageError(`-format must be text or csv`);
+        o.format = value;
+        break;
+      case 'ignore':
+        o.ignore.push(...value.split(/[\s,]+/).filter((s) => s !== ''));
+        break;
+      default:
+        o[name as 'row' | 'col' | 'table' | 'filter'] = value;
+    }
+  }
+  o.files = argv.slice(i);
+  if (o.files.length === 0) throw new UsageError('no input files');
+  return o;
+}
+
+/** IEC prefixes for byte units, SI for everything else. */
+function unitClass(unit: string): UnitClass {
+  const num = unit.split('/')[0]!;
+  for (const tok of num.split(/[*\-\s]+/)) if (tok === 'B' || tok === 'MB' || tok === 'bytes') return 'binary';
+  return 'decimal';
+}
+
+const SUPERSCRIPT = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+function superscript(n: number): string {
+  return [...String(n)].map((d) => SUPERSCRIPT[Number(d)]).join('');
+}
+
+function geomean(xs: number[]): { value: number; ok: boolean } {
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (!(xs[i]! > 0)) return { value: NaN, ok: false };
+    m += (Math.log(xs[i]!) - m) / (i + 1);
+  }
+  return { value: Math.exp(m), ok: true };
+}
+
+function renderText(ds: Dataset, o: Options): string {
+  let out = '';
+  let prevConfig = new Map<string, string>();
+  ds.tables.forEach((t, ti) => {
+    if (ti > 0) out += '\n';
+    for (const [k, v] of t.config) {
+      if (prevConfig.get(k) !== v && !(v === '' && !prevConfig.has(k))) out += `${k}: ${v}\n`;
+    }
+    prevConfig = new Map(t.config);
+    out += renderOne(ds, t, o);
+  });
+  return out;
+}
+
+function renderOne(ds: Dataset, t: Table, o: Options): string {
+  const assume = ds.exactUnits.has(t.unit) ? 'exact' : 'nothing';
+  const cls = unitClass(t.unit);
+  const notes: string[] = [];
+  const note = (msgs: string[]) =>
+    msgs
+      .map((m) => {
+        let i = notes.indexOf(m);
+        if (i < 0) i = notes.push(m) - 1;
+        return superscript(i + 1);
+      })
+      .join(' ');
+  const colsUsed = ds.cols.map((_, ci) => [...t.cells.values()].some((r) => r.has(ci)));
+  const cols = ds.cols.map((c, ci) => ({ name: c, ci })).filter((c) => colsUsed[c.ci]);
+  const rowIds = [...t.cells.keys()].sort((a, b) => a - b);
+  const groups: Group[] = cols.map((c, i) =>
+    i === 0 ? { title: c.name, unitTitle: t.unit, cells: 4, vsStart: 4 } : { title: c.name, unitTitle: t.unit, vsTitle: 'vs base', cells: 7, vsStart: 4 },
+  );
+  const align: Align[][] = cols.map((_, i) => (i === 0 ? ['right', 'left', 'right', 'left'] : ['right', 'left', 'right', 'left', 'right', 'left', 'left']));
+  const labels: string[] = [];
+  const rows: string[][][] = [];
+  const centers: number[][] = cols.map(() => []);
+  const ratios: number[][] = cols.map(() => []);
+  const ratioBad: boolean[] = cols.map(() => false);
+  let nBase = 0;
+  const nRatio: number[] = cols.map(() => 0);
+  for (const ri of rowIds) {
+    const row = t.cells.get(ri)!;
+    const sorted = new Map<number, number[]>();
+    const sums = new Map<number, Summary>();
+    for (const c of cols) {
+      const cell = row.get(c.ci);
+      if (!cell) continue;
+      const xs = [...cell.values].sort((a, b) => a - b);
+      sorted.set(c.ci, xs);
+      sums.set(c.ci, summarize(xs, o.confidence, assume));
+    }
+    const sc = commonScale([...sums.values()].map((s) => s.center), cls);
+    const base = sums.get(cols[0]!.ci);
+    if (base) nBase++;
+    const cells: string[][] = cols.map((c, gi) => {
+      const s = sums.get(c.ci);
+      if (!s) return [];
+      centers[gi]!.push(s.center);
+      const r = [formatScaled(sc, s.center), '±', pctRange(s), note(s.warnings)];
+      if (gi === 0 || !base) return r;
+      const cmp = compare(sorted.get(cols[0]!.ci)!, sorted.get(c.ci)!, o.alpha, assume);
+      r.push(formatDelta(cmp, base.center, s.center), `(${comparisonString(cmp)})`, note(cmp.warnings));
+      nRatio[gi]!++;
+      if (base.center === s.center) ratios[gi]!.push(1);
+      else if (base.center === 0) ratioBad[gi] = true;
+      else ratios[gi]!.push(s.center / base.center);
+      return r;
+    });
+    labels.push(ds.rows[ri]!);
+    rows.push(cells);
+  }
+  if (rowIds.length > 1) {
+    const cells: string[][] = cols.map((_, gi) => {
+      const gm = geomean(centers[gi]!);
+      const warns: string[] = [];
+      if (!gm.ok) warns.push('summaries must be >0 to compute geomean');
+      const center = gm.ok ? scale(gm.value, cls) : '';
+      if (gi === 0) return [center, '', '', note(warns)];
+      let delta = '';
+      if (ratioBad[gi]) delta = '?';
+      else {
+        const r = geomean(ratios[gi]!);
+        if (!r.ok) warns.push('ratios must be >0 to compute geomean');
+        else delta = `${formatSigned((r.value - 1) * 100, 2)}%`;
+      }
+      if (nRatio[gi] !== nBase) warns.push('benchmark set differs from baseline; geomeans may not be comparable');
+      return [center, '', '', '', delta, '', note(warns)];
+    });
+    labels.push('geomean');
+    rows.push(cells);
+  }
+  let out = renderTable(labels, groups, rows, align);
+  notes.forEach((m, i) => (out += `${superscript(i + 1)} ${m}\n`));
+  return out;
+}
+
+async function readInputs(files: string[], cwd: string): Promise<InputFile[]> {
+  const seen = new Map<string, number>();
+  for (const f of files) seen.set(f, (seen.get(f) ?? 0) + 1);
+  const count = new Map<string, number>();
+  const out: InputFile[] = [];
+  for (const arg of files) {
+    const eq = arg.indexOf('=');
+    let label = arg;
+    let path = arg;
+    if (eq >= 0) {
+      label = arg.slice(0, eq);
+      path = arg.slice(eq + 1);
+    } else if ((seen.get(arg) ?? 0) > 1) {
+      const k = count.get(arg) ?? 0;
+      count.set(arg, k + 1);
+      label = `${arg}#${k}`;
+    }
+    out.push({ label, text: await readFile(resolve(cwd, path), 'utf8') });
+  }
+  return out;
+}
+
+export async function statCommand(argv: string[], io: StatIO): Promise<number> {
+  let o: Options;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`${e.message}\nusage: metalbench stat [flags] [label=]FILE...\n`);
+      return 2;
+    }
+    throw e;
+  }
+  let files: InputFile[];
+  try {
+    files = await readInputs(o.files, io.cwd);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    io.stderr.write(`${err.code === 'ENOENT' ? `open ${err.path ?? ''}: no such file or directory` : err.message}\n`);
+    return 1;
+  }
+  const ds = buildDataset(files, { col: o.col, row: o.row, ignore: new Set(o.ignore) });
+  for (const w of ds.warnings) io.stderr.write(`${w}\n`);
+  io.stdout.write(renderText(ds, o));
+  return 0;
+}
+
+export { formatFixed };
