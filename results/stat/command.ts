@@ -1,7 +1,7 @@
 // `metalbench stat`: benchstat's comparison tables from Go benchmark files.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildDataset, type Dataset, type InputFile, type Table } from './model.ts';
+import { buildDataset, parseKey, type Dataset, type InputFile, type Table } from './model.ts';
 import { renderTable, type Align, type Group } from './texttab.ts';
 import { summarize, compare, pctRange, comparisonString, formatDelta, formatSigned, type Summary } from '../stats/summary.ts';
 import { commonScale, formatScaled, scale, formatFixed, type UnitClass } from '../stats/format.ts';
@@ -123,8 +123,8 @@ function renderOne(ds: Dataset, t: Table, o: Options): string {
       })
       .join(' ');
   const colsUsed = ds.cols.map((_, ci) => [...t.cells.values()].some((r) => r.has(ci)));
-  const cols = ds.cols.map((c, ci) => ({ name: c, ci })).filter((c) => colsUsed[c.ci]);
-  const rowIds = [...t.cells.keys()].sort((a, b) => a - b);
+  const cols = ds.colOrder.map((ci) => ({ name: ds.cols[ci]!, ci })).filter((c) => colsUsed[c.ci]);
+  const rowIds = ds.rowOrder.filter((ri) => t.cells.has(ri));
   const groups: Group[] = cols.map((c, i) =>
     i === 0 ? { title: c.name, unitTitle: t.unit, cells: 4, vsStart: 4 } : { title: c.name, unitTitle: t.unit, vsTitle: 'vs base', cells: 7, vsStart: 4 },
   );
@@ -145,7 +145,9 @@ function renderOne(ds: Dataset, t: Table, o: Options): string {
       if (!cell) continue;
       const xs = [...cell.values].sort((a, b) => a - b);
       sorted.set(c.ci, xs);
-      sums.set(c.ci, summarize(xs, o.confidence, assume));
+      const s = summarize(xs, o.confidence, assume);
+      if (cell.residue.size > 1) s.warnings.unshift('benchmarks vary in .fullname');
+      sums.set(c.ci, s);
     }
     const sc = commonScale([...sums.values()].map((s) => s.center), cls);
     const base = sums.get(cols[0]!.ci);
@@ -233,7 +235,13 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     io.stderr.write(`${err.code === 'ENOENT' ? `open ${err.path ?? ''}: no such file or directory` : err.message}\n`);
     return 1;
   }
-  const ds = buildDataset(files, { col: o.col, row: o.row, ignore: new Set(o.ignore) });
+  let ds: Dataset;
+  try {
+    ds = buildDataset(files, { col: parseKey(o.col), row: parseKey(o.row), ignore: new Set(o.ignore) });
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
   for (const w of ds.warnings) io.stderr.write(`${w}\n`);
   io.stdout.write(renderText(ds, o));
   return 0;

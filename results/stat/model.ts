@@ -4,6 +4,8 @@ import { readAll, type BenchResult } from '../benchfmt/reader.ts';
 
 export interface Cell {
   values: number[];
+  /** Distinct unprojected full names seen in the cell ("benchmarks vary in .fullname"). */
+  residue: Set<string>;
 }
 
 export interface Table {
@@ -18,6 +20,8 @@ export interface Dataset {
   tables: Table[];
   rows: string[];
   cols: string[];
+  rowOrder: number[];
+  colOrder: number[];
   colKey: string;
   exactUnits: Set<string>;
   warnings: string[];
@@ -29,16 +33,62 @@ export interface InputFile {
 }
 
 export interface Grouping {
-  col: string;
-  row: string;
+  col: KeySpec;
+  row: KeySpec;
   ignore: Set<string>;
 }
 
-/** Strip the `-N` GOMAXPROCS suffix. */
-function baseName(full: string): string {
-  const slash = full.indexOf('/');
-  if (slash >= 0) return full.slice(0, slash);
-  return full.replace(/-\d+$/, '');
+interface NameParts {
+  base: string;
+  subs: Array<[string, string]>;
+  procs: string;
+}
+
+function splitName(full: string): NameParts {
+  const m = /-(\d+)$/.exec(full);
+  const procs = m ? m[1]! : '';
+  const body = m ? full.slice(0, m.index) : full;
+  const pieces = body.split('/');
+  const subs: Array<[string, string]> = pieces.slice(1).map((p) => {
+    const eq = p.indexOf('=');
+    return eq >= 0 ? [p.slice(0, eq), p.slice(eq + 1)] : ['', p];
+  });
+  return { base: pieces[0]!, subs, procs };
+}
+
+/** A projection key with its sort order: `key`, `key@alpha`, `key@num`, `key@(a b)`. */
+export interface KeySpec {
+  key: string;
+  order: 'first' | 'alpha' | 'num' | 'fixed';
+  fixed: string[];
+}
+
+export function parseKey(spec: string): KeySpec {
+  const at = spec.indexOf('@');
+  if (at < 0) return { key: spec, order: 'first', fixed: [] };
+  const key = spec.slice(0, at);
+  const ord = spec.slice(at + 1);
+  if (ord.startsWith('(') && ord.endsWith(')')) return { key, order: 'fixed', fixed: ord.slice(1, -1).split(/\s+/).filter((x) => x) };
+  if (ord === 'alpha' || ord === 'num' || ord === 'first') return { key, order: ord, fixed: [] };
+  throw new Error(`unknown order "${ord}"`);
+}
+
+function project(key: string, label: string, name: string, parts: NameParts, cfg: Map<string, string>, hideSubs: Set<string>): string {
+  if (key === '.file') return label;
+  if (key === '.name') return parts.base;
+  if (key === '.fullname') {
+    if (hideSubs.size === 0) return name;
+    let out = parts.base;
+    for (const [k, v] of parts.subs) if (!hideSubs.has(k)) out += k ? `/${k}=${v}` : `/${v}`;
+    if (parts.procs && !hideSubs.has('gomaxprocs')) out += `-${parts.procs}`;
+    return out;
+  }
+  if (key.startsWith('/')) {
+    const k = key.slice(1);
+    if (k === 'gomaxprocs') return parts.procs;
+    return parts.subs.find(([x]) => x === k)?.[1] ?? '';
+  }
+  return cfg.get(key) ?? '';
 }
 
 export function buildDataset(files: InputFile[], g: Grouping): Dataset {
@@ -51,6 +101,8 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
   const unitOrder = new Map<string, number>();
   const exactUnits = new Set<string>();
   const warnings: string[] = [];
+  const hideSubs = new Set([g.col.key, g.row.key].filter((k) => k.startsWith('/')).map((k) => k.slice(1)));
+  const fullnameProjected = g.col.key === '.fullname' || g.row.key === '.fullname' || g.ignore.has('.fullname');
   const order = (key: string, v: string) => {
     let m = valueOrder.get(key);
     if (!m) valueOrder.set(key, (m = new Map()));
@@ -70,11 +122,15 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
       const r: BenchResult = rec;
       for (const [k] of r.config) if (!configKeys.includes(k)) configKeys.push(k);
       const cfg = new Map(r.config.map(([k, v]) => [k, v] as [string, string]));
-      const colVal = g.col === '.file' ? f.label : (cfg.get(g.col) ?? '');
-      const rowVal = g.row === '.name' ? baseName(r.name) : r.name;
+      const parts = splitName(r.name);
+      const colVal = project(g.col.key, f.label, r.name, parts, cfg, hideSubs);
+      const rowVal = project(g.row.key, f.label, r.name, parts, cfg, hideSubs);
+      if (g.col.order === 'fixed' && !g.col.fixed.includes(colVal)) continue;
+      if (g.row.order === 'fixed' && !g.row.fixed.includes(rowVal)) continue;
+      const residue = fullnameProjected ? '' : project('.fullname', f.label, r.name, parts, cfg, hideSubs);
       const tcfg: Array<[string, string]> = [];
       for (const k of configKeys) {
-        if (k === g.col || g.ignore.has(k)) continue;
+        if (k === g.col.key || k === g.row.key || g.ignore.has(k)) continue;
         const v = cfg.get(k) ?? '';
         tcfg.push([k, v]);
         order(k, v);
@@ -95,8 +151,9 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
         let row = t.cells.get(ri);
         if (!row) t.cells.set(ri, (row = new Map()));
         let cell = row.get(ci);
-        if (!cell) row.set(ci, (cell = { values: [] }));
+        if (!cell) row.set(ci, (cell = { values: [], residue: new Set() }));
         cell.values.push(m.value);
+        if (!fullnameProjected) cell.residue.add(residue);
       }
     }
   }
@@ -110,5 +167,36 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
     return unitOrder.get(a.unit)! - unitOrder.get(b.unit)!;
   };
   const tables = [...tableOrder].sort(cmp);
-  return { tables, rows: [...rowIdx.keys()], cols: [...colIdx.keys()], colKey: g.col, exactUnits, warnings };
+  return {
+    tables,
+    rows: [...rowIdx.keys()],
+    cols: [...colIdx.keys()],
+    rowOrder: sortOrder([...rowIdx.keys()], g.row),
+    colOrder: sortOrder([...colIdx.keys()], g.col),
+    colKey: g.col.key,
+    exactUnits,
+    warnings,
+  };
+}
+
+/** Display order of observed values (indices into the first-observed list). */
+function sortOrder(vals: string[], k: KeySpec): number[] {
+  const idx = vals.map((_, i) => i);
+  if (k.order === 'alpha') idx.sort((a, b) => (vals[a]! < vals[b]! ? -1 : vals[a]! > vals[b]! ? 1 : 0));
+  else if (k.order === 'fixed') idx.sort((a, b) => k.fixed.indexOf(vals[a]!) - k.fixed.indexOf(vals[b]!));
+  else if (k.order === 'num') {
+    const num = (s: string) => {
+      const m = /^([0-9.eE+-]+)([kMGTPE]i?)?$/.exec(s);
+      if (!m) return NaN;
+      const mult: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+      return Number(m[1]) * (m[2] ? mult[m[2]]! : 1);
+    };
+    idx.sort((a, b) => {
+      const x = num(vals[a]!);
+      const y = num(vals[b]!);
+      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) === Number.isNaN(y) ? 0 : Number.isNaN(x) ? 1 : -1;
+      return x - y;
+    });
+  }
+  return idx;
 }
