@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildDataset, parseKey, type Dataset, type InputFile, type Table } from './model.ts';
+import { parseFilter, FilterSyntaxError } from './filter.ts';
 import { renderTable, type Align, type Group } from './texttab.ts';
 import { summarize, compare, pctRange, comparisonString, formatDelta, formatSigned, type Summary } from '../stats/summary.ts';
 import { commonScale, formatScaled, scale, formatFixed, type UnitClass } from '../stats/format.ts';
@@ -237,9 +238,10 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   }
   let ds: Dataset;
   try {
-    ds = buildDataset(files, { col: parseKey(o.col), row: parseKey(o.row), ignore: new Set(o.ignore) });
+    const filter = o.filter === '*' ? undefined : parseFilter(o.filter);
+    ds = buildDataset(files, { col: parseKey(o.col), row: parseKey(o.row), ignore: new Set(o.ignore), filter });
   } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n`);
+    io.stderr.write(e instanceof FilterSyntaxError ? `parsing -filter: ${e.message}\n` : `${(e as Error).message}\n`);
     return 1;
   }
   for (const w of ds.warnings) io.stderr.write(`${w}\n`);

@@ -1,6 +1,7 @@
 // Grouping benchmark results into tables, rows and columns (default projections:
 // table = .config + .unit, row = .fullname, column = .file or a config key).
 import { readAll, type BenchResult } from '../benchfmt/reader.ts';
+import type { Pred } from './filter.ts';
 
 export interface Cell {
   values: number[];
@@ -36,6 +37,7 @@ export interface Grouping {
   col: KeySpec;
   row: KeySpec;
   ignore: Set<string>;
+  filter?: Pred;
 }
 
 interface NameParts {
@@ -139,7 +141,9 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
       if (!colIdx.has(colVal)) colIdx.set(colVal, colIdx.size);
       const ri = rowIdx.get(rowVal)!;
       const ci = colIdx.get(colVal)!;
+      const subject = { get: (k: string) => project(k, f.label, r.name, parts, cfg, new Set()) };
       for (const m of r.values) {
+        if (g.filter && !g.filter(subject, m.unit, m.origUnit)) continue;
         if (!unitOrder.has(m.unit)) unitOrder.set(m.unit, unitOrder.size);
         const key = JSON.stringify([tcfg.filter(([, v]) => v !== ''), m.unit]);
         let t = tableMap.get(key);
