@@ -5,6 +5,7 @@ import { buildDataset, parseKey, type Dataset, type InputFile, type Table } from
 import { parseFilter, FilterSyntaxError } from './filter.ts';
 import { renderTable, type Align, type Group } from './texttab.ts';
 import { summarize, compare, pctRange, comparisonString, formatDelta, formatSigned, type Summary } from '../stats/summary.ts';
+import { formatGoV } from '../benchfmt/gofloat.ts';
 import { commonScale, formatScaled, scale, formatFixed, type UnitClass } from '../stats/format.ts';
 
 export interface StatIO {
@@ -111,7 +112,19 @@ function renderText(ds: Dataset, o: Options): string {
   return out;
 }
 
-function renderOne(ds: Dataset, t: Table, o: Options): string {
+/** CSV rows and "CELL: message" warnings being collected for -format csv. */
+interface CsvSink {
+  rows: string[][];
+  warnings: string[];
+}
+
+function cellRef(col: number, row: number): string {
+  let s = '';
+  for (let c = col + 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+  return `${s}${row}`;
+}
+
+function renderOne(ds: Dataset, t: Table, o: Options, csv?: CsvSink): string {
   const assume = ds.exactUnits.has(t.unit) ? 'exact' : 'nothing';
   const cls = unitClass(t.unit);
   const notes: string[] = [];
@@ -132,6 +145,25 @@ function renderOne(ds: Dataset, t: Table, o: Options): string {
   const align: Align[][] = cols.map((_, i) => (i === 0 ? ['right', 'left', 'right', 'left'] : ['right', 'left', 'right', 'left', 'right', 'left', 'left']));
   const labels: string[] = [];
   const rows: string[][][] = [];
+  const width = 1 + 2 + 4 * (cols.length - 1);
+  if (csv) {
+    const h1 = [''];
+    const h2 = [''];
+    cols.forEach((c, i) => {
+      h1.push(c.name, '');
+      h2.push(t.unit, 'CI');
+      if (i > 0) {
+        h1.push('', '');
+        h2.push('vs base', 'P');
+      }
+    });
+    csv.rows.push(h1, h2);
+  }
+  const csvWarn = (gi: number, offset: number, msgs: string[]) => {
+    if (!csv) return;
+    const col = gi === 0 ? 1 : 3 + 4 * (gi - 1) + offset;
+    for (const m of msgs) csv.warnings.push(`${cellRef(col, csv.rows.length)}: ${m}`);
+  };
   const centers: number[][] = cols.map(() => []);
   const ratios: number[][] = cols.map(() => []);
   const ratioBad: boolean[] = cols.map(() => false);
@@ -153,13 +185,21 @@ function renderOne(ds: Dataset, t: Table, o: Options): string {
     const sc = commonScale([...sums.values()].map((s) => s.center), cls);
     const base = sums.get(cols[0]!.ci);
     if (base) nBase++;
+    const csvRow: string[] = [ds.rows[ri]!];
+    if (csv) csv.rows.push(csvRow);
     const cells: string[][] = cols.map((c, gi) => {
       const s = sums.get(c.ci);
+      const at = gi === 0 ? 1 : 3 + 4 * (gi - 1);
       if (!s) return [];
       centers[gi]!.push(s.center);
+      while (csvRow.length < at) csvRow.push('');
+      csvRow.push(formatGoV(s.center), pctRange(s));
+      csvWarn(gi, 0, s.warnings);
       const r = [formatScaled(sc, s.center), '±', pctRange(s), note(s.warnings)];
       if (gi === 0 || !base) return r;
       const cmp = compare(sorted.get(cols[0]!.ci)!, sorted.get(c.ci)!, o.alpha, assume);
+      csvRow.push(formatDelta(cmp, base.center, s.center), comparisonString(cmp));
+      csvWarn(gi, 2, cmp.warnings);
       r.push(formatDelta(cmp, base.center, s.center), `(${comparisonString(cmp)})`, note(cmp.warnings));
       nRatio[gi]!++;
       if (base.center === s.center) ratios[gi]!.push(1);
@@ -170,13 +210,18 @@ function renderOne(ds: Dataset, t: Table, o: Options): string {
     labels.push(ds.rows[ri]!);
     rows.push(cells);
   }
-  if (rowIds.length > 1) {
+  if (rowIds.length > 1 || csv) {
+    const csvRow: string[] = ['geomean'];
+    if (csv) csv.rows.push(csvRow);
     const cells: string[][] = cols.map((_, gi) => {
       const gm = geomean(centers[gi]!);
       const warns: string[] = [];
       if (!gm.ok) warns.push('summaries must be >0 to compute geomean');
+      csvWarn(gi, 0, warns);
       const center = gm.ok ? scale(gm.value, cls) : '';
+      csvRow.push(gm.ok ? formatGoV(gm.value) : '', '');
       if (gi === 0) return [center, '', '', note(warns)];
+      const nCenter = warns.length;
       let delta = '';
       if (ratioBad[gi]) delta = '?';
       else {
@@ -185,14 +230,39 @@ function renderOne(ds: Dataset, t: Table, o: Options): string {
         else delta = `${formatSigned((r.value - 1) * 100, 2)}%`;
       }
       if (nRatio[gi] !== nBase) warns.push('benchmark set differs from baseline; geomeans may not be comparable');
+      csvRow.push(delta, '');
+      csvWarn(gi, 2, warns.slice(nCenter));
       return [center, '', '', '', delta, '', note(warns)];
     });
+    while (csvRow.length < width) csvRow.push('');
+    if (csv) return '';
     labels.push('geomean');
     rows.push(cells);
   }
+  if (csv) return '';
   let out = renderTable(labels, groups, rows, align);
   notes.forEach((m, i) => (out += `${superscript(i + 1)} ${m}\n`));
   return out;
+}
+
+function csvField(f: string): string {
+  if (f === '' ) return f;
+  if (/[",\r\n]/.test(f) || f[0] === ' ' || f[0] === '\t') return `"${f.replace(/"/g, '""')}"`;
+  return f;
+}
+
+function renderCsv(ds: Dataset, o: Options): { out: string; warnings: string[] } {
+  const sink: CsvSink = { rows: [], warnings: [] };
+  let prevConfig = new Map<string, string>();
+  ds.tables.forEach((t, ti) => {
+    if (ti > 0) sink.rows.push([]);
+    for (const [k, v] of t.config) {
+      if (prevConfig.get(k) !== v && !(v === '' && !prevConfig.has(k))) sink.rows.push([`${k}: ${v}`]);
+    }
+    prevConfig = new Map(t.config);
+    renderOne(ds, t, o, sink);
+  });
+  return { out: sink.rows.map((r) => `${r.map(csvField).join(',')}\n`).join(''), warnings: sink.warnings };
 }
 
 async function readInputs(files: string[], cwd: string): Promise<InputFile[]> {
@@ -245,6 +315,12 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     return 1;
   }
   for (const w of ds.warnings) io.stderr.write(`${w}\n`);
+  if (o.format === 'csv') {
+    const r = renderCsv(ds, o);
+    io.stdout.write(r.out);
+    for (const w of r.warnings) io.stderr.write(`${w}\n`);
+    return 0;
+  }
   io.stdout.write(renderText(ds, o));
   return 0;
 }
