@@ -221,17 +221,17 @@ function renderOne(ds: Dataset, t: Table, o: Options, csv?: CsvSink): string {
       const center = gm.ok ? scale(gm.value, cls) : '';
       csvRow.push(gm.ok ? formatGoV(gm.value) : '', '');
       if (gi === 0) return [center, '', '', note(warns)];
-      const nCenter = warns.length;
-      let delta = '';
-      if (ratioBad[gi]) delta = '?';
-      else {
+      // benchstat lists the set warning first, then the center's, then the ratio's.
+      if (nRatio[gi] !== nBase) warns.unshift('benchmark set differs from baseline; geomeans may not be comparable');
+      let delta = '?';
+      if (!ratioBad[gi]) {
         const r = geomean(ratios[gi]!);
         if (!r.ok) warns.push('ratios must be >0 to compute geomean');
         else delta = `${formatSigned((r.value - 1) * 100, 2)}%`;
       }
-      if (nRatio[gi] !== nBase) warns.push('benchmark set differs from baseline; geomeans may not be comparable');
+      const compareWarns = warns;
       csvRow.push(delta, '');
-      csvWarn(gi, 2, warns.slice(nCenter));
+      csvWarn(gi, 2, compareWarns.filter((w) => !w.startsWith('summaries')));
       return [center, '', '', '', delta, '', note(warns)];
     });
     while (csvRow.length < width) csvRow.push('');
