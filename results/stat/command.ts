@@ -90,6 +90,7 @@ function superscript(n: number): string {
 }
 
 function geomean(xs: number[]): { value: number; ok: boolean } {
+  if (xs.length === 0) return { value: NaN, ok: false };
   let m = 0;
   for (let i = 0; i < xs.length; i++) {
     if (!(xs[i]! > 0)) return { value: NaN, ok: false };
