@@ -105,6 +105,22 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
   const warnings: string[] = [];
   const hideSubs = new Set([g.col.key, g.row.key].filter((k) => k.startsWith('/')).map((k) => k.slice(1)));
   const fullnameProjected = g.col.key === '.fullname' || g.row.key === '.fullname' || g.ignore.has('.fullname');
+  interface NameEntry {
+    skip: boolean;
+    residue: string;
+    ri: number;
+    ci: number;
+    subject: { get(k: string): string };
+    cells: Map<string, Cell>;
+  }
+  interface ConfigEntry {
+    cfg: Map<string, string>;
+    tcfg: Array<[string, string]>;
+    tkey: string;
+    names: Map<string, NameEntry>;
+    tables: Map<string, Table>;
+  }
+  const configCache = new Map<object, ConfigEntry>();
   const order = (key: string, v: string) => {
     let m = valueOrder.get(key);
     if (!m) valueOrder.set(key, (m = new Map()));
@@ -122,42 +138,62 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
       }
       if (rec.kind !== 'result') continue;
       const r: BenchResult = rec;
-      for (const [k] of r.config) if (!configKeys.includes(k)) configKeys.push(k);
-      const cfg = new Map(r.config.map(([k, v]) => [k, v] as [string, string]));
-      const parts = splitName(r.name);
-      const colVal = project(g.col.key, f.label, r.name, parts, cfg, hideSubs);
-      const rowVal = project(g.row.key, f.label, r.name, parts, cfg, hideSubs);
-      if (g.col.order === 'fixed' && !g.col.fixed.includes(colVal)) continue;
-      if (g.row.order === 'fixed' && !g.row.fixed.includes(rowVal)) continue;
-      const residue = fullnameProjected ? '' : project('.fullname', f.label, r.name, parts, cfg, hideSubs);
-      const tcfg: Array<[string, string]> = [];
-      for (const k of configKeys) {
-        if (k === g.col.key || k === g.row.key || g.ignore.has(k)) continue;
-        const v = cfg.get(k) ?? '';
-        tcfg.push([k, v]);
-        order(k, v);
-      }
-      if (!rowIdx.has(rowVal)) rowIdx.set(rowVal, rowIdx.size);
-      if (!colIdx.has(colVal)) colIdx.set(colVal, colIdx.size);
-      const ri = rowIdx.get(rowVal)!;
-      const ci = colIdx.get(colVal)!;
-      const subject = { get: (k: string) => project(k, f.label, r.name, parts, cfg, new Set()) };
-      for (const m of r.values) {
-        if (g.filter && !g.filter(subject, m.unit, m.origUnit)) continue;
-        if (!unitOrder.has(m.unit)) unitOrder.set(m.unit, unitOrder.size);
-        const key = JSON.stringify([tcfg.filter(([, v]) => v !== ''), m.unit]);
-        let t = tableMap.get(key);
-        if (!t) {
-          t = { config: tcfg, unit: m.unit, cells: new Map() };
-          tableMap.set(key, t);
-          tableOrder.push(t);
+      // Consecutive results share one config object: derive everything per config once.
+      let ce = configCache.get(r.config);
+      if (!ce) {
+        for (const [k] of r.config) if (!configKeys.includes(k)) configKeys.push(k);
+        const cfg = new Map(r.config.map(([k, v]) => [k, v] as [string, string]));
+        const tcfg: Array<[string, string]> = [];
+        for (const k of configKeys) {
+          if (k === g.col.key || k === g.row.key || g.ignore.has(k)) continue;
+          const v = cfg.get(k) ?? '';
+          tcfg.push([k, v]);
+          order(k, v);
         }
-        let row = t.cells.get(ri);
-        if (!row) t.cells.set(ri, (row = new Map()));
-        let cell = row.get(ci);
-        if (!cell) row.set(ci, (cell = { values: [], residue: new Set() }));
+        ce = { cfg, tcfg, tkey: JSON.stringify(tcfg.filter(([, v]) => v !== '')), names: new Map(), tables: new Map() };
+        configCache.set(r.config, ce);
+      }
+      const cfg = ce.cfg;
+      let ne = ce.names.get(r.name);
+      if (!ne) {
+        const parts = splitName(r.name);
+        const colVal = project(g.col.key, f.label, r.name, parts, cfg, hideSubs);
+        const rowVal = project(g.row.key, f.label, r.name, parts, cfg, hideSubs);
+        const skip = (g.col.order === 'fixed' && !g.col.fixed.includes(colVal)) || (g.row.order === 'fixed' && !g.row.fixed.includes(rowVal));
+        const residue = fullnameProjected ? '' : project('.fullname', f.label, r.name, parts, cfg, hideSubs);
+        if (!skip && !rowIdx.has(rowVal)) rowIdx.set(rowVal, rowIdx.size);
+        if (!skip && !colIdx.has(colVal)) colIdx.set(colVal, colIdx.size);
+        const label = f.label;
+        const name = r.name;
+        const subject = { get: (k: string) => project(k, label, name, parts, cfg, new Set()) };
+        ne = { skip, residue, ri: rowIdx.get(rowVal) ?? -1, ci: colIdx.get(colVal) ?? -1, subject, cells: new Map() };
+        ce.names.set(r.name, ne);
+      }
+      if (ne.skip) continue;
+      for (const m of r.values) {
+        if (g.filter && !g.filter(ne.subject, m.unit, m.origUnit)) continue;
+        let cell = ne.cells.get(m.unit);
+        if (!cell) {
+          if (!unitOrder.has(m.unit)) unitOrder.set(m.unit, unitOrder.size);
+          let t = ce.tables.get(m.unit);
+          if (!t) {
+            const key = `${ce.tkey}\u0000${m.unit}`;
+            t = tableMap.get(key);
+            if (!t) {
+              t = { config: ce.tcfg, unit: m.unit, cells: new Map() };
+              tableMap.set(key, t);
+              tableOrder.push(t);
+            }
+            ce.tables.set(m.unit, t);
+          }
+          let row = t.cells.get(ne.ri);
+          if (!row) t.cells.set(ne.ri, (row = new Map()));
+          cell = row.get(ne.ci);
+          if (!cell) row.set(ne.ci, (cell = { values: [], residue: new Set() }));
+          ne.cells.set(m.unit, cell);
+        }
         cell.values.push(m.value);
-        if (!fullnameProjected) cell.residue.add(residue);
+        if (!fullnameProjected) cell.residue.add(ne.residue);
       }
     }
   }
