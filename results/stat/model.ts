@@ -1,6 +1,6 @@
 // Grouping benchmark results into tables, rows and columns (default projections:
 // table = .config + .unit, row = .fullname, column = .file or a config key).
-import { readAll, type BenchResult } from '../benchfmt/reader.ts';
+import { BenchReader, type BenchRecord, type BenchResult } from '../benchfmt/reader.ts';
 import type { Pred } from './filter.ts';
 
 export interface Cell {
@@ -127,7 +127,13 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
     if (!m.has(v)) m.set(v, m.size);
   };
   for (const f of files) {
-    for (const rec of readAll(f.text)) {
+    // Read in slices so records die young instead of piling up for the GC.
+    const reader = new BenchReader();
+    const CHUNK = 1 << 16;
+    for (let off = 0; off <= f.text.length; off += CHUNK) {
+    const recs: BenchRecord[] = off + CHUNK >= f.text.length ? [...reader.push(f.text.slice(off)), ...reader.end()] : reader.push(f.text.slice(off, off + CHUNK));
+    if (off + CHUNK >= f.text.length) off = f.text.length;
+    for (const rec of recs) {
       if (rec.kind === 'warning') {
         warnings.push(`${f.label}:${rec.line}: ${rec.message}`);
         continue;
@@ -195,6 +201,7 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
         cell.values.push(m.value);
         if (!fullnameProjected) cell.residue.add(ne.residue);
       }
+    }
     }
   }
   const cmp = (a: Table, b: Table) => {
