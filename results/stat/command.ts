@@ -283,7 +283,13 @@ async function readInputs(files: string[], cwd: string): Promise<InputFile[]> {
       count.set(arg, k + 1);
       label = `${arg}#${k}`;
     }
-    out.push({ label, text: await readFile(resolve(cwd, path), 'utf8') });
+    try {
+      out.push({ label, text: await readFile(resolve(cwd, path), 'utf8') });
+    } catch (e) {
+      // Report the path as the user wrote it, like benchstat.
+      (e as NodeJS.ErrnoException).path = path;
+      throw e;
+    }
   }
   return out;
 }
@@ -304,7 +310,8 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     files = await readInputs(o.files, io.cwd);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    io.stderr.write(`${err.code === 'ENOENT' ? `open ${err.path ?? ''}: no such file or directory` : err.message}\n`);
+    const what = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    io.stderr.write(`metalbench stat: open ${err.path ?? ''}: ${what}\n`);
     return 1;
   }
   let ds: Dataset;
@@ -312,7 +319,9 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     const filter = o.filter === '*' ? undefined : parseFilter(o.filter);
     ds = buildDataset(files, { col: parseKey(o.col), row: parseKey(o.row), ignore: new Set(o.ignore), filter });
   } catch (e) {
-    io.stderr.write(e instanceof FilterSyntaxError ? `parsing -filter: ${e.message}\n` : `${(e as Error).message}\n`);
+    if (e instanceof FilterSyntaxError) {
+      io.stderr.write(`metalbench stat: parsing -filter: syntax error: ${e.message}\n\t${o.filter}\n\t${' '.repeat(e.pos)}^\n`);
+    } else io.stderr.write(`metalbench stat: ${(e as Error).message}\n`);
     return 1;
   }
   for (const w of ds.warnings) io.stderr.write(`${w}\n`);

@@ -9,7 +9,14 @@ export interface FilterSubject {
 /** Result of a match: whole result, or (for .unit terms) a mask of the units kept. */
 export type Pred = (s: FilterSubject, unit: string, origUnit: string) => boolean;
 
-export class FilterSyntaxError extends Error {}
+export class FilterSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message);
+  }
+}
 
 type Tok = { kind: 'word' | 'quoted' | 'regexp' | 'op'; text: string; pos: number };
 
@@ -31,12 +38,12 @@ function tokenize(src: string): Tok[] {
         s += src[j];
         j++;
       }
-      if (j >= src.length) throw new FilterSyntaxError(`missing end quote`);
+      if (j >= src.length) throw new FilterSyntaxError(`missing end quote`, i);
       out.push({ kind: 'quoted', text: s, pos: i });
       i = j + 1;
     } else if (c === '/' && out.length > 0 && out[out.length - 1]!.text === ':') {
       const j = src.indexOf('/', i + 1);
-      if (j < 0) throw new FilterSyntaxError(`missing close "/"`);
+      if (j < 0) throw new FilterSyntaxError(`missing close "/"`, i);
       out.push({ kind: 'regexp', text: src.slice(i + 1, j), pos: i });
       i = j + 1;
     } else {
@@ -54,10 +61,11 @@ export function parseFilter(src: string): Pred {
   let p = 0;
   const peek = () => toks[p];
   const fail = (msg: string): never => {
-    throw new FilterSyntaxError(msg);
+    throw new FilterSyntaxError(msg, toks[p]?.pos ?? src.length);
   };
   const value = (): ((v: string) => boolean) => {
-    const t = toks[p++] ?? fail('expected value');
+    const t = toks[p] ?? fail('expected value');
+    p++;
     if (t.kind === 'regexp') {
       let re: RegExp;
       try {
@@ -68,10 +76,12 @@ export function parseFilter(src: string): Pred {
       return (v) => re.test(v);
     }
     if (t.kind === 'word' || t.kind === 'quoted') return (v) => v === t.text;
-    return fail(`expected value, found "${t.text}"`);
+    p--;
+    return fail('expected value');
   };
   const match = (): Pred => {
     const t = peek() ?? fail('expected key:value');
+    if (t.kind === 'op' && t.text === ':') fail('expected key:value');
     if (t.kind === 'op' && t.text === '(') {
       p++;
       const e = expr();
@@ -88,10 +98,13 @@ export function parseFilter(src: string): Pred {
       p++;
       return () => true;
     }
-    if (t.kind !== 'word' && t.kind !== 'quoted') fail(`expected key:value, found "${t.text}"`);
+    if (t.kind !== 'word' && t.kind !== 'quoted') fail('expected key:value');
     p++;
     const key = t.text;
-    if (peek()?.text !== ':') fail(`expected ":" after ${key}`);
+    if (peek()?.text !== ':') {
+      p--;
+      fail('expected key:value');
+    }
     p++;
     let test: (v: string) => boolean;
     if (peek()?.kind === 'op' && peek()!.text === '(') {
@@ -127,6 +140,6 @@ export function parseFilter(src: string): Pred {
     return (s, u, o) => parts.some((m) => m(s, u, o));
   };
   const e = expr();
-  if (p < toks.length) fail(`unexpected "${toks[p]!.text}"`);
+  if (p < toks.length) fail('unexpected token');
   return e;
 }

@@ -135,7 +135,8 @@ export function buildDataset(files: InputFile[], g: Grouping): Dataset {
     if (off + CHUNK >= f.text.length) off = f.text.length;
     for (const rec of recs) {
       if (rec.kind === 'warning') {
-        warnings.push(`${f.label}:${rec.line}: ${rec.message}`);
+        // benchstat does not quote the offending field.
+        warnings.push(`${f.label}:${rec.line}: ${rec.message.replace(/^(parsing [a-z ]+: invalid syntax): .*$/, '$1')}`);
         continue;
       }
       if (rec.kind === 'unit') {
