@@ -24,14 +24,16 @@ interface Options {
   confidence: number;
   format: 'text' | 'csv';
   files: string[];
+  db?: string;
+  runs: number[];
 }
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['row', 'col', 'table', 'filter', 'ignore', 'alpha', 'confidence', 'format']);
+const VALUE_FLAGS = new Set(['row', 'col', 'table', 'filter', 'ignore', 'alpha', 'confidence', 'format', 'db', 'run']);
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { row: '.fullname', col: '.file', table: '.config', filter: '*', ignore: [], alpha: 0.05, confidence: 0.95, format: 'text', files: [] };
+  const o: Options = { row: '.fullname', col: '.file', table: '.config', filter: '*', ignore: [], alpha: 0.05, confidence: 0.95, format: 'text', files: [], runs: [] };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -65,6 +67,15 @@ function parseArgs(argv: string[]): Options {
         if (value !== 'text' && value !== 'csv') throw new UsageError(`-format must be text or csv`);
         o.format = value;
         break;
+      case 'db':
+        o.db = value;
+        break;
+      case 'run': {
+        const id = Number(value);
+        if (!Number.isInteger(id) || id < 0) throw new UsageError(`invalid value "${value}" for flag -run: want a run id`);
+        o.runs.push(id);
+        break;
+      }
       case 'ignore':
         o.ignore.push(...value.split(/[\s,]+/).filter((s) => s !== ''));
         break;
@@ -73,7 +84,9 @@ function parseArgs(argv: string[]): Options {
     }
   }
   o.files = argv.slice(i);
-  if (o.files.length === 0) throw new UsageError('no input files');
+  if (o.db !== undefined && o.runs.length === 0) throw new UsageError('--db needs at least one --run ID');
+  if (o.db === undefined && o.runs.length > 0) throw new UsageError('--run needs --db PATH');
+  if (o.files.length === 0 && o.db === undefined) throw new UsageError('no input files');
   return o;
 }
 
@@ -308,8 +321,16 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   let files: InputFile[];
   try {
     files = await readInputs(o.files, io.cwd);
+    if (o.db !== undefined) {
+      const { readRuns } = await import('./dbinput.ts');
+      files.push(...(await readRuns(resolve(io.cwd, o.db), o.runs)));
+    }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (err.code === undefined || err.code.startsWith('SQLITE')) {
+      io.stderr.write(`metalbench stat: reading --db ${o.db ?? ''}: ${err.message}\n`);
+      return 1;
+    }
     const what = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
     io.stderr.write(`metalbench stat: open ${err.path ?? ''}: ${what}\n`);
     return 1;

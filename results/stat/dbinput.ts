@@ -1,0 +1,14 @@
+// `--db PATH --run ID…`: stored runs as inputs, one column per run, through the
+// store's benchfmt export (loaded only when asked for, to keep startup lean).
+import type { InputFile } from './model.ts';
+
+export async function readRuns(dbPath: string, runIds: number[]): Promise<InputFile[]> {
+  const { default: Database } = await import('better-sqlite3');
+  const { exportBenchfmt } = await import('../store/export.ts');
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return runIds.map((id) => ({ label: `run${id}`, text: exportBenchfmt(db, { runIds: [id] }) }));
+  } finally {
+    db.close();
+  }
+}
