@@ -48,10 +48,7 @@ export function renderTable(labels: string[], groups: Group[], rows: string[][][
     // Headers wider than their span widen the first cell of the span.
     const unitW = spanWidth(ws, 0, g.vsStart);
     if (width(g.unitTitle) > unitW) ws[0]! += width(g.unitTitle) - unitW;
-    if (g.vsTitle !== undefined) {
-      const vsW = spanWidth(ws, g.vsStart, g.cells);
-      if (width(g.vsTitle) > vsW) ws[g.vsStart]! += width(g.vsTitle) - vsW;
-    }
+    // "vs base" never widens the comparison cells (they shrink to fit); it overflows instead.
     const all = spanWidth(ws, 0, g.cells, g.vsStart);
     if (width(g.title) > all) ws[0]! += width(g.title) - all;
     return ws;
@@ -69,7 +66,10 @@ export function renderTable(labels: string[], groups: Group[], rows: string[][][
       // The vs title starts where the first comparison cell starts in body rows.
       sub = centre(g.unitTitle, before) + '  ' + g.vsTitle;
     }
-    h2 += ` │ ${sub}${pad(gw[gi]! - width(sub))}`;
+    // An overflowing title pushes the next border right by its overflow once more,
+    // as benchstat's layout prints a negative gap as that many spaces.
+    const gap = gw[gi]! - width(sub);
+    h2 += ` │ ${sub}${pad(Math.abs(gap))}`;
   });
   lines.push(`${h1} │`, `${h2} │`);
   rows.forEach((r, ri) => {
