@@ -254,7 +254,8 @@ function renderOne(ds: Dataset, t: Table, o: Options, csv?: CsvSink): string {
     rows.push(cells);
   }
   if (csv) return '';
-  let out = renderTable(labels, groups, rows, align);
+  const geoRow = rowIds.length > 1 ? new Set([labels.length - 1]) : new Set<number>();
+  let out = renderTable(labels, groups, rows, align, geoRow);
   notes.forEach((m, i) => (out += `${superscript(i + 1)} ${m}\n`));
   return out;
 }

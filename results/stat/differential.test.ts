@@ -112,7 +112,7 @@ test('matches benchstat on generated inputs (text and CSV, 2-4 columns, projecti
   let lastDigit = 0;
   const failures: string[] = [];
   try {
-    for (let round = 0; round < 24; round++) {
+    for (let round = 0; round < 60; round++) {
       const columns = round % 4 === 3 ? 3 + (round % 2) : 2;
       const g = generate(r, columns, 20);
       const names = g.files.map((lines, c) => {

@@ -40,7 +40,8 @@ function spanWidth(ws: number[], from: number, to: number, vsStart = -1): number
   return w;
 }
 
-export function renderTable(labels: string[], groups: Group[], rows: string[][][], align: Align[][]): string {
+/** leftRows: rows whose "?" comparison cell is left-aligned (benchstat prints the geomean's "?" that way). */
+export function renderTable(labels: string[], groups: Group[], rows: string[][][], align: Align[][], leftRows: Set<number> = new Set()): string {
   const labelW = Math.max(0, ...labels.map(width));
   const cw = groups.map((g, gi) => {
     const ws = new Array<number>(g.cells).fill(0);
@@ -83,7 +84,8 @@ export function renderTable(labels: string[], groups: Group[], rows: string[][][
         if (ws[i] === 0) continue;
         if (!first) s += sep(i, g.vsStart);
         first = false;
-        s += align[gi]![i] === 'left' ? c + pad(ws[i]! - width(c)) : pad(ws[i]! - width(c)) + c;
+        const left = align[gi]![i] === 'left' || (i === g.vsStart && leftRows.has(ri) && c === '?');
+        s += left ? c + pad(ws[i]! - width(c)) : pad(ws[i]! - width(c)) + c;
       }
       line += `   ${s}${pad(gw[gi]! - width(s))}`;
     });
