@@ -15,6 +15,12 @@ commands:
   runs                     list recorded runs
   import FILE…             store existing go test -bench output as a run
   export [--run ID]…       write stored samples in the Go benchmark format
+  stat [flags] FILE…       compare results as benchstat does (same flags, same output)
+  stat --db PATH --run ID… the same, reading stored runs
+  site [--out DIR]         write static performance pages (default site-out/)
+  hosts check [SELECTOR]   connect, collect facts, print each host's table and warnings
+  hosts trust NAME         record a host's SSH key after showing its fingerprint
+  hosts tune|reset NAME    opt-in tuning for benchmarking, and its exact undo
 
 common options:
   --db PATH                results database (default ${DEFAULT_DB_PATH})
@@ -29,7 +35,7 @@ interface IO {
 
 const COMMON = {
   db: { type: 'string', default: DEFAULT_DB_PATH },
-  inventory: { type: 'string', default: DEFAULT_INVENTORY },
+  inventory: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -57,6 +63,15 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
         return await importCmd(rest, io);
       case 'export':
         return await exportCmd(rest, io);
+      case 'stat': {
+        // benchstat's own flag syntax (-row, -filter …): passed through untouched.
+        const { statCommand } = await import('../results/stat/command.ts');
+        return await statCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: process.cwd() });
+      }
+      case 'site':
+        return await siteCmd(rest, io);
+      case 'hosts':
+        return await hostsCmd(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -84,9 +99,14 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     trigger: { type: 'string', default: 'manual' },
     revision: { type: 'string' },
     variant: { type: 'string' },
+    tune: { type: 'boolean', default: false },
   });
   if (values.help) {
-    io.stdout.write('usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME]\n       metalbench run --resume RUN\n');
+    io.stdout.write(
+      'usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME] [--tune]\n' +
+        '       metalbench run --resume RUN\n\n' +
+        '--tune tunes each host for the run (hosts tune) and restores it at the end\n',
+    );
     return 0;
   }
   const resume = values.resume !== undefined ? parseRunId(values.resume) : undefined;
@@ -97,7 +117,9 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     specPath: positionals[0],
     resumeRunId: resume,
     dbPath: values.db,
-    inventoryPath: values.inventory,
+    inventoryPath: values.inventory ?? DEFAULT_INVENTORY,
+    inventoryExplicit: values.inventory !== undefined,
+    tune: values.tune,
     trigger: values.trigger,
     revision: values.revision,
     variant: values.variant,
@@ -187,4 +209,47 @@ async function exportCmd(args: string[], io: IO): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+async function siteCmd(args: string[], io: IO): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string', default: 'site-out' }, title: { type: 'string' } });
+  if (values.help) {
+    io.stdout.write('usage: metalbench site [--out DIR] [--title TEXT] [--db PATH]\n');
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; the output folder is given with --out DIR`);
+  const { buildSite } = await import('../site/build.ts');
+  try {
+    const r = await buildSite({ dbPath: values.db, outDir: values.out, ...(values.title !== undefined ? { title: values.title } : {}) });
+    if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
+    else io.stdout.write(`wrote ${r.pages} benchmark page${r.pages === 1 ? '' : 's'} and the index to ${r.outDir}/index.html\n`);
+    return 0;
+  } catch (e) {
+    io.stderr.write(`metalbench site: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+async function hostsCmd(args: string[], io: IO): Promise<number> {
+  // The hosts command parses its own flags; only the common ones are taken here.
+  const rest: string[] = [];
+  let db = DEFAULT_DB_PATH;
+  let inventory: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const take = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--db') db = take();
+    else if (a.startsWith('--db=')) db = a.slice(5);
+    else if (a === '--inventory') inventory = take();
+    else if (a.startsWith('--inventory=')) inventory = a.slice(12);
+    else if (a === '--json') json = true;
+    else rest.push(a);
+  }
+  const { hostsCommand } = await import('./fleet/hosts-command.ts');
+  return hostsCommand(rest, io, { inventoryPath: inventory ?? DEFAULT_INVENTORY, inventoryExplicit: inventory !== undefined, dbPath: db, json });
 }

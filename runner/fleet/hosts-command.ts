@@ -44,16 +44,23 @@ export interface HostsCommandOptions {
 
 const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
        metalbench hosts trust NAME [--fingerprint SHA256:…]
+       metalbench hosts tune NAME [--sysfs-root DIR]
+       metalbench hosts reset NAME
 
 SELECTOR is a host name, names separated by commas, or a tag selector in
 YAML flow form, e.g. '{all: [arch:arm64]}' or '{any: [numa>1], not: [noisy]}'.
 Without one, check covers local and every inventory host.
+
+tune (needs root on the host) sets the performance governor, turns turbo off
+and the rest of pyperf's safe system tune, recording every previous value;
+reset restores exactly those values. --sysfs-root points both at a copy of
+/sys and /proc (containers, tests).
 `;
 
 export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Out }, opts: HostsCommandOptions): Promise<number> {
   const [sub, ...rest] = argv;
   const err = (s: string) => io.stderr.write(`${s}\n`);
-  let values: { fingerprint?: string; json?: boolean; help?: boolean; 'connect-timeout'?: string };
+  let values: { fingerprint?: string; json?: boolean; help?: boolean; 'connect-timeout'?: string; 'sysfs-root'?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -65,6 +72,7 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         'connect-timeout': { type: 'string' },
+        'sysfs-root': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -106,9 +114,21 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
       }
       return trust(positionals[0]!, inv, io, o, values.fingerprint);
     case 'tune':
-    case 'reset':
-      err(`metalbench hosts ${sub}: not handled by the fleet commands (host tuning is a separate command)`);
-      return 2;
+    case 'reset': {
+      if (positionals.length !== 1) {
+        err(`metalbench hosts ${sub}: expected exactly one host NAME`);
+        return 2;
+      }
+      const { tuneCommand } = await import('../host/tune-command.ts');
+      return tuneCommand(sub, positionals[0]!, io, {
+        inv,
+        dbPath: opts.dbPath,
+        json,
+        ...(values['sysfs-root'] !== undefined ? { sysRoot: values['sysfs-root'] } : {}),
+        knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
+        ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+      });
+    }
     default:
       err(`metalbench hosts: unknown subcommand "${sub}"`);
       io.stderr.write(USAGE);

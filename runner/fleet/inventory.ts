@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   compileSchema,
   formatProblem,
@@ -17,6 +16,7 @@ import {
   type ParsedYaml,
   type Problem,
 } from '../spec/validate.ts';
+import { fromPackageRoot } from '../package-root.ts';
 
 /** GOARCH values a host can emulate with qemu-user. */
 export type EmulatedArch = 'arm64' | 'arm' | 'amd64' | '386' | 'riscv64' | 'ppc64le' | 's390x';
@@ -57,7 +57,7 @@ export interface Inventory {
 }
 
 export const DEFAULT_WORKDIR = '~/.metalbench';
-export const INVENTORY_SCHEMA_PATH = resolveFromRoot('hosts/inventory.schema.json');
+export const INVENTORY_SCHEMA_PATH = fromPackageRoot('hosts/inventory.schema.json');
 
 export const LOCAL_HOST: Readonly<HostEntry> = Object.freeze({
   name: 'local',
@@ -211,14 +211,3 @@ export function expandLocalPath(p: string, base: string): string {
 }
 
 export { formatProblem };
-
-function resolveFromRoot(rel: string): string {
-  // This file is runner/fleet/inventory.ts (or dist/runner/fleet/inventory.js).
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return join(dir, rel);
-}

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fromPackageRoot } from '../package-root.ts';
 import type { Transport } from '../transport/transport.ts';
 import { formatCpuList } from './cpulist.ts';
 import { parseTopology, type Topology } from './topology.ts';
@@ -56,7 +56,7 @@ export interface HostFacts {
   raw: Record<string, string>;
 }
 
-export const FACTS_SCRIPT_PATH = fileURLToPath(new URL('../../hosts/facts.sh', import.meta.url));
+export const FACTS_SCRIPT_PATH = fromPackageRoot('hosts/facts.sh');
 
 /** Run hosts/facts.sh on the host (script on stdin of `sh -s`) and parse it. */
 export async function collectFacts(t: Transport): Promise<HostFacts> {

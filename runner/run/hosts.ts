@@ -1,26 +1,33 @@
 /**
- * A host session: the transport, what the host is (facts, fingerprint, build
- * target), and how a job is pinned there. The run loop only sees this.
+ * Host sessions for a run: the spec's `hosts:` resolved against the
+ * inventory, each chosen host connected and locked, its facts collected, and
+ * each job's pinning planned from that host's real topology. The run loop
+ * only sees HostSession.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { arch, cpus, release, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { LocalTransport } from '../transport/local.ts';
-import type { Transport } from '../transport/transport.ts';
+import { Ajv } from 'ajv';
+import type { HostFacts } from '../host/facts.ts';
+import { formatCpuList } from '../host/cpulist.ts';
+import { pinConfigLines, pinnedArgv, pinPolicySchema, planPinning, PinningError, verifyPinReport, type PinPlan, type PinSpec } from '../host/pinning.ts';
+import { loadInventory, type HostEntry, type Inventory } from '../fleet/inventory.ts';
+import { defaultKnownHosts, openSelection, type ProbedHost } from '../fleet/probe.ts';
+import { selectHosts, selectsByName, SelectionError, type HostSelector } from '../fleet/selection.ts';
 import type { BuildTarget } from '../build/build.ts';
-import { hostGoEnv } from '../build/build.ts';
-import type { HostSelector, PinSpec, SuiteSpec } from '../spec/spec.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { SuiteSpec } from '../spec/spec.ts';
 
 export interface JobPin {
-  /** argv prefix that applies the pinning (empty when unpinned). */
-  launcher: string[];
+  /** Wrap the benchmark argv so it runs pinned and reports its CPUs. */
+  wrap(argv: string[]): string[];
   env: Record<string, string>;
-  /** The CPU list as text, e.g. "1" or "2-3", or undefined when unpinned. */
+  /** The CPU list as text, e.g. "1" or "2-3"; undefined when unpinned. */
   cpus?: string;
   /** Identity lines written with every sample. */
   config: Array<readonly [string, string]>;
+  /** Checks the process's own report against the plan; a mismatch or null. */
   verify?: (stderr: string) => string | null;
+  /** Things that make the plan weaker than it looks (shown, not fatal). */
+  warnings: string[];
 }
 
 export interface HostSession {
@@ -29,113 +36,148 @@ export interface HostSession {
   target: BuildTarget;
   facts: unknown;
   fingerprint: string;
-  /** Set when the connection was lost: later jobs on it cannot run. */
-  lost: boolean;
+  /** Hygiene warnings (governor, turbo, load …). */
+  warnings: string[];
+  /** True once the connection is gone: later jobs on it cannot run. */
+  readonly lost: boolean;
   /** Configuration lines that identify the host in every sample. */
   config: Array<readonly [string, string]>;
+  /** Plans the job's CPUs; throws PinningError when this host cannot satisfy the policy. */
   pinFor(suite: SuiteSpec): JobPin;
   cwdFor(suite: SuiteSpec): string | undefined;
   close(): Promise<void>;
 }
 
-export function resolveHostNames(selector: HostSelector, _inventoryPath: string): string[] {
-  const names = typeof selector === 'string' ? [selector] : Array.isArray(selector) ? selector : null;
-  if (!names) throw new Error('tag selectors need a host inventory; only host names are supported here');
-  for (const n of names) {
-    if (n !== 'local') throw new Error(`unknown host "${n}"; the built-in host is "local"`);
-  }
-  return [...new Set(names)];
+export interface HostFailure {
+  name: string;
+  error: string;
 }
 
-export async function openHost(name: string, _inventoryPath: string): Promise<HostSession> {
-  if (name !== 'local') throw new Error(`unknown host "${name}"`);
-  const transport = new LocalTransport();
-  await transport.lock({ waitMs: 0 });
-  const env = await hostGoEnv();
-  const facts = localFacts();
-  const fingerprint = createHash('sha256').update(JSON.stringify(facts)).digest('hex');
-  const online = parseCpuList(readText('/sys/devices/system/cpu/online') ?? `0-${cpus().length - 1}`);
+export interface OpenedHosts {
+  sessions: HostSession[];
+  /** Hosts the run should have used but cannot: their jobs are recorded as failed. */
+  failed: HostFailure[];
+  /** Unreachable hosts that a tag selector might have matched; only reported. */
+  unknown: HostFailure[];
+}
+
+export interface OpenHostsOptions {
+  inventoryPath: string;
+  /** True when the user named the inventory: then it must exist. */
+  inventoryExplicit?: boolean;
+  /** For --resume: exactly these hosts, whatever the selector now matches. */
+  names?: string[];
+  knownHostsPaths?: string[];
+  sshConfigPath?: string;
+  connectTimeoutMs?: number;
+}
+
+/** Reads the inventory; errors (InventoryError, SelectionError) are bad input for the caller. */
+export function readInventory(o: OpenHostsOptions): Inventory {
+  return loadInventory(o.inventoryPath, { required: o.inventoryExplicit === true });
+}
+
+/**
+ * Connect and lock every host the selector chooses. Names that are not in
+ * the inventory throw SelectionError (bad input, nothing has run).
+ */
+export async function openHosts(selector: HostSelector, inv: Inventory, o: OpenHostsOptions): Promise<OpenedHosts> {
+  const chosen: HostSelector = o.names ?? selector;
+  if (selectsByName(chosen)) selectHosts(chosen, inv.hosts); // unknown names: SelectionError now
+  const { hosts, failed } = await openSelection(chosen, inv, {
+    lock: true,
+    knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
+    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+    connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+  });
+  const out: OpenedHosts = { sessions: [], failed: [], unknown: [] };
+  for (const f of failed) {
+    // A tag selector needs facts to decide; an unreachable host whose manual
+    // tags already match is one the run is missing, the others are unknowns.
+    const missing = selectsByName(chosen) || manualTagsMatch(chosen, f.entry);
+    (missing ? out.failed : out.unknown).push({ name: f.name, error: f.error });
+  }
+  for (const h of hosts) {
+    if (h.tagErrors.length > 0) {
+      out.failed.push({ name: h.name, error: `inventory tags contradict the host's facts: ${h.tagErrors.join('; ')}; fix the tags in ${inv.path}` });
+      await h.transport.close().catch(() => undefined);
+      continue;
+    }
+    const overrideError = checkPinOverride(h.entry, inv.path);
+    if (overrideError) {
+      out.failed.push({ name: h.name, error: overrideError });
+      await h.transport.close().catch(() => undefined);
+      continue;
+    }
+    out.sessions.push(sessionOf(h));
+  }
+  // The order hosts appear in the inventory: stable, so --resume plans the same job numbers.
+  const order = (n: string) => inv.hosts.findIndex((e) => e.name === n);
+  out.sessions.sort((a, b) => order(a.name) - order(b.name));
+  out.failed.sort((a, b) => order(a.name) - order(b.name));
+  return out;
+}
+
+function manualTagsMatch(selector: HostSelector, entry: HostEntry): boolean {
+  try {
+    return selectHosts(selector, [{ name: entry.name, tags: entry.tags }]).length > 0;
+  } catch (e) {
+    if (e instanceof SelectionError) return false;
+    throw e;
+  }
+}
+
+const validatePin = new Ajv({ strict: false }).compile(pinPolicySchema);
+
+function checkPinOverride(entry: HostEntry, inventoryPath: string): string | undefined {
+  if (entry.pin === undefined || validatePin(entry.pin)) return undefined;
+  return `${inventoryPath}: hosts.${entry.name}.pin is not a pin policy (a CPU count, a list of CPU ids, or {cpus, smt, numa, avoid, preferIsolated, bigOnly})`;
+}
+
+function sessionOf(h: ProbedHost): HostSession {
+  const facts = h.facts as HostFacts;
+  const override = h.entry.pin as PinSpec | undefined;
+  const config: Array<readonly [string, string]> = [['host', h.name]];
+  if (h.transport.emulated) config.push(['emulated', `qemu-user ${h.target.goarch}`]);
+  const transport = h.transport;
   return {
-    name,
+    name: h.name,
     transport,
-    target: { goos: env.GOHOSTOS, goarch: env.GOHOSTARCH },
-    facts,
-    fingerprint,
-    lost: false,
-    config: [
-      ['host', name],
-      ['host-fingerprint', fingerprint.slice(0, 12)],
-    ],
-    pinFor: (suite) => simplePin(suite.pin, online, suite.cpu),
-    cwdFor: (suite) => resolve(suite.moduleDir, suite.package),
+    target: h.target,
+    facts: h.facts,
+    fingerprint: h.fingerprint,
+    warnings: h.warnings,
+    get lost() {
+      return 'lostReason' in transport && (transport as { lostReason?: string }).lostReason !== undefined;
+    },
+    config,
+    pinFor: (suite) => jobPin(suite, facts, h.fingerprint, override),
+    // Locally a test runs in its package directory (testdata/ works); remotely in the login directory.
+    cwdFor: (suite) => (h.builtin ? resolve(suite.moduleDir, suite.package) : undefined),
     close: () => transport.close(),
   };
 }
 
-function localFacts(): Record<string, unknown> {
-  const c = cpus();
+function jobPin(suite: SuiteSpec, facts: HostFacts, fp: string, override: PinSpec | undefined): JobPin {
+  const short = fp.slice(0, 12);
+  if (suite.pin === undefined && override === undefined) {
+    // Unpinned is an identity too: never compared silently with pinned runs.
+    return { wrap: (argv) => argv, env: {}, config: [['pin-cpus', 'none'], ['host-fingerprint', short]], warnings: [] };
+  }
+  if (!facts.topology) throw new PinningError(`pin: the host's facts have no CPU topology, so no pinning can be planned`);
+  const plan: PinPlan = planPinning(facts.topology, suite.pin ?? (override as PinSpec), {
+    ...(suite.cpu ? { cpuSweep: suite.cpu } : {}),
+    ...(override !== undefined && suite.pin !== undefined ? { override } : {}),
+  });
+  const lines = pinConfigLines(plan, short);
+  // With a -cpu sweep GOMAXPROCS is each result's -N suffix, not one value.
+  if (suite.cpu) lines.gomaxprocs = `cpu ${suite.cpu.join(',')}`;
   return {
-    arch: arch(),
-    kernel: release(),
-    cpuModel: c[0]?.model ?? 'unknown',
-    cpus: c.length,
-    memBytes: totalmem(),
-    governor: readText('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor') ?? null,
+    wrap: (argv) => pinnedArgv(plan, argv, facts.tools, { gomaxprocs: !suite.cpu }),
+    env: {},
+    cpus: formatCpuList(plan.cpus),
+    config: Object.entries(lines),
+    verify: (stderr) => verifyPinReport(stderr, plan),
+    warnings: plan.warnings,
   };
 }
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-export function parseCpuList(text: string): number[] {
-  const out: number[] = [];
-  for (const part of text.trim().split(',')) {
-    if (!part) continue;
-    const [a, b] = part.split('-').map(Number);
-    for (let c = a!; c <= (b ?? a!); c++) out.push(c);
-  }
-  return out;
-}
-
-export function formatCpuList(list: readonly number[]): string {
-  const sorted = [...list].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
-
-/** Pick CPUs avoiding CPU 0 (where interrupts and housekeeping land) when possible. */
-function simplePin(pin: PinSpec | undefined, online: number[], sweep?: number[]): JobPin {
-  if (pin === undefined) return { launcher: [], env: {}, config: [] };
-  const want = typeof pin === 'number' ? pin : Array.isArray(pin) ? pin : pin.cpus ?? 1;
-  let chosen: number[];
-  if (Array.isArray(want)) {
-    const missing = want.filter((c) => !online.includes(c));
-    if (missing.length) throw new Error(`pin: CPU ${missing.join(',')} is not online on this host (online: ${formatCpuList(online)})`);
-    chosen = want;
-  } else {
-    if (want > online.length) throw new Error(`pin: ${want} CPUs requested but the host has ${online.length} online`);
-    const pool = [...online.filter((c) => c !== 0), ...online.filter((c) => c === 0)];
-    chosen = pool.slice(0, want);
-  }
-  const maxSweep = Math.max(...(sweep ?? [0]));
-  if (maxSweep > chosen.length) throw new Error(`cpu: GOMAXPROCS ${maxSweep} does not fit in the ${chosen.length} pinned CPUs`);
-  const list = formatCpuList(chosen);
-  return {
-    launcher: ['taskset', '-c', list],
-    env: sweep ? {} : { GOMAXPROCS: String(chosen.length) },
-    cpus: list,
-    config: [['pin-cpus', list]],
-  };
-}
-

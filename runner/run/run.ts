@@ -10,7 +10,12 @@ import { Store, type JobRow } from '../../results/store/store.ts';
 import { planJobs, benchArgs, type PlannedJob } from './plan.ts';
 import { executeJob } from './execute-job.ts';
 import { Progress } from './progress.ts';
-import { openHost, resolveHostNames, type HostSession } from './hosts.ts';
+import { openHosts, readInventory, type HostSession, type OpenedHosts } from './hosts.ts';
+import type { Inventory } from '../fleet/inventory.ts';
+import { SelectionError } from '../fleet/selection.ts';
+import { PinningError } from '../host/pinning.ts';
+import type { BuildTarget } from '../build/build.ts';
+import type { TuneState } from '../host/tune.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED_CHECK = 1;
@@ -22,6 +27,12 @@ export interface RunOptions {
   resumeRunId?: number;
   dbPath: string;
   inventoryPath: string;
+  inventoryExplicit?: boolean;
+  /** Tune each host for the run and restore it at the end. */
+  tune?: boolean;
+  /** known_hosts files (default: beside the inventory, then ~/.ssh/known_hosts). */
+  knownHostsPaths?: string[];
+  sshConfigPath?: string;
   trigger: string;
   revision?: string;
   variant?: string;
@@ -71,30 +82,53 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     throw e;
   }
 
-  let hostNames: string[];
+  // Hosts first: a tag selector needs facts, and builds need each host's target.
+  let inv: Inventory;
+  let opened: OpenedHosts;
+  const resumeHosts = resumeJobs ? [...new Set(resumeJobs.sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
   try {
-    hostNames = resolveHostNames(spec.hosts, opts.inventoryPath);
+    inv = readInventory(opts);
+    opened = await openHosts(spec.hosts, inv, { ...opts, ...(resumeHosts ? { names: resumeHosts } : {}) });
   } catch (e) {
-    err(`${spec.path}: hosts: ${(e as Error).message}`);
+    if (e instanceof ValidationError) err(e.message);
+    else if (e instanceof SelectionError) err(`${spec.path}: hosts: ${e.message}`);
+    else throw e;
     store?.close();
     return EXIT_BAD_INPUT;
   }
+  const sessions = new Map(opened.sessions.map((h) => [h.name, h]));
+  const closeAll = () => Promise.all(opened.sessions.map((h) => h.close().catch(() => undefined)));
+  for (const u of opened.unknown) err(`metalbench: host ${u.name} is unreachable, so whether the selector matches it is unknown: ${u.error}`);
+  if (opened.sessions.length === 0 && opened.failed.length === 0) {
+    err(`${spec.path}: hosts: no reachable host matches; nothing was run`);
+    store?.close();
+    return opened.unknown.length > 0 ? EXIT_PARTIAL : EXIT_BAD_INPUT;
+  }
+  const order = (n: string) => inv.hosts.findIndex((e) => e.name === n);
+  const hostNames = resumeHosts ?? [...opened.sessions.map((h) => h.name), ...opened.failed.map((f) => f.name)].sort((a, b) => order(a) - order(b));
 
   const progress = new Progress(opts.stderr, Boolean((opts.stderr as NodeJS.WriteStream).isTTY) && !opts.json);
   const planned = planJobs(spec, hostNames);
+  if (!opts.json) {
+    for (const h of opened.sessions) for (const w of h.warnings) progress.log(`warning ${h.name}: ${w}`);
+  }
 
-  // Compile every suite for this machine before anything is recorded: a
+  // Compile every suite for every target before anything is recorded: a
   // compile error is bad input and must not leave a half-made run behind.
-  // Builds for other targets happen per host, from the same cache.
   try {
     const env = await hostGoEnv();
-    for (const suite of spec.suites) {
-      progress.show(`building ${suite.name} (${suite.package})`);
-      await buildSuite(suite, { goos: env.GOHOSTOS, goarch: env.GOHOSTARCH });
+    const targets = new Map<string, BuildTarget>([[`${env.GOHOSTOS}/${env.GOHOSTARCH}`, { goos: env.GOHOSTOS, goarch: env.GOHOSTARCH }]]);
+    for (const h of opened.sessions) targets.set(`${h.target.goos}/${h.target.goarch}`, h.target);
+    for (const [key, target] of targets) {
+      for (const suite of spec.suites) {
+        progress.show(`building ${suite.name} (${suite.package}) for ${key}`);
+        await buildSuite(suite, target);
+      }
     }
     progress.clear();
   } catch (e) {
     progress.clear();
+    await closeAll();
     if (e instanceof BuildError) {
       err(e.message);
       err('metalbench: nothing was run');
@@ -143,20 +177,57 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     todo = planned;
   }
 
+  // Opt-in tuning: every change is recorded and undone when the run ends.
+  const tuned = new Map<string, HostSession>();
+  if (opts.tune) {
+    const { tuneAndSave, tuneStatePath } = await import('../host/tune-command.ts');
+    for (const h of opened.sessions) {
+      try {
+        const state: TuneState = await tuneAndSave(h.transport, tuneStatePath(opts.dbPath, h.name));
+        tuned.set(h.name, h);
+        progress.log(`tuned ${h.name}: ${state.changes.length} change${state.changes.length === 1 ? '' : 's'}${state.failed.length ? `; not changed: ${state.failed.join('; ')}` : ''}`);
+      } catch (e) {
+        progress.log(`warning ${h.name}: not tuned: ${(e as Error).message}`);
+      }
+    }
+  }
+  const untune = async () => {
+    if (tuned.size === 0) return;
+    const { resetFromState, tuneStatePath } = await import('../host/tune-command.ts');
+    for (const [name, h] of tuned) {
+      try {
+        const problems = await resetFromState(h.transport, tuneStatePath(opts.dbPath, name));
+        for (const p of problems) err(`metalbench: ${name}: not restored: ${p} (retry with: metalbench hosts reset ${name})`);
+      } catch (e) {
+        err(`metalbench: ${name}: tuning not undone: ${(e as Error).message} (retry with: metalbench hosts reset ${name})`);
+      }
+    }
+    tuned.clear();
+  };
+
   // Ctrl-C or a kill: keep what is stored, say the run was interrupted.
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) process.exit(130);
     interrupted = true;
     progress.clear();
     db.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(runId);
     db.finishRun(runId, 'interrupted', `stopped by ${sig}`);
     err(`metalbench: run ${runId} interrupted by ${sig}; samples measured so far are stored (resume with: metalbench run --resume ${runId})`);
-    process.exit(130);
+    const exit = () => process.exit(130);
+    if (tuned.size === 0) exit();
+    // Give tuned hosts their values back, but never hang on a dead host.
+    setTimeout(exit, 15_000).unref();
+    void untune().then(exit, exit);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const failed: RunSummary['failed'] = [];
+  const fail = (job: PlannedJob, error: string, stderrTail = '', hostEnvId?: number) => {
+    db.finishJob(jobIds.get(job.seq)!, { status: 'failed', error, ...(stderrTail ? { stderrTail } : {}), ...(hostEnvId !== undefined ? { hostEnvId } : {}) });
+    failed.push({ seq: job.seq, host: job.host, suite: job.suite.name, error, stderrTail });
+  };
   const byHost = new Map<string, PlannedJob[]>();
   for (const j of todo) byHost.set(j.host, [...(byHost.get(j.host) ?? []), j]);
   let done = 0;
@@ -164,102 +235,97 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   await Promise.all(
     [...byHost].map(async ([hostName, jobs]) => {
-      let host: HostSession;
-      try {
-        host = await openHost(hostName, opts.inventoryPath);
-      } catch (e) {
-        const msg = `host ${hostName}: ${(e as Error).message}`;
-        progress.log(`metalbench: ${msg}`);
-        for (const j of jobs) {
-          db.finishJob(jobIds.get(j.seq)!, { status: 'failed', error: msg });
-          failed.push({ seq: j.seq, host: hostName, suite: j.suite.name, error: msg, stderrTail: '' });
-        }
+      const host = sessions.get(hostName);
+      if (!host) {
+        const why = opened.failed.find((f) => f.name === hostName)?.error ?? 'not reachable';
+        progress.log(`metalbench: host ${hostName}: ${why}`);
+        for (const j of jobs) fail(j, `host ${hostName}: ${why}`);
         return;
       }
-      try {
-        const hostEnvId = db.upsertHostEnv(hostName, host.fingerprint, host.facts);
-        const binaries = new Map<string, { built: BuiltBinary; remote: string }>();
-        const skipped = new Set<number>();
-        for (const job of jobs) {
-          if (interrupted) return;
-          if (skipped.has(job.seq)) continue;
-          const jobId = jobIds.get(job.seq)!;
-          progress.show(`[${done + 1}/${total}] ${hostName} ${job.suite.name} ${job.suite.bench} (round ${job.round + 1})`);
-          try {
-            let bin = binaries.get(job.suite.name);
-            if (!bin) {
-              const built = await buildSuite(job.suite, host.target);
-              const buildId = db.recordBuild({
-                cacheKey: built.cacheKey,
-                suite: job.suite.name,
-                pkg: job.suite.package,
-                goos: built.goos,
-                goarch: built.goarch,
-                goVersion: built.goVersion,
-                sha256: built.sha256,
-                path: built.path,
-              });
-              const remote = await host.transport.putFile(built.path, built.sha256, `${job.suite.name}.test`);
-              bin = { built, remote };
-              binaries.set(job.suite.name, bin);
-              db.startJob(jobId, buildId);
-            } else {
-              db.startJob(jobId);
-            }
-            const pin = host.pinFor(job.suite);
-            const report = await executeJob({
-              transport: host.transport,
-              argv: [...pin.launcher, bin.remote, ...benchArgs(job)],
-              env: { ...job.suite.env, ...pin.env },
-              cwd: host.cwdFor(job.suite),
-              timeoutMs: job.suite.timeoutMs,
-              extraConfig: [...host.config, ...pin.config],
-              writer: db.sampleWriter(runId, jobId),
-              verifyStderr: pin.verify,
-              onUnitMeta: (unit, origUnit, key, value) => db.addUnitMeta(runId, unit, origUnit, key, value),
-            });
-            for (const w of report.warnings) progress.log(`${hostName} ${job.suite.name}: output line ${w.line}: ${w.message}: ${w.text}`);
-            db.finishJob(jobId, {
-              status: report.ok ? 'ok' : 'failed',
-              exitCode: report.exec.code,
-              signal: report.exec.signal,
-              error: report.error,
-              stderrTail: report.exec.stderrTail,
-              cpus: pin.cpus,
-              hostEnvId,
-            });
-            if (!report.ok) {
-              failed.push({ seq: job.seq, host: hostName, suite: job.suite.name, error: report.error!, stderrTail: report.exec.stderrTail });
-              progress.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${report.error}`);
-            }
-          } catch (e) {
-            const msg = e instanceof BuildError ? e.message : `${(e as Error).message}`;
-            db.finishJob(jobId, { status: 'failed', error: msg, hostEnvId });
-            failed.push({ seq: job.seq, host: hostName, suite: job.suite.name, error: msg, stderrTail: '' });
-            progress.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${msg}`);
-            if (e instanceof BuildError) {
-              // The same build would fail for every later job of this suite.
-              for (const rest of jobs.filter((r) => r.suite.name === job.suite.name && r.seq > job.seq)) {
-                db.finishJob(jobIds.get(rest.seq)!, { status: 'failed', error: 'not run: its build failed' });
-                failed.push({ seq: rest.seq, host: hostName, suite: rest.suite.name, error: 'not run: its build failed', stderrTail: '' });
-                skipped.add(rest.seq);
-              }
-            }
-            if (host.lost) {
-              for (const rest of jobs.filter((r) => r.seq > job.seq)) {
-                db.finishJob(jobIds.get(rest.seq)!, { status: 'failed', error: `not run: host ${hostName} was lost` });
-                failed.push({ seq: rest.seq, host: hostName, suite: rest.suite.name, error: `not run: host ${hostName} was lost`, stderrTail: '' });
-              }
-              return;
-            }
-          }
-          done++;
+      const hostEnvId = db.upsertHostEnv(hostName, host.fingerprint, host.facts);
+      const binaries = new Map<string, { built: BuiltBinary; remote: string }>();
+      const skipped = new Set<number>();
+      const shownWarnings = new Set<string>();
+      const skipSuite = (job: PlannedJob, why: string) => {
+        for (const rest of jobs.filter((r) => r.suite.name === job.suite.name && r.seq > job.seq && !skipped.has(r.seq))) {
+          fail(rest, `not run: ${why}`, '', hostEnvId);
+          skipped.add(rest.seq);
         }
-      } finally {
-        await host.close();
+      };
+      for (const job of jobs) {
+        if (interrupted) return;
+        if (skipped.has(job.seq)) continue;
+        const jobId = jobIds.get(job.seq)!;
+        progress.show(`[${done + 1}/${total}] ${hostName} ${job.suite.name} ${job.suite.bench} (round ${job.round + 1})`);
+        try {
+          const pin = host.pinFor(job.suite);
+          for (const w of pin.warnings) {
+            if (!shownWarnings.has(w)) progress.log(`warning ${hostName} ${job.suite.name}: ${w}`);
+            shownWarnings.add(w);
+          }
+          let bin = binaries.get(job.suite.name);
+          if (!bin) {
+            const built = await buildSuite(job.suite, host.target);
+            const buildId = db.recordBuild({
+              cacheKey: built.cacheKey,
+              suite: job.suite.name,
+              pkg: job.suite.package,
+              goos: built.goos,
+              goarch: built.goarch,
+              goVersion: built.goVersion,
+              sha256: built.sha256,
+              path: built.path,
+            });
+            const remote = await host.transport.putFile(built.path, built.sha256, `${job.suite.name}.test`);
+            bin = { built, remote };
+            binaries.set(job.suite.name, bin);
+            db.startJob(jobId, buildId);
+          } else {
+            db.startJob(jobId);
+          }
+          const report = await executeJob({
+            transport: host.transport,
+            argv: pin.wrap([bin.remote, ...benchArgs(job)]),
+            env: { ...job.suite.env, ...pin.env },
+            cwd: host.cwdFor(job.suite),
+            timeoutMs: job.suite.timeoutMs,
+            extraConfig: [...host.config, ...pin.config],
+            writer: db.sampleWriter(runId, jobId),
+            ...(pin.verify ? { verifyStderr: pin.verify } : {}),
+            onUnitMeta: (unit, origUnit, key, value) => db.addUnitMeta(runId, unit, origUnit, key, value),
+          });
+          for (const w of report.warnings) progress.log(`${hostName} ${job.suite.name}: output line ${w.line}: ${w.message}: ${w.text}`);
+          db.finishJob(jobId, {
+            status: report.ok ? 'ok' : 'failed',
+            exitCode: report.exec.code,
+            signal: report.exec.signal,
+            error: report.error,
+            stderrTail: report.exec.stderrTail,
+            cpus: pin.cpus,
+            hostEnvId,
+          });
+          if (!report.ok) {
+            failed.push({ seq: job.seq, host: hostName, suite: job.suite.name, error: report.error!, stderrTail: report.exec.stderrTail });
+            progress.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${report.error}`);
+          }
+        } catch (e) {
+          const msg = (e as Error).message;
+          fail(job, msg, '', hostEnvId);
+          progress.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${msg}`);
+          // The same build or the same pin policy would fail every later job of this suite here.
+          if (e instanceof BuildError) skipSuite(job, 'its build failed');
+          if (e instanceof PinningError) skipSuite(job, `host ${hostName} cannot satisfy the pin policy`);
+          if (host.lost) {
+            for (const rest of jobs.filter((r) => r.seq > job.seq && !skipped.has(r.seq))) fail(rest, `not run: host ${hostName} was lost`, '', hostEnvId);
+            return;
+          }
+        }
+        done++;
       }
     }),
   );
+  await untune();
+  await closeAll();
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
   progress.clear();

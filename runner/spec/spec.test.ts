@@ -2,7 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { pinPolicySchema } from '../host/pinning.ts';
+import { hostSelectorSchema } from '../fleet/selection.ts';
 import { loadSpec, parseDuration, parseSpec } from './spec.ts';
 import { ValidationError } from './validate.ts';
 
@@ -40,11 +42,17 @@ test('one positioned error per problem, with the key path and what is allowed', 
     `${f}:1:7: name: "bad spec" is not allowed (expected: Short identifier of the spec, e.g. nightly.)`,
     `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, suites`,
     `${f}:3:8: count: must be >= 1 (Samples per benchmark (-test.count).)`,
-    `${f}:8:10: suites[0].pin: [1,1] is not allowed (expected: CPU pinning: a number of CPUs, a list of CPU ids, or a policy object.)`,
+    `${f}:8:10: suites[0].pin: [1,1] is not allowed (expected: CPU pinning: a CPU count, an explicit list of CPU ids, or a policy object.)`,
     `${f}:9:12: suites[0].env.bad-key: invalid key name "bad-key" (expected letters, digits and _, not starting with a digit)`,
     `${f}:9:34: suites[0].env.GOGC: must be a string, got number 100`,
     `${f}:13:14: suites[1].timeout: "forever" is not allowed (expected: Per job time limit, a duration such as 90s or 10m.)`,
   ]);
+});
+
+test('the schema file embeds the pin policy and host selector schemas the code validates with', () => {
+  const file = JSON.parse(readFileSync(join(here, '../../benchmarks/spec.schema.json'), 'utf8')) as { definitions: Record<string, unknown> };
+  assert.equal(file.definitions.pin, JSON.parse(JSON.stringify(pinPolicySchema)));
+  assert.equal(file.definitions.hosts, JSON.parse(JSON.stringify(hostSelectorSchema)));
 });
 
 test('checks beyond the schema: duplicate suites, missing module or package', () => {

@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   compileSchema,
   displayPath,
@@ -17,18 +16,11 @@ import {
   type Problem,
 } from './validate.ts';
 
-export type HostSelector = string | string[] | { all?: string[]; any?: string[]; not?: string[] };
-export type PinSpec =
-  | number
-  | number[]
-  | {
-      cpus?: number | number[];
-      smt?: 'off' | 'on';
-      numa?: 'local' | 'spread';
-      avoid?: number[];
-      preferIsolated?: boolean;
-      bigOnly?: boolean;
-    };
+export type { HostSelector } from '../fleet/selection.ts';
+export type { PinSpec } from '../host/pinning.ts';
+import type { HostSelector } from '../fleet/selection.ts';
+import type { PinSpec } from '../host/pinning.ts';
+import { fromPackageRoot } from '../package-root.ts';
 
 /** Run parameters that the spec sets at the top and a suite may override. */
 export interface RunParams {
@@ -61,7 +53,7 @@ export interface Spec {
   suites: SuiteSpec[];
 }
 
-export const SPEC_SCHEMA_PATH = resolveFromRoot('benchmarks/spec.schema.json');
+export const SPEC_SCHEMA_PATH = fromPackageRoot('benchmarks/spec.schema.json');
 
 const DEFAULTS = { benchtime: '1s', count: 1, benchmem: true, timeout: '10m' } as const;
 
@@ -175,15 +167,4 @@ export function parseDuration(d: string): number {
   }
   if (consumed !== d.length || consumed === 0) throw new Error(`invalid duration ${JSON.stringify(d)}`);
   return ms;
-}
-
-function resolveFromRoot(rel: string): string {
-  // This file is runner/spec/spec.ts (or dist/runner/spec/spec.js); find the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return join(dir, rel);
 }
