@@ -31,21 +31,27 @@ test('smoke spec runs on local, stores every sample, prints a table', async () =
   const c = capture();
   const code = await main(['run', join(root, 'benchmarks/smoke.yaml'), '--db', db], c.io);
   assert.is(code, 0, c.err());
-  assert.match(c.out(), /Spin\s+sec\/op\s+3\s/);
+  assert.match(c.out(), /Spin\s+sec\/op\s+6\s/);
   const store = new Store(db);
   const run = store.listRuns()[0]!;
   assert.is(run.status, 'ok');
-  assert.is(run.jobs, 3);
-  // 3 samples × (sec/op, B/op, allocs/op)
-  assert.is(run.samples, 9);
+  // Five suites, six interleaved rounds, one process per suite and round.
+  assert.is(run.jobs, 30);
+  const sets = store.db.prepare<[], { pairs_json: string }>('SELECT DISTINCT c.pairs_json FROM samples s JOIN config_sets c ON c.id = s.config_id').all();
+  const pkgs = new Set(sets.map((r) => Object.fromEntries(JSON.parse(r.pairs_json) as [string, string][]).pkg));
+  assert.equal([...pkgs].sort(), ['calibration', 'channels', 'memtable', 'raft', 'syncpool'].map((p) => `metalbench/benchmarks/${p}`));
   const cfg = store.db
-    .prepare<[], { pairs_json: string }>('SELECT DISTINCT c.pairs_json FROM samples s JOIN config_sets c ON c.id = s.config_id')
+    .prepare<[], { pairs_json: string }>("SELECT DISTINCT c.pairs_json FROM samples s JOIN config_sets c ON c.id = s.config_id WHERE c.pairs_json LIKE '%calibration%'")
     .all();
   assert.is(cfg.length, 1);
   const pairs = Object.fromEntries(JSON.parse(cfg[0]!.pairs_json) as [string, string][]);
   assert.is(pairs.pkg, 'metalbench/benchmarks/calibration');
   assert.is(pairs.host, 'local');
-  assert.ok(pairs['pin-cpus'], 'the pinned CPU list is part of every sample');
+  // pin: 1 avoids CPU 0 (housekeeping) on any machine with a second CPU.
+  assert.is(pairs['pin-cpus'], '1');
+  assert.is(pairs.gomaxprocs, '1');
+  assert.match(pairs['pin-policy']!, /^smt=off,numa=local,avoid=0/);
+  assert.match(pairs['host-fingerprint']!, /^[0-9a-f]{12}$/);
   store.close();
 });
 
@@ -115,6 +121,50 @@ test('hostile spec values reach the benchmark as plain data, never as shell', as
   assert.is(code, 0, c.err() + c.out());
   assert.is(readFileSync(marker, 'utf8'), echo, 'the env value arrives byte for byte');
   assert.not.ok(existsSync(pwned), 'nothing was executed from a spec value');
+});
+
+test('pinning: a cpu sweep larger than the pinned set fails on that host with the reason; export carries the pin identity', async () => {
+  const dir = mkdtempSync(join(work, 'pin-'));
+  const spec = [
+    'name: pin',
+    'benchtime: 3x',
+    'count: 2',
+    'suites:',
+    '  - name: fits',
+    '    package: .',
+    `    module: ${JSON.stringify(join(fixtures, 'faulty'))}`,
+    "    bench: '^BenchmarkOK$'",
+    '    pin: 1',
+    '  - name: too-wide',
+    '    package: .',
+    `    module: ${JSON.stringify(join(fixtures, 'faulty'))}`,
+    "    bench: '^BenchmarkOK$'",
+    '    pin: 1',
+    '    cpu: [1, 2]',
+  ].join('\n');
+  writeFileSync(join(dir, 'pin.yaml'), spec);
+  const db = join(dir, 'pin.db');
+  const c = capture();
+  const code = await main(['run', join(dir, 'pin.yaml'), '--db', db], c.io);
+  assert.is(code, 3, c.err() + c.out());
+  const store = new Store(db);
+  const run = store.listRuns()[0]!;
+  const jobs = store.jobsOf(run.id);
+  assert.equal(jobs.filter((j) => j.suite === 'fits').map((j) => j.status), ['ok', 'ok']);
+  const wide = jobs.filter((j) => j.suite === 'too-wide');
+  assert.equal(wide.map((j) => j.status), ['failed', 'failed']);
+  assert.match(wide[0]!.error ?? '', /cpu: 2 does not fit the 1 pinned CPU/);
+  assert.match(wide[1]!.error ?? '', /not run: host local cannot satisfy the pin policy/);
+  store.close();
+  const e = capture();
+  assert.is(await main(['export', '--run', String(run.id), '--db', db], e.io), 0);
+  const text = e.out();
+  assert.match(text, /^pin-cpus: 1$/m);
+  assert.match(text, /^gomaxprocs: 1$/m);
+  assert.match(text, /^pin-policy: smt=off,numa=local,avoid=0,isolated=prefer,big=only$/m);
+  assert.match(text, /^host-fingerprint: [0-9a-f]{12}$/m);
+  // The pinned process ran with GOMAXPROCS 1: no -N suffix on its name.
+  assert.match(text, /^BenchmarkOK\s+3\s/m);
 });
 
 test('a compile error shows the compiler output and stores no run', async () => {

@@ -13,7 +13,7 @@ import { Progress } from './progress.ts';
 import { openHosts, readInventory, type HostSession, type OpenedHosts } from './hosts.ts';
 import type { Inventory } from '../fleet/inventory.ts';
 import { SelectionError } from '../fleet/selection.ts';
-import { PinningError } from '../host/pinning.ts';
+import { PIN_MARKER, PinningError } from '../host/pinning.ts';
 import type { BuildTarget } from '../build/build.ts';
 import type { TuneState } from '../host/tune.ts';
 
@@ -370,7 +370,8 @@ async function printRunSummary(db: Store, s: RunSummary, opts: RunOptions): Prom
     out(`failed jobs (${s.failed.length}):`);
     for (const f of s.failed) {
       out(`  job ${f.seq} on ${f.host}, suite ${f.suite}: ${f.error}`);
-      const tail = f.stderrTail.trim().split('\n').slice(-8);
+      // The pinning wrapper's own report line is for the runner, not the reader.
+      const tail = f.stderrTail.trim().split('\n').filter((l) => !l.startsWith(`${PIN_MARKER} `)).slice(-8);
       if (tail.length > 0 && tail[0] !== '') for (const l of tail) out(`    | ${l}`);
     }
     out(`re-run only the missing jobs with: metalbench run --resume ${s.runId}${opts.dbPath !== 'results/metalbench.db' ? ` --db ${opts.dbPath}` : ''}`);
