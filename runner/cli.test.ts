@@ -1,10 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from './cli.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const GOLDEN = join(root, '..', 'shared', 'benchstat-golden', 'cmd-benchstat-testdata');
 
 const work = mkdtempSync(join(tmpdir(), 'metalbench-cli-'));
 
@@ -49,6 +54,59 @@ test('run needs exactly one spec', async () => {
   const r = await cli(['run']);
   assert.is(r.code, 2);
   assert.match(r.err, /expected exactly one spec file/);
+});
+
+test('stat through the installed command prints what benchstat prints', () => {
+  const r = spawnSync(process.execPath, [join(root, 'bin/metalbench.js'), 'stat', 'crc-old.txt', 'crc-new.txt'], { cwd: GOLDEN, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, readFileSync(join(GOLDEN, 'crcOldNew.stdout'), 'utf8'));
+  const bad = spawnSync(process.execPath, [join(root, 'bin/metalbench.js'), 'stat', 'no-such-file.txt'], { cwd: GOLDEN, encoding: 'utf8' });
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /no-such-file\.txt: no such file or directory/);
+});
+
+test('site: a missing database is bad input; an imported run becomes pages', async () => {
+  const out = join(work, 'site');
+  const missing = await cli(['site', '--db', join(work, 'none.db'), '--out', out]);
+  assert.is(missing.code, 2);
+  assert.match(missing.err, /metalbench site: .*none\.db/);
+  const db = join(work, 'site.db');
+  assert.is((await cli(['import', join(GOLDEN, 'crc-new.txt'), '--db', db])).code, 0);
+  const r = await cli(['site', '--db', db, '--out', out]);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /^wrote \d+ benchmark pages and the index to .*index\.html$/m);
+  assert.ok(existsSync(join(out, 'index.html')));
+});
+
+test('hosts tune records previous values, refuses a second tune, and reset restores them exactly', async () => {
+  const sys = join(work, 'fake-root');
+  const files: Record<string, string> = {
+    'sys/devices/system/cpu/cpu0/cpufreq/scaling_governor': 'powersave\n',
+    'sys/devices/system/cpu/cpu0/cpufreq/scaling_available_governors': 'performance powersave\n',
+    'sys/devices/system/cpu/cpufreq/boost': '1\n',
+  };
+  for (const [p, v] of Object.entries(files)) {
+    mkdirSync(dirname(join(sys, p)), { recursive: true });
+    writeFileSync(join(sys, p), v);
+  }
+  const db = join(work, 'tune', 'mb.db');
+  const t = await cli(['hosts', 'tune', 'local', '--sysfs-root', sys, '--db', db]);
+  assert.is(t.code, 0, t.err);
+  assert.match(t.out, /scaling_governor: powersave -> performance/);
+  assert.match(t.out, /boost: 1 -> 0/);
+  assert.is(readFileSync(join(sys, 'sys/devices/system/cpu/cpufreq/boost'), 'utf8'), '0\n');
+  const state = join(work, 'tune', 'tune', 'local.json');
+  assert.ok(existsSync(state), 'the previous values are kept until reset');
+  const again = await cli(['hosts', 'tune', 'local', '--sysfs-root', sys, '--db', db]);
+  assert.is(again.code, 1);
+  assert.match(again.err, /was tuned at .* and not reset/);
+  const r = await cli(['hosts', 'reset', 'local', '--db', db]);
+  assert.is(r.code, 0, r.err);
+  for (const [p, v] of Object.entries(files)) assert.is(readFileSync(join(sys, p), 'utf8'), v, p);
+  assert.not.ok(existsSync(state));
+  const none = await cli(['hosts', 'reset', 'local', '--db', db]);
+  assert.is(none.code, 1);
+  assert.match(none.err, /no tune state/);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
