@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
@@ -88,6 +88,19 @@ test('a missing default inventory is just local; an explicit one is an error', (
 
 test('the committed hosts/fleet.yaml is valid', () => {
   loadInventory('hosts/fleet.yaml', { required: true });
+});
+
+
+test('a host pin override is validated with the spec pin rules, positioned', async () => {
+  const { pinPolicySchema } = await import('../host/pinning.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'mb-inv-pin-'));
+  const file = join(dir, 'fleet.yaml');
+  writeFileSync(file, 'hosts:\n  - name: epyc\n    address: epyc.lab\n    pin: { cpus: 4, smt: maybe }\n  - name: arm\n    address: arm.lab\n    pin: [2, 3]\n');
+  const e = errorOf(() => loadInventory(file));
+  assert.match(e.message, /fleet\.yaml:4:10: hosts\[0\]\.pin/);
+  assert.not.match(e.message, /hosts\[1\]/);
+  const { definitions } = JSON.parse(readFileSync('hosts/inventory.schema.json', 'utf8')) as { definitions: { host: { properties: { pin: { oneOf: unknown } } } } };
+  assert.equal(definitions.host.properties.pin.oneOf, JSON.parse(JSON.stringify(pinPolicySchema.oneOf)));
 });
 
 test.run();
