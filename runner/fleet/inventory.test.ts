@@ -103,4 +103,17 @@ test('a host pin override is validated with the spec pin rules, positioned', asy
   assert.equal(definitions.host.properties.pin.oneOf, JSON.parse(JSON.stringify(pinPolicySchema.oneOf)));
 });
 
+test('the built-in host takes tags, a pin override and a lock wait under local:', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mb-inv-local-'));
+  const file = join(dir, 'fleet.yaml');
+  writeFileSync(file, 'local:\n  tags: [laptop]\n  pin: { avoid: [] }\n  lockWaitMs: 5000\nhosts: []\n');
+  const local = findHost(loadInventory(file), 'local');
+  assert.ok(local.builtin);
+  assert.equal(local.tags, ['laptop']);
+  assert.equal(local.pin, { avoid: [] });
+  assert.is(local.lockWaitMs, 5000);
+  writeFileSync(file, 'local:\n  address: elsewhere\n');
+  assert.match(errorOf(() => loadInventory(file)).message, /fleet\.yaml:2:3: local\.address: unknown key/);
+});
+
 test.run();

@@ -86,7 +86,7 @@ type RawFields = {
   lockWaitMs?: number;
 };
 type RawHost = RawFields & { name: string; address: string; emulate?: EmulatedArch; pin?: unknown };
-type RawInventory = { defaults?: RawFields; hosts?: RawHost[] } | null;
+type RawInventory = { defaults?: RawFields; local?: { tags?: string[]; pin?: unknown; lockWaitMs?: number }; hosts?: RawHost[] } | null;
 
 let validator: ReturnType<typeof compileSchema> | undefined;
 
@@ -116,7 +116,11 @@ export function loadInventory(path: string, opts: { required?: boolean } = {}): 
   }
 
   const defaults = raw?.defaults ?? {};
-  const hosts: HostEntry[] = [{ ...LOCAL_HOST, tags: [] }];
+  // The built-in host takes tags, a pin override and a lock wait, nothing about SSH.
+  const local: HostEntry = { ...LOCAL_HOST, tags: [...(raw?.local?.tags ?? [])] };
+  if (raw?.local?.pin !== undefined) local.pin = raw.local.pin;
+  if (raw?.local?.lockWaitMs !== undefined) local.lockWaitMs = raw.local.lockWaitMs;
+  const hosts: HostEntry[] = [local];
   const rawHosts = raw?.hosts ?? [];
   problems.push(...duplicateNames(raw, parsed, path));
   rawHosts.forEach((h) => {

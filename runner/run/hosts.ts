@@ -160,7 +160,9 @@ function sessionOf(h: ProbedHost): HostSession {
 
 function jobPin(suite: SuiteSpec, facts: HostFacts, fp: string, override: PinSpec | undefined): JobPin {
   const short = fp.slice(0, 12);
-  if (suite.pin === undefined && override === undefined) {
+  // An override without CPUs only adjusts a spec's policy; alone it pins nothing.
+  const overrideHasCpus = override !== undefined && (typeof override !== 'object' || Array.isArray(override) || override.cpus !== undefined);
+  if (suite.pin === undefined && !overrideHasCpus) {
     // Unpinned is an identity too: never compared silently with pinned runs.
     return { wrap: (argv) => argv, env: {}, config: [['pin-cpus', 'none'], ['host-fingerprint', short]], warnings: [] };
   }
