@@ -83,6 +83,15 @@ test('NaN and infinite values are stored and exported as Go writes them', () => 
   store.close();
 });
 
+test('writers of one run interleaving (hosts in parallel) never share a result line number', () => {
+  const store = new Store(':memory:');
+  const runId = store.createRun({ kind: 'run' });
+  const [a, b] = ['h1', 'h2'].map((host) => [store.sampleWriter(runId), readAll(`host: ${host}\nBenchmarkA 1 5 ns/op\n`)] as const);
+  for (const [w, recs] of [a!, b!, a!]) w.add(recs.find((r): r is BenchResult => r.kind === 'result')!);
+  assert.is(exportBenchfmt(store.db), 'host: h1\n\nBenchmarkA 1 5 ns/op\n\nhost: h2\n\nBenchmarkA 1 5 ns/op\n\nhost: h1\n\nBenchmarkA 1 5 ns/op\n');
+  store.close();
+});
+
 test('the schema is versioned and a newer database is refused, not damaged', () => {
   const db = join(work, 'future.db');
   new Store(db).close();

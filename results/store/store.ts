@@ -82,6 +82,8 @@ export class Store {
   readonly db: DB;
   private readonly benchIds = new Map<string, number>();
   private readonly configIds = new WeakMap<Config, number>();
+  /** Next result line number per run, shared by every writer of that run. */
+  private readonly resultSeqs = new Map<number, number>();
   private readonly stmts;
 
   constructor(readonly path: string) {
@@ -275,7 +277,18 @@ export class Store {
 
   /** A writer that appends the results of one run (optionally one job). */
   sampleWriter(runId: number, jobId: number | null = null): SampleWriter {
-    return new SampleWriter(this, runId, jobId, this.stmts.nextSeq.get(runId)!.n);
+    return new SampleWriter(this, runId, jobId);
+  }
+
+  /**
+   * @internal The run's next result line number. Hosts write the same run in
+   * parallel, each job through its own writer: numbering must be shared, or
+   * two result lines get one number and read back as one.
+   */
+  nextResultSeq(runId: number): number {
+    const n = this.resultSeqs.get(runId) ?? this.stmts.nextSeq.get(runId)!.n;
+    this.resultSeqs.set(runId, n + 1);
+    return n;
   }
 
   addUnitMeta(runId: number, unit: string, origUnit: string, key: string, value: string): void {
@@ -318,7 +331,6 @@ export class SampleWriter {
     private readonly store: Store,
     readonly runId: number,
     readonly jobId: number | null,
-    private seq: number,
   ) {}
 
   /** Store one result line in its own transaction: committed when this returns. */
@@ -336,7 +348,7 @@ export class SampleWriter {
   private insert(r: BenchResult): void {
     const bench = this.store.benchmarkId(r.name);
     const cfg = this.store.configId(r.config);
-    const seq = this.seq++;
+    const seq = this.store.nextResultSeq(this.runId);
     for (let pos = 0; pos < r.values.length; pos++) {
       const v = r.values[pos]!;
       this.store.insertSample(this.runId, this.jobId, seq, pos, bench, cfg, r.iters, v.unit, v.value, v.origUnit, v.origValue);
