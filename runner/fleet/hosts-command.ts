@@ -19,6 +19,7 @@ import { findHost, InventoryError, loadInventory, type HostEntry, type Inventory
 import { keyFingerprint, keyTypeOf, recordHostKey } from './known-hosts.ts';
 import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure } from './probe.ts';
 import type { HostFacts } from '../host/facts.ts';
+import { formatCpuList } from '../host/cpulist.ts';
 import type { FactsApi } from './facts-api.ts';
 import { describeHop } from './route.ts';
 import { describeSelector, hostSelectorSchema, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
@@ -258,18 +259,6 @@ export function summarize(h: ProbedHost): HostSummary {
     isolated: t ? (t.isolated.length ? formatCpuList(t.isolated) : 'none') : '?',
     load: typeof f?.load1 === 'number' ? f.load1.toFixed(2) : '?',
   };
-}
-
-function formatCpuList(list: readonly number[]): string {
-  const s = [...list].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length; ) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? `${s[i]}` : `${s[i]}-${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }
 
 function printTable(rows: Array<{ h: ProbedHost; s: HostSummary }>, failed: ProbeFailure[], out: Out): void {
