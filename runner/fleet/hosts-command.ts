@@ -22,7 +22,7 @@ import type { HostFacts } from '../host/facts.ts';
 import { formatCpuList } from '../host/cpulist.ts';
 import type { FactsApi } from './facts-api.ts';
 import { describeHop } from './route.ts';
-import { describeSelector, hostSelectorSchema, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
+import { describeSelector, hostSelectorSchema, joinsTagSelection, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
 
 interface Out {
   write(s: string): unknown;
@@ -158,7 +158,7 @@ async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out;
   try {
     selector = arg === undefined ? undefined : parseSelectorArg(arg);
     entries =
-      selector === undefined ? inv.hosts : selectsByName(selector) ? selectHosts(selector, inv.hosts) : inv.hosts.filter((h) => !h.builtin);
+      selector === undefined ? inv.hosts : selectsByName(selector) ? selectHosts(selector, inv.hosts) : inv.hosts.filter(joinsTagSelection);
   } catch (e) {
     if (e instanceof SelectionError) {
       io.stderr.write(`metalbench hosts check: ${e.message}\n`);

@@ -10,7 +10,7 @@ import { LocalTransport } from '../transport/local.ts';
 import { connectSsh, type SshConnectOptions } from '../transport/ssh.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { HostEntry, Inventory } from './inventory.ts';
-import { selectHosts, selectsByName, type HostSelector } from './selection.ts';
+import { joinsTagSelection, selectHosts, selectsByName, type HostSelector } from './selection.ts';
 import { loadFactsApi, type FactsApi } from './facts-api.ts';
 
 export interface ProbedHost {
@@ -142,7 +142,7 @@ export async function openSelection(
     const r = await probeHosts(entries, inv, opts);
     return { hosts: r.ok, failed: r.failed };
   }
-  const r = await probeHosts(inv.hosts.filter((h) => !h.builtin), inv, opts);
+  const r = await probeHosts(inv.hosts.filter(joinsTagSelection), inv, opts);
   let chosen: ProbedHost[] = [];
   try {
     chosen = r.ok.length > 0 ? selectHosts(selector, r.ok) : [];

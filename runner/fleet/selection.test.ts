@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { hostSelectorSchema, SelectionError, selectHosts, termMatches, type HostWithTags } from './selection.ts';
 
 const fleet: HostWithTags[] = [
-  { name: 'local', tags: ['arch:amd64', 'numa:1'], builtin: true },
+  { name: 'local', tags: ['arch:amd64', 'numa:1'], builtin: true, entry: { tags: [] } },
   { name: 'epyc', tags: ['x86', 'bare-metal', 'arch:amd64', 'numa:2', 'smt:on'] },
   { name: 'xeon', tags: ['x86', 'arch:amd64', 'numa:1', 'smt:off', 'noisy'] },
   { name: 'grav', tags: ['arm', 'arch:arm64', 'numa:1', 'smt:off'] },
@@ -26,7 +26,13 @@ test('tags: all, any, not, derived and comparisons; local only by name', () => {
   assert.equal(names({ all: ['numa>1'] }), ['epyc', 'ampere']);
   assert.equal(names({ all: ['numa>=1', 'numa<2'], any: ['smt:off'] }), ['xeon', 'grav']);
   assert.equal(names({ not: ['arm'] }), ['epyc', 'xeon']);
-  assert.throws(() => names({ all: ['arm', 'x86'] }), /hosts: all: \[arm, x86\] matches no host; hosts and their tags: epyc \[x86 bare-metal/);
+  assert.throws(() => names({ all: ['arm', 'x86'] }), /^all: \[arm, x86\] matches no host; hosts and their tags: epyc \[x86 bare-metal/);
+});
+
+test('local joins tag selectors only when the inventory tags it', () => {
+  const tagged: HostWithTags[] = [{ name: 'local', tags: ['laptop', 'arch:amd64'], builtin: true, entry: { tags: ['laptop'] } }, ...fleet.slice(1)];
+  assert.equal(selectHosts({ all: ['arch:amd64'] }, tagged).map((h) => h.name), ['local', 'epyc', 'xeon']);
+  assert.equal(selectHosts({ all: ['laptop'] }, tagged).map((h) => h.name), ['local']);
 });
 
 test('termMatches: numeric comparisons only on key:N tags', () => {

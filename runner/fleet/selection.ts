@@ -16,6 +16,17 @@ export interface HostWithTags {
   tags: readonly string[];
   /** True for the built-in host `local`. */
   builtin?: boolean;
+  /** The inventory entry, whose tags are the manual ones (probed hosts carry it). */
+  entry?: { tags: readonly string[] };
+}
+
+/**
+ * Tag selectors pick fleet hosts. The machine running metalbench joins only
+ * when the inventory gives it manual tags (`local: {tags: …}`): a fleet
+ * selector like {all: [arch:amd64]} must not quietly measure the orchestrator.
+ */
+export function joinsTagSelection(h: HostWithTags): boolean {
+  return !h.builtin || (h.entry?.tags ?? h.tags).length > 0;
 }
 
 const TERM_PATTERN = '^([A-Za-z0-9][A-Za-z0-9._:/+-]*|[A-Za-z0-9][A-Za-z0-9._/+-]*(>=|<=|>|<|=)[0-9]+)$';
@@ -70,15 +81,15 @@ export function selectHosts<T extends HostWithTags>(selector: HostSelector, host
   const not = selector.not ?? [];
   const picked = hosts.filter(
     (h) =>
-      !h.builtin &&
+      joinsTagSelection(h) &&
       all.every((t) => termMatches(t, h.tags)) &&
       (any.length === 0 || any.some((t) => termMatches(t, h.tags))) &&
       !not.some((t) => termMatches(t, h.tags)),
   );
   if (picked.length === 0) {
-    const seen = hosts.filter((h) => !h.builtin).map((h) => `${h.name} [${h.tags.join(' ')}]`);
+    const seen = hosts.filter(joinsTagSelection).map((h) => `${h.name} [${h.tags.join(' ')}]`);
     throw new SelectionError(
-      `hosts: ${describeSelector(selector)} matches no host; hosts and their tags: ${seen.length ? seen.join('; ') : '(the inventory has no hosts)'}`,
+      `${describeSelector(selector)} matches no host; hosts and their tags: ${seen.length ? seen.join('; ') : '(the inventory has no hosts; local joins tag selectors only when tagged under local: in the inventory)'}`,
     );
   }
   return picked;

@@ -30,6 +30,8 @@ export interface RunOptions {
   inventoryExplicit?: boolean;
   /** Tune each host for the run and restore it at the end. */
   tune?: boolean;
+  /** Root of the hosts' /sys and /proc for tuning; "/" except in tests and containers. */
+  sysRoot?: string;
   /** known_hosts files (default: beside the inventory, then ~/.ssh/known_hosts). */
   knownHostsPaths?: string[];
   sshConfigPath?: string;
@@ -91,7 +93,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     opened = await openHosts(spec.hosts, inv, { ...opts, ...(resumeHosts ? { names: resumeHosts } : {}) });
   } catch (e) {
     if (e instanceof ValidationError) err(e.message);
-    else if (e instanceof SelectionError) err(`${spec.path}: hosts: ${e.message}`);
+    else if (e instanceof SelectionError) err(`${spec.path}: hosts: ${e.message}${e.message.includes('unknown host') ? ` (inventory: ${opts.inventoryPath})` : ''}`);
     else throw e;
     store?.close();
     return EXIT_BAD_INPUT;
@@ -183,7 +185,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const { tuneAndSave, tuneStatePath } = await import('../host/tune-command.ts');
     for (const h of opened.sessions) {
       try {
-        const state: TuneState = await tuneAndSave(h.transport, tuneStatePath(opts.dbPath, h.name));
+        const state: TuneState = await tuneAndSave(h.transport, tuneStatePath(opts.dbPath, h.name), opts.sysRoot);
         tuned.set(h.name, h);
         progress.log(`tuned ${h.name}: ${state.changes.length} change${state.changes.length === 1 ? '' : 's'}${state.failed.length ? `; not changed: ${state.failed.join('; ')}` : ''}`);
       } catch (e) {
