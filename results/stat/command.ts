@@ -1,360 +1,251 @@
-// `metalbench stat`: benchstat's comparison tables from Go benchmark files.
-import { readFile } from 'node:fs/promises';
+// `metalbench stat`: benchstat's comparison tables from Go benchmark files,
+// with benchstat's flags, output, messages and exit statuses.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildDataset, parseKey, type Dataset, type InputFile, type Table } from './model.ts';
-import { parseFilter, FilterSyntaxError } from './filter.ts';
-import { renderTable, type Align, type Group } from './texttab.ts';
-import { summarize, compare, pctRange, comparisonString, formatDelta, formatSigned, type Summary } from '../stats/summary.ts';
-import { formatGoV } from '../benchfmt/gofloat.ts';
-import { commonScale, formatScaled, scale, formatFixed, type UnitClass } from '../stats/format.ts';
+import { StatReader, parseFloatGo, type InputFile } from './scan.ts';
+import { newFilter, ProjectionParser, type Filter } from './projection.ts';
+import { SyntaxError, goQuote } from './syntax.ts';
+import { Builder } from './tables.ts';
+import { toText, toCSV } from './render.ts';
 
 export interface StatIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   cwd: string;
+  /** Read for the input "-" (default: the process's standard input). */
+  stdin?: NodeJS.ReadableStream;
 }
 
+/** benchstat prefixes its fatal messages with its name; so do we, to stay byte-identical. */
+const PREFIX = 'benchstat: ';
+
+const USAGE = `Usage: benchstat [flags] inputs...
+       metalbench stat [flags] [label=]FILE... [--db PATH --run ID...]
+
+Summarizes Go benchmark results per benchmark (median and confidence
+interval) and compares every input column with the first one, as
+golang.org/x/perf/cmd/benchstat does, with the same flags and output.
+An input "label=path" names its column; "-" reads standard input.
+
+  -table KEYS        split results into tables by KEYS (default ".config")
+  -row KEYS          split results into rows by KEYS (default ".fullname")
+  -col KEYS          split results into columns by KEYS (default ".file")
+  -ignore KEYS       ignore variations in KEYS
+  -filter QUERY      use only results matching QUERY (default "*")
+  -alpha A           a change is significant if p < A (default 0.05)
+  -confidence LEVEL  confidence level of the ranges (default 0.95)
+  -format FORMAT     text, or csv (warnings then go to standard error)
+  -db PATH -run ID   read stored runs (repeat -run) as further columns
+`;
+
 interface Options {
+  table: string;
   row: string;
   col: string;
-  table: string;
+  ignore: string;
   filter: string;
-  ignore: string[];
   alpha: number;
   confidence: number;
-  format: 'text' | 'csv';
+  format: string;
   files: string[];
   db?: string;
   runs: number[];
 }
 
-class UsageError extends Error {}
+const STRING_FLAGS = new Set(['table', 'row', 'col', 'ignore', 'filter', 'format', 'db', 'run']);
+const FLOAT_FLAGS = new Set(['alpha', 'confidence']);
 
-const VALUE_FLAGS = new Set(['row', 'col', 'table', 'filter', 'ignore', 'alpha', 'confidence', 'format', 'db', 'run']);
+/** A parse outcome of the command line: options, or an exit with text for stderr. */
+type Parsed = { ok: true; o: Options } | { ok: false; code: number; text: string };
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { row: '.fullname', col: '.file', table: '.config', filter: '*', ignore: [], alpha: 0.05, confidence: 0.95, format: 'text', files: [], runs: [] };
+/** The command line as Go's flag package reads it. */
+function parseArgs(argv: string[]): Parsed {
+  const o: Options = { table: '.config', row: '.fullname', col: '.file', ignore: '', filter: '*', alpha: 0.05, confidence: 0.95, format: 'text', files: [], runs: [] };
+  const fail = (msg: string): Parsed => ({ ok: false, code: 2, text: `${msg}\n${USAGE}` });
   let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      i++;
-      break;
+  while (i < argv.length) {
+    const s = argv[i]!;
+    if (s.length < 2 || s[0] !== '-') break;
+    let minuses = 1;
+    if (s[1] === '-') {
+      minuses++;
+      if (s.length === 2) {
+        i++;
+        break;
+      }
     }
-    if (!a.startsWith('-') || a === '-') break;
-    let name = a.replace(/^--?/, '');
+    let name = s.slice(minuses);
+    if (name.length === 0 || name[0] === '-' || name[0] === '=') return fail(`bad flag syntax: ${s}`);
+    i++;
     let value: string | undefined;
     const eq = name.indexOf('=');
-    if (eq >= 0) {
+    if (eq > 0) {
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
     }
-    if (!VALUE_FLAGS.has(name)) throw new UsageError(`flag provided but not defined: -${name}`);
+    if (!STRING_FLAGS.has(name) && !FLOAT_FLAGS.has(name)) {
+      if (name === 'help' || name === 'h') return { ok: false, code: 0, text: USAGE };
+      return fail(`flag provided but not defined: -${name}`);
+    }
     if (value === undefined) {
-      if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: -${name}`);
-      value = argv[++i]!;
+      if (i >= argv.length) return fail(`flag needs an argument: -${name}`);
+      value = argv[i++]!;
+    }
+    if (FLOAT_FLAGS.has(name)) {
+      const x = parseFloatGo(value);
+      if (typeof x === 'string') return fail(`invalid value ${goQuote(value)} for flag -${name}: ${x === 'invalid syntax' ? 'parse error' : x}`);
+      if (name === 'alpha') o.alpha = x;
+      else o.confidence = x;
+      continue;
     }
     switch (name) {
-      case 'alpha':
-      case 'confidence': {
-        const x = Number(value);
-        if (value.trim() === '' || Number.isNaN(x)) throw new UsageError(`invalid value "${value}" for flag -${name}: parse error`);
-        if (x < 0 || x > 1) throw new UsageError(`-${name} must be in range [0, 1]`);
-        o[name] = x;
-        break;
-      }
-      case 'format':
-        if (value !== 'text' && value !== 'csv') throw new UsageError(`-format must be text or csv`);
-        o.format = value;
-        break;
       case 'db':
         o.db = value;
         break;
       case 'run': {
         const id = Number(value);
-        if (!Number.isInteger(id) || id < 0) throw new UsageError(`invalid value "${value}" for flag -run: want a run id`);
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(id)) return fail(`invalid value ${goQuote(value)} for flag -run: want a run id`);
         o.runs.push(id);
         break;
       }
-      case 'ignore':
-        o.ignore.push(...value.split(/[\s,]+/).filter((s) => s !== ''));
-        break;
       default:
-        o[name as 'row' | 'col' | 'table' | 'filter'] = value;
+        o[name as 'table' | 'row' | 'col' | 'ignore' | 'filter' | 'format'] = value;
     }
   }
   o.files = argv.slice(i);
-  if (o.db !== undefined && o.runs.length === 0) throw new UsageError('--db needs at least one --run ID');
-  if (o.db === undefined && o.runs.length > 0) throw new UsageError('--run needs --db PATH');
-  if (o.files.length === 0 && o.db === undefined) throw new UsageError('no input files');
-  return o;
+  if (o.db !== undefined && o.runs.length === 0) return fail('flag -db needs at least one -run ID');
+  if (o.db === undefined && o.runs.length > 0) return fail('flag -run needs -db PATH');
+  if (o.files.length === 0 && o.db === undefined) return { ok: false, code: 2, text: USAGE };
+  return { ok: true, o };
 }
 
-/** IEC prefixes for byte units, SI for everything else. */
-function unitClass(unit: string): UnitClass {
-  const num = unit.split('/')[0]!;
-  for (const tok of num.split(/[*\-\s]+/)) if (tok === 'B' || tok === 'MB' || tok === 'bytes') return 'binary';
-  return 'decimal';
-}
-
-const SUPERSCRIPT = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-function superscript(n: number): string {
-  return [...String(n)].map((d) => SUPERSCRIPT[Number(d)]).join('');
-}
-
-function geomean(xs: number[]): { value: number; ok: boolean } {
-  if (xs.length === 0) return { value: NaN, ok: false };
-  let m = 0;
-  for (let i = 0; i < xs.length; i++) {
-    if (!(xs[i]! > 0)) return { value: NaN, ok: false };
-    m += (Math.log(xs[i]!) - m) / (i + 1);
-  }
-  return { value: Math.exp(m), ok: true };
-}
-
-function renderText(ds: Dataset, o: Options): string {
-  let out = '';
-  let prevConfig = new Map<string, string>();
-  ds.tables.forEach((t, ti) => {
-    if (ti > 0) out += '\n';
-    for (const [k, v] of t.config) {
-      if (prevConfig.get(k) !== v && !(v === '' && !prevConfig.has(k))) out += `${k}: ${v}\n`;
-    }
-    prevConfig = new Map(t.config);
-    out += renderOne(ds, t, o);
-  });
-  return out;
-}
-
-/** CSV rows and "CELL: message" warnings being collected for -format csv. */
-interface CsvSink {
-  rows: string[][];
-  warnings: string[];
-}
-
-function cellRef(col: number, row: number): string {
-  let s = '';
-  for (let c = col + 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
-  return `${s}${row}`;
-}
-
-function renderOne(ds: Dataset, t: Table, o: Options, csv?: CsvSink): string {
-  const assume = ds.exactUnits.has(t.unit) ? 'exact' : 'nothing';
-  const cls = unitClass(t.unit);
-  const notes: string[] = [];
-  const note = (msgs: string[]) =>
-    msgs
-      .map((m) => {
-        let i = notes.indexOf(m);
-        if (i < 0) i = notes.push(m) - 1;
-        return superscript(i + 1);
-      })
-      .join(' ');
-  const colsUsed = ds.cols.map((_, ci) => [...t.cells.values()].some((r) => r.has(ci)));
-  const cols = ds.colOrder.map((ci) => ({ name: ds.cols[ci]!, ci })).filter((c) => colsUsed[c.ci]);
-  const rowIds = ds.rowOrder.filter((ri) => t.cells.has(ri));
-  const groups: Group[] = cols.map((c, i) =>
-    i === 0 ? { title: c.name, unitTitle: t.unit, cells: 4, vsStart: 4 } : { title: c.name, unitTitle: t.unit, vsTitle: 'vs base', cells: 7, vsStart: 4 },
-  );
-  const align: Align[][] = cols.map((_, i) => (i === 0 ? ['right', 'left', 'right', 'left'] : ['right', 'left', 'right', 'left', 'right', 'left', 'left']));
-  const labels: string[] = [];
-  const rows: string[][][] = [];
-  const width = 1 + 2 + 4 * (cols.length - 1);
-  if (csv) {
-    const h1 = [''];
-    const h2 = [''];
-    cols.forEach((c, i) => {
-      h1.push(c.name, '');
-      h2.push(t.unit, 'CI');
-      if (i > 0) {
-        h1.push('', '');
-        h2.push('vs base', 'P');
-      }
-    });
-    csv.rows.push(h1, h2);
-  }
-  const csvWarn = (gi: number, offset: number, msgs: string[]) => {
-    if (!csv) return;
-    const col = gi === 0 ? 1 : 3 + 4 * (gi - 1) + offset;
-    for (const m of msgs) csv.warnings.push(`${cellRef(col, csv.rows.length)}: ${m}`);
+/** The part of a Node.js system error that Go's error text has ("no such file or directory"). */
+function errnoText(e: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'file name too long',
+    EMFILE: 'too many open files',
+    ENXIO: 'no such device or address',
+    EIO: 'input/output error',
+    EINVAL: 'invalid argument',
   };
-  const centers: number[][] = cols.map(() => []);
-  const ratios: number[][] = cols.map(() => []);
-  const ratioBad: boolean[] = cols.map(() => false);
-  let nBase = 0;
-  const nRatio: number[] = cols.map(() => 0);
-  for (const ri of rowIds) {
-    const row = t.cells.get(ri)!;
-    const sorted = new Map<number, number[]>();
-    const sums = new Map<number, Summary>();
-    for (const c of cols) {
-      const cell = row.get(c.ci);
-      if (!cell) continue;
-      const xs = [...cell.values].sort((a, b) => a - b);
-      sorted.set(c.ci, xs);
-      const s = summarize(xs, o.confidence, assume);
-      if (cell.residue.size > 1) s.warnings.unshift('benchmarks vary in .fullname');
-      sums.set(c.ci, s);
-    }
-    const sc = commonScale([...sums.values()].map((s) => s.center), cls);
-    const base = sums.get(cols[0]!.ci);
-    if (base) nBase++;
-    const csvRow: string[] = [ds.rows[ri]!];
-    if (csv) csv.rows.push(csvRow);
-    const cells: string[][] = cols.map((c, gi) => {
-      const s = sums.get(c.ci);
-      const at = gi === 0 ? 1 : 3 + 4 * (gi - 1);
-      if (!s) return [];
-      centers[gi]!.push(s.center);
-      while (csvRow.length < at) csvRow.push('');
-      csvRow.push(formatGoV(s.center), pctRange(s));
-      csvWarn(gi, 0, s.warnings);
-      const r = [formatScaled(sc, s.center), '±', pctRange(s), note(s.warnings)];
-      if (gi === 0 || !base) return r;
-      const cmp = compare(sorted.get(cols[0]!.ci)!, sorted.get(c.ci)!, o.alpha, assume);
-      csvRow.push(formatDelta(cmp, base.center, s.center), comparisonString(cmp));
-      csvWarn(gi, 2, cmp.warnings);
-      r.push(formatDelta(cmp, base.center, s.center), `(${comparisonString(cmp)})`, note(cmp.warnings));
-      nRatio[gi]!++;
-      if (base.center === s.center) ratios[gi]!.push(1);
-      else if (base.center === 0) ratioBad[gi] = true;
-      else ratios[gi]!.push(s.center / base.center);
-      return r;
-    });
-    labels.push(ds.rows[ri]!);
-    rows.push(cells);
-  }
-  if (rowIds.length > 1 || csv) {
-    const csvRow: string[] = ['geomean'];
-    if (csv) csv.rows.push(csvRow);
-    const cells: string[][] = cols.map((_, gi) => {
-      const gm = geomean(centers[gi]!);
-      const warns: string[] = [];
-      if (!gm.ok) warns.push('summaries must be >0 to compute geomean');
-      csvWarn(gi, 0, warns);
-      const center = gm.ok ? scale(gm.value, cls) : '';
-      csvRow.push(gm.ok ? formatGoV(gm.value) : '', '');
-      if (gi === 0) return [center, '', '', note(warns)];
-      // benchstat lists the set warning first, then the center's, then the ratio's.
-      if (nRatio[gi] !== nBase) warns.unshift('benchmark set differs from baseline; geomeans may not be comparable');
-      let delta = '?';
-      if (!ratioBad[gi]) {
-        const r = geomean(ratios[gi]!);
-        if (!r.ok) warns.push('ratios must be >0 to compute geomean');
-        else delta = `${formatSigned((r.value - 1) * 100, 2)}%`;
-      }
-      const compareWarns = warns;
-      csvRow.push(delta, '');
-      csvWarn(gi, 2, compareWarns.filter((w) => !w.startsWith('summaries')));
-      return [center, '', '', '', delta, '', note(warns)];
-    });
-    while (csvRow.length < width) csvRow.push('');
-    if (csv) return '';
-    labels.push('geomean');
-    rows.push(cells);
-  }
-  if (csv) return '';
-  const geoRow = rowIds.length > 1 ? new Set([labels.length - 1]) : new Set<number>();
-  let out = renderTable(labels, groups, rows, align, geoRow);
-  notes.forEach((m, i) => (out += `${superscript(i + 1)} ${m}\n`));
-  return out;
+  if (e.code && known[e.code]) return known[e.code]!;
+  const m = /^[A-Z]+: ([^,]*)/.exec(e.message);
+  return m ? m[1]! : e.message;
 }
 
-function csvField(f: string): string {
-  if (f === '' ) return f;
-  if (/[",\r\n]/.test(f) || f[0] === ' ' || f[0] === '\t') return `"${f.replace(/"/g, '""')}"`;
-  return f;
-}
-
-function renderCsv(ds: Dataset, o: Options): { out: string; warnings: string[] } {
-  const sink: CsvSink = { rows: [], warnings: [] };
-  let prevConfig = new Map<string, string>();
-  ds.tables.forEach((t, ti) => {
-    if (ti > 0) sink.rows.push([]);
-    for (const [k, v] of t.config) {
-      if (prevConfig.get(k) !== v && !(v === '' && !prevConfig.has(k))) sink.rows.push([`${k}: ${v}`]);
-    }
-    prevConfig = new Map(t.config);
-    renderOne(ds, t, o, sink);
-  });
-  return { out: sink.rows.map((r) => `${r.map(csvField).join(',')}\n`).join(''), warnings: sink.warnings };
-}
-
-async function readInputs(files: string[], cwd: string): Promise<InputFile[]> {
-  const seen = new Map<string, number>();
-  for (const f of files) seen.set(f, (seen.get(f) ?? 0) + 1);
+/** Inputs as benchstat names them: "label=path" labels, "path#N" for repeated paths. */
+function inputs(files: string[]): Array<{ path: string; label: string }> {
   const count = new Map<string, number>();
-  const out: InputFile[] = [];
-  for (const arg of files) {
+  const out = files.map((arg) => {
     const eq = arg.indexOf('=');
-    let label = arg;
-    let path = arg;
-    if (eq >= 0) {
-      label = arg.slice(0, eq);
-      path = arg.slice(eq + 1);
-    } else if ((seen.get(arg) ?? 0) > 1) {
-      const k = count.get(arg) ?? 0;
-      count.set(arg, k + 1);
-      label = `${arg}#${k}`;
-    }
-    try {
-      out.push({ label, text: await readFile(resolve(cwd, path), 'utf8') });
-    } catch (e) {
-      // Report the path as the user wrote it, like benchstat.
-      (e as NodeJS.ErrnoException).path = path;
-      throw e;
-    }
+    if (eq >= 0) return { path: arg.slice(eq + 1), label: arg.slice(0, eq), labeled: true };
+    count.set(arg, (count.get(arg) ?? 0) + 1);
+    return { path: arg, label: arg, labeled: false };
+  });
+  const seen = new Map<string, number>();
+  for (const inp of out) {
+    if (inp.labeled || count.get(inp.path) === 1) continue;
+    const k = seen.get(inp.path) ?? 0;
+    inp.label = `${inp.path}#${k}`;
+    seen.set(inp.path, k + 1);
   }
   return out;
+}
+
+async function readStream(s: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function statCommand(argv: string[], io: StatIO): Promise<number> {
-  let o: Options;
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    io.stderr.write(parsed.text);
+    return parsed.code;
+  }
+  const o = parsed.o;
+  const fatal = (msg: string) => {
+    io.stderr.write(`${PREFIX}${msg}\n`);
+    // benchstat reports these and still exits with status 0.
+    return 0;
+  };
+  let filter: Filter;
   try {
-    o = parseArgs(argv);
+    filter = newFilter(o.filter);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`${e.message}\nusage: metalbench stat [flags] [label=]FILE...\n`);
-      return 2;
-    }
+    if (e instanceof SyntaxError) return fatal(`parsing -filter: ${e.describe()}`);
     throw e;
   }
-  let files: InputFile[];
-  try {
-    files = await readInputs(o.files, io.cwd);
-    if (o.db !== undefined) {
+  const parser = new ProjectionParser();
+  let firstErr: string | undefined;
+  const mustParse = (flag: string, q: string, unit: boolean) => {
+    try {
+      return parser.parse(q, filter, unit);
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      firstErr ??= `parsing ${flag}: ${e.describe()}`;
+      return null;
+    }
+  };
+  const tableBy = mustParse('-table', o.table, true);
+  const rowBy = mustParse('-row', o.row, false);
+  const colBy = mustParse('-col', o.col, false);
+  mustParse('-ignore', o.ignore, false);
+  const residue = parser.residue();
+  if (firstErr !== undefined || !tableBy || !rowBy || !colBy) return fatal(firstErr!);
+  if (o.alpha < 0 || o.alpha > 1) return fatal('-alpha must be in range [0, 1]');
+  if (o.confidence < 0 || o.confidence > 1) return fatal('-confidence must be in range [0, 1]');
+  if (o.format !== 'text' && o.format !== 'csv') return fatal('-format must be text or csv');
+
+  const filterUsed = filter.trivial ? null : filter;
+  const warnings: string[] = [];
+  const flushWarnings = () => {
+    if (warnings.length > 0) io.stderr.write(warnings.splice(0).map((w) => `${w}\n`).join(''));
+  };
+  const builder = new Builder(tableBy, rowBy, colBy, residue, filterUsed, (w) => warnings.push(w));
+  const reader = new StatReader();
+  for (const inp of inputs(o.files)) {
+    let text: string;
+    try {
+      text = inp.path === '-' ? await readStream(io.stdin ?? process.stdin) : readFileSync(resolve(io.cwd, inp.path), 'utf8');
+    } catch (e) {
+      flushWarnings();
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EISDIR' || err.syscall === 'read') return fatal(`${inp.path}:0: read ${inp.path}: ${errnoText(err)}`);
+      return fatal(`open ${inp.path}: ${errnoText(err)}`);
+    }
+    const stop = reader.read(text, inp.path, inp.label, builder);
+    flushWarnings();
+    if (stop !== undefined) return fatal(stop);
+  }
+  if (o.db !== undefined) {
+    let runs: InputFile[];
+    try {
       const { readRuns } = await import('./dbinput.ts');
-      files.push(...(await readRuns(resolve(io.cwd, o.db), o.runs)));
+      runs = await readRuns(resolve(io.cwd, o.db), o.runs);
+    } catch (e) {
+      return fatal(`reading --db ${o.db}: ${(e as Error).message}`);
     }
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === undefined || err.code.startsWith('SQLITE')) {
-      io.stderr.write(`metalbench stat: reading --db ${o.db ?? ''}: ${err.message}\n`);
-      return 1;
+    for (const f of runs) {
+      const stop = reader.read(f.text, f.label, f.label, builder);
+      flushWarnings();
+      if (stop !== undefined) return fatal(stop);
     }
-    const what = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    io.stderr.write(`metalbench stat: open ${err.path ?? ''}: ${what}\n`);
-    return 1;
   }
-  let ds: Dataset;
-  try {
-    const filter = o.filter === '*' ? undefined : parseFilter(o.filter);
-    ds = buildDataset(files, { col: parseKey(o.col), row: parseKey(o.row), ignore: new Set(o.ignore), filter });
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) {
-      io.stderr.write(`metalbench stat: parsing -filter: syntax error: ${e.message}\n\t${o.filter}\n\t${' '.repeat(e.pos)}^\n`);
-    } else io.stderr.write(`metalbench stat: ${(e as Error).message}\n`);
-    return 1;
-  }
-  for (const w of ds.warnings) io.stderr.write(`${w}\n`);
+  const tables = builder.toTables(o.confidence, o.alpha, (u) => reader.isExact(u));
   if (o.format === 'csv') {
-    const r = renderCsv(ds, o);
+    const r = toCSV(tables);
+    if (r.warnings.length > 0) io.stderr.write(r.warnings.map((w) => `${w}\n`).join(''));
     io.stdout.write(r.out);
-    for (const w of r.warnings) io.stderr.write(`${w}\n`);
     return 0;
   }
-  io.stdout.write(renderText(ds, o));
+  io.stdout.write(toText(tables));
   return 0;
 }
-
-export { formatFixed };

@@ -1,6 +1,6 @@
 // `--db PATH --run ID…`: stored runs as inputs, one column per run, through the
 // store's benchfmt export (loaded only when asked for, to keep startup lean).
-import type { InputFile } from './model.ts';
+import type { InputFile } from './scan.ts';
 
 export async function readRuns(dbPath: string, runIds: number[]): Promise<InputFile[]> {
   const { default: Database } = await import('better-sqlite3');

@@ -1,7 +1,8 @@
-// Bad input: benchstat-style messages and a failing status, never a stack trace.
+// Bad input: the same messages and exit statuses as the real benchstat.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,44 +16,108 @@ class Sink extends Writable {
   }
 }
 
-async function run(args: string[], files: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'stat-err-'));
-  try {
-    for (const [n, t] of Object.entries(files)) writeFileSync(join(dir, n), t);
-    const stdout = new Sink();
-    const stderr = new Sink();
-    const code = await statCommand(args, { stdout, stderr, cwd: dir });
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+const dir = mkdtempSync(join(tmpdir(), 'stat-err-'));
+writeFileSync(join(dir, 'x.txt'), 'BenchmarkZ 1 5 ns/op\n');
+writeFileSync(join(dir, 'bad.txt'), 'BenchmarkX 10 abc ns/op\nBenchmarkY 5\nBenchmarkW 1e400 5 ns/op\nBenchmarkV 1 1e999 ns/op\nUnit\nUnit ns/op assume=exact\nUnit ns/op assume=nothing x\nBenchmarkZ 1 5 ns/op\n');
+writeFileSync(join(dir, 'long.txt'), `BenchmarkA 1 5 ns/op\nBenchmarkB${'x'.repeat(70_000)} 1 5 ns/op\n`);
+mkdirSync(join(dir, 'adir'));
+
+async function ours(args: string[]) {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await statCommand(args, { stdout, stderr, cwd: dir });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-test('a missing file names the path as given', async () => {
-  const r = await run(['nope.txt']);
-  assert.is(r.code, 1);
-  assert.is(r.stderr, 'metalbench stat: open nope.txt: no such file or directory\n');
-});
+function benchstatPath(): string {
+  const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
+  const p = join(gopath, 'bin', 'benchstat');
+  if (!existsSync(p)) throw new Error('benchstat not found; install it with: go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da');
+  return p;
+}
 
-test('malformed lines are reported with file and line, the rest is still summarised', async () => {
-  const r = await run(['bad.txt'], { 'bad.txt': 'BenchmarkX 10 abc ns/op\nBenchmarkY 5\nBenchmarkZ 1 5 ns/op\n' });
+function theirs(args: string[]) {
+  const r = spawnSync(benchstatPath(), args, { cwd: dir, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('a missing file names the path as given; status 0 as in benchstat', async () => {
+  const r = await ours(['x.txt', 'nope.txt']);
   assert.is(r.code, 0);
-  assert.is(r.stderr, 'bad.txt:1: parsing measurement: invalid syntax\nbad.txt:2: missing measurements\n');
-  assert.match(r.stdout, /^Z +5\.000n ± ∞ ¹$/m);
-});
-
-test('a filter that does not parse points at the place', async () => {
-  const r = await run(['-filter', 'a:b c', 'x.txt'], { 'x.txt': 'BenchmarkZ 1 5 ns/op\n' });
-  assert.is(r.code, 1);
-  assert.is(r.stderr, 'metalbench stat: parsing -filter: syntax error: expected key:value\n\ta:b c\n\t    ^\n');
+  assert.is(r.stderr, 'benchstat: open nope.txt: no such file or directory\n');
   assert.is(r.stdout, '');
 });
 
-test('an unknown flag and a bad -alpha are usage errors', async () => {
-  assert.is((await run(['-bogus', 'x'])).code, 2);
-  const r = await run(['-alpha', '2', 'x.txt']);
-  assert.is(r.code, 2);
-  assert.match(r.stderr, /-alpha must be in range \[0, 1\]/);
+test('a filter that does not parse points at the place', async () => {
+  const r = await ours(['-filter', 'a:b c', 'x.txt']);
+  assert.is(r.code, 0);
+  assert.is(r.stderr, 'benchstat: parsing -filter: syntax error: expected key:value\n\ta:b c\n\t    ^\n');
+  assert.is(r.stdout, '');
 });
+
+test('flag errors exit 2 with the flag package wording, then usage', async () => {
+  const r = await ours(['-bogus', 'x.txt']);
+  assert.is(r.code, 2);
+  assert.ok(r.stderr.startsWith('flag provided but not defined: -bogus\nUsage: benchstat [flags] inputs...\n'));
+  assert.is((await ours([])).code, 2);
+  assert.is((await ours(['-h'])).code, 0);
+});
+
+// Each case: the same status, stdout and stderr as benchstat (for usage
+// errors only the first line, since the usage text is our own).
+const CASES: string[][] = [
+  ['nope.txt'],
+  ['x.txt', 'nope.txt'],
+  ['bad.txt'],
+  ['bad.txt', 'nope.txt'],
+  ['long.txt'],
+  ['adir'],
+  ['-filter', 'a:b c', 'x.txt'],
+  ['-filter', '.config:x', 'x.txt'],
+  ['-filter', '"":x', 'x.txt'],
+  ['-filter', 'a:/b/c', 'x.txt'],
+  ['-filter', 'a:/b', 'x.txt'],
+  ['-filter', 'a:(b c)', 'x.txt'],
+  ['-filter', 'a:(b OR AND)', 'x.txt'],
+  ['-filter', '(a:b', 'x.txt'],
+  ['-filter', '(a:b))', 'x.txt'],
+  ['-filter', '', 'x.txt'],
+  ['-filter', 'a "b', 'x.txt'],
+  ['-filter', '"a\\z":b', 'x.txt'],
+  ['-filter', 'a:b :', 'x.txt'],
+  ['-row', '.unit', 'x.txt'],
+  ['-row', 'a,,b', 'x.txt'],
+  ['-row', '""', 'x.txt'],
+  ['-col', 'a@foo', 'x.txt'],
+  ['-col', 'a@', 'x.txt'],
+  ['-table', 'x@(a', 'x.txt'],
+  ['-table', 'x@()', 'x.txt'],
+  ['-ignore', '.config@(a)', 'x.txt'],
+  ['-row', '.unit', '-col', 'a@foo', 'x.txt'],
+  ['-alpha', '2', 'x.txt'],
+  ['-confidence', '-1', 'x.txt'],
+  ['-format', 'json', 'x.txt'],
+  ['-alpha', '2', '-format', 'json', 'x.txt'],
+  ['-bogus', 'x.txt'],
+  ['-alpha', 'abc', 'x.txt'],
+  ['-alpha=1e400', 'x.txt'],
+  ['-row'],
+  ['---row', 'x', 'x.txt'],
+  ['-=x', 'x.txt'],
+  [],
+];
+
+for (const args of CASES) {
+  test(`as benchstat: ${JSON.stringify(args)}`, async () => {
+    const want = theirs(args);
+    const got = await ours(args);
+    assert.is(got.code, want.code, 'exit status');
+    assert.is(got.stdout, want.stdout, 'stdout');
+    if (want.code === 2) assert.is(got.stderr.split('\n')[0], want.stderr.split('\n')[0], 'stderr first line');
+    else assert.is(got.stderr, want.stderr, 'stderr');
+  });
+}
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();

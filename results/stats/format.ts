@@ -9,6 +9,13 @@ export function formatFixed(x: number, prec: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '+Inf';
   if (x === -Infinity) return '-Inf';
+  // toFixed rounds the exact binary value too, but breaks exact ties away from
+  // zero; a tie needs x·2^(prec+1) to be an integer, so only those go the long way.
+  const ax = Math.abs(x);
+  if (ax < 1e21 && prec <= 100 && !Number.isInteger(ax * 2 ** (prec + 1))) {
+    const t = ax.toFixed(prec);
+    return x < 0 || Object.is(x, -0) ? `-${t}` : t;
+  }
   f64[0] = x;
   const bits = u64[0]!;
   const neg = bits >> 63n === 1n;

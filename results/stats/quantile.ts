@@ -1,7 +1,7 @@
 // Quantiles as benchstat computes them (R8 definition, on sorted input).
 
 /** R8 quantile of ascending-sorted xs; q in [0,1]. */
-export function quantileR8(sorted: readonly number[], q: number): number {
+export function quantileR8(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const h = 1 / 3 + q * (n + 1 / 3);
@@ -15,6 +15,6 @@ export function quantileR8(sorted: readonly number[], q: number): number {
   return a + frac * (b - a);
 }
 
-export function medianR8(sorted: readonly number[]): number {
+export function medianR8(sorted: ArrayLike<number>): number {
   return quantileR8(sorted, 0.5);
 }

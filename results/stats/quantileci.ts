@@ -17,8 +17,18 @@ function binomPmf(n: number, k: number): number {
   return choose(n, k) * Math.pow(0.5, k) * Math.pow(0.5, n - k);
 }
 
+const ciCache = new Map<number, Map<number, OrderCI>>();
+
 /** Orders bounding the median of n samples at the given confidence. */
 export function medianCIOrders(n: number, conf: number): OrderCI {
+  let byN = ciCache.get(conf);
+  if (!byN) ciCache.set(conf, (byN = new Map()));
+  let r = byN.get(n);
+  if (!r) byN.set(n, (r = medianCIOrdersUncached(n, conf)));
+  return r;
+}
+
+function medianCIOrdersUncached(n: number, conf: number): OrderCI {
   if (conf >= 1) return { lo: 0, hi: n + 1, confidence: 1 };
   let l: number;
   let r: number;

@@ -24,7 +24,15 @@ export interface Comparison {
 }
 
 /** Smallest n whose median CI at this confidence is finite on both sides. */
+const medianSamplesCache = new Map<number, string>();
 export function medianSamples(conf: number): string {
+  const hit = medianSamplesCache.get(conf);
+  if (hit !== undefined) return hit;
+  const v = medianSamplesUncached(conf);
+  medianSamplesCache.set(conf, v);
+  return v;
+}
+function medianSamplesUncached(conf: number): string {
   for (let n = 2; n <= 50; n++) {
     const o = medianCIOrders(n, conf);
     if (o.lo > 0 && o.hi <= n) return `>= ${n}`;
@@ -33,7 +41,13 @@ export function medianSamples(conf: number): string {
 }
 
 /** Smallest n (same on both sides) whose U test can reach p ≤ alpha. */
+const uTestSamplesCache = new Map<number, number>();
 export function uTestSamples(alpha: number): number {
+  let v = uTestSamplesCache.get(alpha);
+  if (v === undefined) uTestSamplesCache.set(alpha, (v = uTestSamplesUncached(alpha)));
+  return v;
+}
+function uTestSamplesUncached(alpha: number): number {
   for (let n = 1; n <= 10; n++) {
     const a = Array.from({ length: n }, (_, i) => i);
     const b = Array.from({ length: n }, (_, i) => i + n);
@@ -42,7 +56,7 @@ export function uTestSamples(alpha: number): number {
   return 11;
 }
 
-export function summarize(sorted: readonly number[], conf: number, assume: Assumption): Summary {
+export function summarize(sorted: ArrayLike<number>, conf: number, assume: Assumption): Summary {
   const n = sorted.length;
   if (assume === 'exact') {
     let mode = sorted[0]!;
@@ -72,7 +86,8 @@ export function summarize(sorted: readonly number[], conf: number, assume: Assum
   return { center, lo, hi, confidence: o.confidence, warnings };
 }
 
-export function compare(old: readonly number[], cur: readonly number[], alpha: number, assume: Assumption): Comparison {
+/** old and cur sorted ascending. */
+export function compare(old: ArrayLike<number>, cur: ArrayLike<number>, alpha: number, assume: Assumption): Comparison {
   if (assume === 'exact') return { p: 0, alpha: 0, n1: old.length, n2: cur.length, warnings: [] };
   const r = mannWhitneyU(old, cur);
   const warnings: string[] = [];

@@ -8,25 +8,34 @@ export interface UTestResult {
 
 export const ALL_EQUAL = 'all samples are equal';
 
-/** Average ranks (1-based) of the merged sorted samples, and tie-group sizes. */
-function rankMerged(a: readonly number[], b: readonly number[]): { r1: number; ranks: number[]; ties: number[] } {
-  const merged: Array<[number, number]> = [];
-  for (const x of a) merged.push([x, 0]);
-  for (const x of b) merged.push([x, 1]);
-  merged.sort((p, q) => p[0] - q[0]);
-  const ranks: number[] = new Array<number>(merged.length);
+/** Average ranks (1-based) of the merged samples (both sorted ascending), and tie-group sizes. */
+function rankMerged(a: ArrayLike<number>, b: ArrayLike<number>): { r1: number; ranks: Float64Array; ties: number[] } {
+  const n1 = a.length;
+  const n2 = b.length;
+  const n = n1 + n2;
+  const vals = new Float64Array(n);
+  const fromA = new Uint8Array(n);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    if (j >= n2 || (i < n1 && a[i]! <= b[j]!)) {
+      vals[k] = a[i++]!;
+      fromA[k] = 1;
+    } else vals[k] = b[j++]!;
+  }
+  const ranks = new Float64Array(n);
   const ties: number[] = [];
   let r1 = 0;
-  for (let i = 0; i < merged.length; ) {
-    let j = i + 1;
-    while (j < merged.length && merged[j]![0] === merged[i]![0]) j++;
-    const rank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) {
-      ranks[k] = rank;
-      if (merged[k]![1] === 0) r1 += rank;
+  for (let k = 0; k < n; ) {
+    let e = k + 1;
+    while (e < n && vals[e] === vals[k]) e++;
+    const rank = (k + 1 + e) / 2;
+    for (let x = k; x < e; x++) {
+      ranks[x] = rank;
+      if (fromA[x]) r1 += rank;
     }
-    ties.push(j - i);
-    i = j;
+    ties.push(e - k);
+    k = e;
   }
   return { r1, ranks, ties };
 }
@@ -35,14 +44,16 @@ function rankMerged(a: readonly number[], b: readonly number[]): { r1: number; r
  * P(U1 ≤ u) under the null, by counting the subsets of size n1 of the
  * (tie-averaged) rank scores; scores are doubled to stay integral.
  */
-function exactCdf(scores2: readonly number[], n1: number, u2: number): number {
-  const total = scores2.reduce((s, x) => s + x, 0);
+function exactCdf(scores2: ArrayLike<number>, n1: number, u2: number): number {
+  let total = 0;
+  for (let i = 0; i < scores2.length; i++) total += scores2[i]!;
   // dp[k][s] = number of k-subsets with doubled rank sum s.
   let dp: Float64Array[] = [];
   for (let k = 0; k <= n1; k++) dp.push(new Float64Array(total + 1));
   dp[0]![0] = 1;
   let reach = 0;
-  for (const s of scores2) {
+  for (let si = 0; si < scores2.length; si++) {
+    const s = scores2[si]!;
     reach += s;
     for (let k = n1; k >= 1; k--) {
       const dst = dp[k]!;
@@ -90,7 +101,8 @@ function chooseExact(n: number, k: number): number {
   return Math.round(r);
 }
 
-export function mannWhitneyU(old: readonly number[], cur: readonly number[]): UTestResult {
+/** Both samples sorted ascending. */
+export function mannWhitneyU(old: ArrayLike<number>, cur: ArrayLike<number>): UTestResult {
   const n1 = old.length;
   const n2 = cur.length;
   if (n1 === 0 || n2 === 0) return { p: 1, error: 'sample is too small' };
