@@ -100,6 +100,15 @@ test('exec: exit codes, signals, stdin, streaming and a missing cwd', async () =
   assert.match(missing.stderrTail, /no such dir/i);
 });
 
+test('exec: commands that exit at once report their status, however fast they are', async () => {
+  // A quick exit can arrive in the same read as the channel's opening.
+  const t = await connect(h.hosts[0]!);
+  for (let round = 0; round < 5; round++) {
+    const rs = await Promise.all(Array.from({ length: 30 }, (_, i) => t.exec(['sh', '-c', 'exit $1', 'x', String(i % 3)])));
+    assert.equal(rs.map((r) => r.code), Array.from({ length: 30 }, (_, i) => i % 3));
+  }
+});
+
 test('exec: a timeout kills the whole remote process group', async () => {
   const t = await connect(h.hosts[0]!);
   const marker = `sleep 31${Math.floor(Math.random() * 9)}.5`;

@@ -119,6 +119,12 @@ export class SshTransport implements Transport {
   lostReason: string | undefined;
   private readonly pending = new Set<Pending>();
   private readonly uploaded = new Set<string>();
+  /**
+   * Each channel's exit status, recorded from the moment it opens: ssh2 emits
+   * 'exit' while it parses the packet, and a fast command's exit can arrive in
+   * the same read as the channel's opening, before exec() or lock() listen.
+   */
+  private readonly exits = new WeakMap<ClientChannel, { code: number | null; signal: string | null }>();
   private sftpP: Promise<SFTPWrapper> | undefined;
   private lockChannel: ClientChannel | undefined;
   private closing = false;
@@ -163,8 +169,14 @@ export class SshTransport implements Transport {
       this.pending.add(p);
       this.client.exec(command, (err, ch) => {
         this.pending.delete(p);
-        if (err) reject(new Error(`host ${this.hostName}: cannot start a command: ${err.message}`));
-        else resolve(ch);
+        if (err) {
+          reject(new Error(`host ${this.hostName}: cannot start a command: ${err.message}`));
+          return;
+        }
+        ch.once('exit', (code: number | null, signal?: string) => {
+          this.exits.set(ch, { code: code ?? null, signal: signal ? normalizeSignal(signal) : null });
+        });
+        resolve(ch);
       });
     });
   }
@@ -199,7 +211,6 @@ export class SshTransport implements Transport {
       let stdout = '';
       let stderrTail = '';
       let timedOut = false;
-      let exit: { code: number | null; signal: string | null } | undefined;
       const out = new StringDecoder('utf8');
       const err = new StringDecoder('utf8');
       const p: Pending = {
@@ -234,9 +245,6 @@ export class SshTransport implements Transport {
         stderrTail = appendTail(stderrTail, s);
         opts.onStderr?.(s);
       });
-      ch.on('exit', (code: number | null, signal?: string) => {
-        exit = { code: code ?? null, signal: signal ? normalizeSignal(signal) : null };
-      });
       ch.on('close', () => {
         // A connection that died takes its channels with it: let markLost name it.
         setImmediate(() => {
@@ -248,6 +256,7 @@ export class SshTransport implements Transport {
             else stdout += restOut;
           }
           stderrTail = appendTail(stderrTail, err.end());
+          const exit = this.exits.get(ch);
           if (!exit && !timedOut) {
             const why = this.lostReason ?? 'the channel closed without an exit status';
             reject(new Error(`host ${this.hostName}: connection lost (${why}) while running ${argv[0]}${received(stdout, stderrTail)}`));
@@ -338,7 +347,6 @@ export class SshTransport implements Transport {
     await new Promise<void>((resolve, reject) => {
       let said = '';
       let errText = '';
-      let code: number | null = null;
       const p: Pending = { reject };
       this.pending.add(p);
       ch.on('data', (b: Buffer) => {
@@ -349,10 +357,10 @@ export class SshTransport implements Transport {
         }
       });
       ch.stderr.on('data', (b: Buffer) => (errText += b.toString()));
-      ch.on('exit', (c: number | null) => (code = c));
       ch.on('close', () => {
         this.pending.delete(p);
         if (said.includes('locked')) return;
+        const code = this.exits.get(ch)?.code ?? null;
         const holder = /held by (.*)/.exec(errText)?.[1]?.trim();
         if (code === 75) {
           reject(
