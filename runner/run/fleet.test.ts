@@ -60,6 +60,11 @@ test.before(async () => {
   writeFileSync(inventoryPath, stringify({ hosts }));
 });
 
+// A test that failed half-way must not leave a host down for the next one.
+test.after.each(async () => {
+  for (const inst of h.instances) if (!inst.proc) await inst.restart();
+});
+
 test.after(async () => {
   await h?.stop();
   rmSync(work, { recursive: true, force: true });
@@ -136,10 +141,19 @@ function processesMatching(pattern: string): string[] {
   return r.stdout.split('\n').filter((l) => l.trim() !== '');
 }
 
-async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+/**
+ * Poll `cond` while `running` goes on. If the run ends first, or the wait
+ * gives up, wait for the run to finish (its hosts stay locked until then) and fail.
+ */
+async function until(running: Promise<Outcome>, cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  let ended: Outcome | undefined;
+  void running.then((r) => (ended = r), () => undefined);
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    if (ended || Date.now() > end) {
+      const r = await running;
+      throw new Error(`gave up waiting for ${what}; the run ended with exit ${r.code}:\n${r.err}${r.out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -243,7 +257,7 @@ test('a host dropping mid-run fails only its own jobs, keeps its samples, and --
     return watcher.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sample_view WHERE host = 'h2'").get()!.n;
   };
   try {
-    await until(() => h2Samples() >= 2 * UNITS, 'h2 to store two samples');
+    await until(running, () => h2Samples() >= 2 * UNITS, 'h2 to store two samples');
   } finally {
     watcher?.close();
   }
@@ -386,7 +400,7 @@ test('a job timeout over SSH kills the whole remote process group, natively and 
   const seen = { benchmark: [false, false], child: [false, false] };
   const running = run({ spec }, db);
   // Seen while it hangs, so that finding nothing afterwards means something.
-  await until(() => {
+  await until(running, () => {
     [0, 2].forEach((host, i) => {
       const ps = left(host);
       seen.benchmark[i] ||= ps.some(benchmark(host));
