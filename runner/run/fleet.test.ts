@@ -5,9 +5,9 @@
  * must leave no process behind. Every assertion is about behaviour, never
  * about how long something took.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -22,6 +22,7 @@ import { QEMU_FOR_GOARCH } from '../transport/ssh.ts';
 import { EXIT_OK, EXIT_PARTIAL, runCommand } from './run.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..', '..');
 const faultyModule = join(here, 'fixtures', 'faulty');
 const work = mkdtempSync(join(tmpdir(), 'metalbench-fleet-'));
 // A private binary cache: the tests see real builds and real uploads.
@@ -58,6 +59,8 @@ test.before(async () => {
   ];
   inventoryPath = join(work, 'fleet.yaml');
   writeFileSync(inventoryPath, stringify({ hosts }));
+  // Where the CLI looks first: beside the inventory.
+  copyFileSync(h.knownHostsPath, join(work, 'known_hosts'));
 });
 
 // A test that failed half-way must not leave a host down for the next one.
@@ -97,6 +100,29 @@ async function run(target: { spec: string } | { resume: number }, db: string): P
     stderr,
   });
   return { code, out, err };
+}
+
+/**
+ * The compiled CLI as a real process. Its home is an empty directory, so no
+ * ssh_config or key of this machine's user takes part; Go keeps its caches.
+ */
+function cli(args: string[]): Promise<Outcome> {
+  const go = spawnSync('go', ['env', 'GOCACHE', 'GOPATH'], { encoding: 'utf8' });
+  if (go.status !== 0) throw new Error(`go env failed: ${go.stderr}`);
+  const [gocache, gopath] = go.stdout.trim().split('\n');
+  const home = mkdtempSync(join(work, 'home-'));
+  const child = spawn(process.execPath, [join(root, 'bin', 'metalbench.js'), ...args], {
+    env: { ...process.env, HOME: home, GOCACHE: gocache!, GOPATH: gopath! },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), out, err }));
+  });
 }
 
 /** Write a spec whose suites use the faulty fixture module. */
@@ -296,7 +322,8 @@ test('a host dropping mid-run fails only its own jobs, keeps its samples, and --
 
   await h.instances[1]!.restart();
   const failedBefore = jobs.filter((j) => j.status !== 'ok').length;
-  const again = await run({ resume: runId }, db);
+  // As a user would: the CLI, with known_hosts beside the inventory.
+  const again = await cli(['run', '--resume', String(runId), '--db', db, '--inventory', inventoryPath]);
   assert.is(again.code, EXIT_OK, again.err + again.out);
   assert.match(again.err, new RegExp(`resuming run ${runId}: ${failedBefore} of ${2 * rounds} jobs left`));
   store = new Store(db);
