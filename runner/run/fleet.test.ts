@@ -229,6 +229,8 @@ test('a tag selector picks the lab x86 hosts, another the emulated arm64 host; e
       assert.ok(s.config['pin-cpus'], 'pinned: the CPU list is a config line');
       assert.is(s.config['pin-cpus'], cpusOf.get(s.job_id), 'the config line is the CPU list the job was pinned to');
       assert.match(s.config['host-fingerprint'] ?? '', /^[0-9a-f]{12}$/);
+      for (const k of ['pin-numa', 'pin-policy', 'gomaxprocs']) assert.ok(s.config[k], `${k} is a config line`);
+      assert.is(s.config.gomaxprocs, '1', 'one pinned CPU, GOMAXPROCS 1');
       assert.is(s.config.goarch, 'amd64');
       assert.not.ok('emulated' in s.config);
     }
@@ -239,6 +241,7 @@ test('a tag selector picks the lab x86 hosts, another the emulated arm64 host; e
       assert.is(s.config.emulated, 'qemu-user arm64');
       assert.is(s.config.goarch, 'arm64', 'the binary itself reported arm64: it ran under qemu');
       assert.ok(s.config['pin-cpus']);
+      assert.match(s.config['host-fingerprint'] ?? '', /^[0-9a-f]{12}$/);
     }
     // One machine, two environments: emulated arm64 is never compared with it natively.
     const fp = (rows: typeof x86Samples, host: string) => new Set(rows.filter((s) => s.host === host).map((s) => s.config['host-fingerprint']));
@@ -363,9 +366,9 @@ test('a host unreachable from the start fails its own jobs with a message naming
     const job = (host: string) => jobs.find((j) => j.host === host)!;
     assert.is(job('h1').status, 'ok');
     assert.is(job('h2').status, 'failed');
-    assert.match(job('h2').error ?? '', /host h2\b.*connection refused/);
+    assert.match(job('h2').error ?? '', /^host h2 \(.*\): connection refused/);
     assert.is(job('down').status, 'failed');
-    assert.match(job('down').error ?? '', /host down\b.*127\.0\.0\.251.*connection refused/);
+    assert.match(job('down').error ?? '', /^host down \(.*127\.0\.0\.251:\d+\): connection refused/);
     assert.is(samplesOf(store, runId).length, UNITS, 'the reachable host stored its sample');
     assert.match(r.out, /job \d+ on h2, suite ok: .*connection refused/);
     assert.match(r.out, /job \d+ on down, suite ok: .*connection refused/);

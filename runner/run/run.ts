@@ -240,8 +240,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       const host = sessions.get(hostName);
       if (!host) {
         const why = opened.failed.find((f) => f.name === hostName)?.error ?? 'not reachable';
-        progress.log(`metalbench: host ${hostName}: ${why}`);
-        for (const j of jobs) fail(j, `host ${hostName}: ${why}`);
+        // Connection errors already start with "host NAME"; name it once.
+        const msg = why.startsWith(`host ${hostName} `) || why.startsWith(`host ${hostName}:`) ? why : `host ${hostName}: ${why}`;
+        progress.log(`metalbench: ${msg}`);
+        for (const j of jobs) fail(j, msg);
         return;
       }
       const hostEnvId = db.upsertHostEnv(hostName, host.fingerprint, host.facts);
