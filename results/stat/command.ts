@@ -158,10 +158,10 @@ function inputs(files: string[]): Array<{ path: string; label: string }> {
   return out;
 }
 
-async function readStream(s: NodeJS.ReadableStream): Promise<string> {
+async function readStream(s: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export async function statCommand(argv: string[], io: StatIO): Promise<number> {
@@ -212,16 +212,16 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   const builder = new Builder(tableBy, rowBy, colBy, residue, filterUsed, (w) => warnings.push(w));
   const reader = new StatReader();
   for (const inp of inputs(o.files)) {
-    let text: string;
+    let data: Buffer;
     try {
-      text = inp.path === '-' ? await readStream(io.stdin ?? process.stdin) : readFileSync(resolve(io.cwd, inp.path), 'utf8');
+      data = inp.path === '-' ? await readStream(io.stdin ?? process.stdin) : readFileSync(resolve(io.cwd, inp.path));
     } catch (e) {
       flushWarnings();
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EISDIR' || err.syscall === 'read') return fatal(`${inp.path}:0: read ${inp.path}: ${errnoText(err)}`);
       return fatal(`open ${inp.path}: ${errnoText(err)}`);
     }
-    const stop = reader.read(text, inp.path, inp.label, builder);
+    const stop = reader.read(data, inp.path, inp.label, builder);
     flushWarnings();
     if (stop !== undefined) return fatal(stop);
   }
@@ -234,7 +234,7 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
       return fatal(`reading --db ${o.db}: ${(e as Error).message}`);
     }
     for (const f of runs) {
-      const stop = reader.read(f.text, f.label, f.label, builder);
+      const stop = reader.read(Buffer.from(f.text, 'utf8'), f.label, f.label, builder);
       flushWarnings();
       if (stop !== undefined) return fatal(stop);
     }

@@ -280,6 +280,9 @@ export function newFilter(query: string): Filter {
 export class Projection {
   readonly root = new Field('', true, -1);
   nFields = 0;
+  /** What the keys depend on (besides .unit): lets callers reuse keys. */
+  usesName = false;
+  usesConfig = false;
   unitField: Field | null = null;
   readonly projectFns: Array<(r: ResultView, row: string[]) => void> = [];
   private row: string[] = [];
@@ -456,6 +459,7 @@ export class ProjectionParser {
       case '.config': {
         if (part.order === 'fixed') throw new SyntaxError(q, part.orderOff, 'fixed order not allowed for .config');
         this.haveConfig = true;
+        s.usesConfig = true;
         const group = s.addGroup(s.root, '.config');
         const seen = new Map<string, Field>();
         s.projectFns.push((r, row) => {
@@ -477,6 +481,7 @@ export class ProjectionParser {
       }
       case '.fullname': {
         this.haveFullname = true;
+        s.usesName = true;
         const f = s.addField(s.root, '.fullname');
         init(f);
         filter = makeFilter((r) => r.name);
@@ -489,8 +494,13 @@ export class ProjectionParser {
       case '.unit':
         throw new SyntaxError(q, part.keyOff, '.unit is only allowed in filters');
       default: {
-        if (part.key === '.name' || part.key.startsWith('/')) this.fullnameKeys.push(part.key);
-        else this.configKeys.add(part.key);
+        if (part.key === '.name' || part.key.startsWith('/')) {
+          this.fullnameKeys.push(part.key);
+          s.usesName = true;
+        } else {
+          this.configKeys.add(part.key);
+          s.usesConfig = true;
+        }
         let ext: Extractor;
         try {
           ext = newExtractor(part.key);

@@ -77,23 +77,30 @@ function tableToText(t: Table): string {
   const startCol = (exp: number) => (exp === 0 ? LABEL : LABEL + CENTER + (exp - 1) * (CENTER + DELTA));
   const notes: string[] = [];
   const noteIdx = new Map<string, number>();
-  const warn = (...lists: string[][]) => {
-    const marks: string[] = [];
-    for (const list of lists) {
-      for (const m of list) {
-        let i = noteIdx.get(m);
-        if (i === undefined) {
-          i = notes.length;
-          noteIdx.set(m, i);
-          notes.push(m);
-        }
-        marks.push(superscript(i + 1));
-      }
+  const mark = (m: string) => {
+    let i = noteIdx.get(m);
+    if (i === undefined) {
+      i = notes.length;
+      noteIdx.set(m, i);
+      notes.push(m);
     }
+    return superscript(i + 1);
+  };
+  /** The footnote marks cell (empty when there is nothing to note). */
+  const warn = (a: readonly string[], b: readonly string[] = []) => {
+    if (a.length + b.length === 0) {
+      o.cell('');
+      return;
+    }
+    const marks: string[] = [];
+    for (const m of a) marks.push(mark(m));
+    for (const m of b) marks.push(mark(m));
     o.cell(marks.join(' '));
   };
-  const rEdge = startCol(t.cols.length + 1);
-  let nodes = keyHeader(t.cols);
+  const cols = t.cols;
+  const nCols = cols.length;
+  const rEdge = startCol(nCols + 1);
+  let nodes = keyHeader(cols);
   while (nodes.length > 0) {
     const next: HeaderNode[] = [];
     o.row();
@@ -101,13 +108,13 @@ function tableToText(t: Table): string {
       const l = startCol(node.start);
       const r = startCol(node.start + node.len);
       o.col(l).span(r - l, node.value, 'center', ' │ ');
-      next.push(...node.children);
+      for (const c of node.children) next.push(c);
     }
     o.col(rEdge).cell('', 'left', ' │');
     nodes = next;
   }
   o.row();
-  for (let i = 0; i < t.cols.length; i++) {
+  for (let i = 0; i < nCols; i++) {
     const l = startCol(i);
     o.col(l);
     o.span(CENTER, t.unit, 'center', ' │ ');
@@ -116,36 +123,40 @@ function tableToText(t: Table): string {
   }
   o.col(rEdge).cell('', 'left', ' │');
   const cls = classOf(t.unit);
+  const rowCells: Array<TableCell | undefined> = new Array<TableCell | undefined>(nCols);
+  const centers: number[] = [];
   for (const row of t.rows) {
     o.row();
     o.cell(row.stringValues());
     const r = t.cells.get(row)!;
-    const centers: number[] = [];
-    for (const col of t.cols) {
-      const c = r.get(col);
-      if (c) centers.push(c.summary.center);
+    centers.length = 0;
+    for (let exp = 0; exp < nCols; exp++) {
+      const c = r.get(cols[exp]!);
+      rowCells[exp] = c;
+      if (c !== undefined) centers.push(c.summary.center);
     }
     const sc = commonScale(centers, cls);
-    t.cols.forEach((col, exp) => {
-      const cell: TableCell | undefined = r.get(col);
-      if (!cell) return;
+    for (let exp = 0; exp < nCols; exp++) {
+      const cell = rowCells[exp];
+      if (cell === undefined) continue;
       o.col(startCol(exp));
       o.cell(formatScaled(sc, cell.summary.center), 'right');
       o.cell(pctRange(cell.summary), 'right', ' ± ');
       warn(cell.sampleWarnings, cell.summary.warnings);
       if (exp > 0 && cell.baseline !== null) {
-        o.cell(formatDelta(cell.comparison!, cell.baseline.summary.center, cell.summary.center), 'right');
-        o.cell(`(${comparisonString(cell.comparison!)})`);
-        warn(cell.comparison!.warnings);
+        const cmp = cell.comparison!;
+        o.cell(formatDelta(cmp, cell.baseline.summary.center, cell.summary.center), 'right');
+        o.cell(`(${comparisonString(cmp)})`);
+        warn(cmp.warnings);
       }
-    });
+    }
   }
   if (t.rows.length > 1) {
     o.row();
     o.cell('geomean');
-    t.cols.forEach((col, exp) => {
-      const s = t.summary.get(col);
-      if (!s) return;
+    for (let exp = 0; exp < nCols; exp++) {
+      const s = t.summary.get(cols[exp]!);
+      if (!s) continue;
       if (s.hasSummary) {
         o.col(startCol(exp));
         o.cell(scale(s.summary, cls), 'right');
@@ -157,10 +168,10 @@ function tableToText(t: Table): string {
       }
       o.col(startCol(exp + 1) - 1);
       warn(s.warnings);
-    });
+    }
   }
   let out = o.format();
-  notes.forEach((m, i) => (out += `${superscript(i + 1)} ${m}\n`));
+  for (let i = 0; i < notes.length; i++) out += `${superscript(i + 1)} ${notes[i]}\n`;
   return out;
 }
 

@@ -31,12 +31,19 @@ export class ConfigSnapshot {
 }
 
 export interface ScanSink {
+  /** The configuration of the results that follow (at the start of each file and whenever it changes). */
+  config(config: ConfigSnapshot): void;
   /**
-   * One result line. `values`, `units` and `origUnits` hold `n` measurements
-   * and are reused after the call returns. `origUnits[i]` is '' when tidying
-   * left the measurement alone.
+   * One result line, under the last configuration given. `values`, `units`
+   * and `origUnits` hold `n` measurements and are reused after the call
+   * returns. `origUnits[i]` is '' when tidying left the measurement alone.
    */
-  result(name: string, config: ConfigSnapshot, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): void;
+  result(name: string, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): void;
+  /**
+   * The same, for the common case only: returns false, having done nothing,
+   * when the line needs more than the quick path (then result follows).
+   */
+  tryResult(name: string, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): boolean;
   /** A line that could not be read, as "file:line: message". */
   syntaxError(text: string): void;
 }
@@ -48,20 +55,6 @@ export function isSpaceCode(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0x85) return false;
   return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
-}
-
-function utf8Length(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 interface TidyEntry {
@@ -296,6 +289,8 @@ export class StatReader {
   private valueBuf = this.values;
   private readonly units: string[] = [];
   private readonly origUnits: string[] = [];
+  /** Benchmark names by hash: one string per distinct name. */
+  private readonly names = new Map<number, string>();
   /** Per measurement position, the last unit text seen there (saves slicing). */
   private readonly unitAt: TidyEntry[] = [];
 
@@ -307,80 +302,247 @@ export class StatReader {
    * Reads one file's text. Returns an error message (as benchstat words it,
    * without its program prefix) when reading must stop, else undefined.
    */
-  read(text: string, fileName: string, label: string, sink: ScanSink): string | undefined {
-    let keys: string[] = [];
-    let vals: string[] = [];
-    let file: boolean[] = [];
-    if (label !== '') {
-      keys = ['.file'];
-      vals = [label];
-      file = [false];
-    }
-    let config = new ConfigSnapshot(keys, vals, file);
-    const len = text.length;
+  /**
+   * Reads one file. Returns an error message (as benchstat words it, without
+   * its program prefix) when reading must stop, else undefined.
+   */
+  read(buf: Buffer, fileName: string, label: string, sink: ScanSink): string | undefined {
+    this.config = label === '' ? new ConfigSnapshot([], [], []) : new ConfigSnapshot(['.file'], [label], [false]);
+    sink.config(this.config);
+    this.fileName = fileName;
+    this.line = 0;
+    this.stop = undefined;
+    const len = buf.length;
     let pos = 0;
-    let line = 0;
-    while (pos < len) {
-      let nl = text.indexOf('\n', pos);
-      if (nl < 0) nl = len;
-      if (nl - pos >= MAX_LINE_BYTES / 3 && utf8Length(text, pos, nl) >= MAX_LINE_BYTES) {
-        return `${fileName}:${line}: bufio.Scanner: token too long`;
-      }
-      let end = nl;
-      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-      line++;
-      const c0 = text.charCodeAt(pos);
-      if (c0 === 66 && text.startsWith('Benchmark', pos)) {
-        const err = this.benchmarkLine(text, pos + 9, end, config, sink);
-        if (err !== undefined) sink.syntaxError(`${fileName}:${line}: ${err}`);
-      } else if (c0 === 85 && this.unitLine(text, pos, end, fileName, line, sink)) {
-        // handled
-      } else if (c0 >= 97) {
-        const kv = keyValue(text.slice(pos, end));
-        if (kv) {
-          const [key, value] = kv;
-          const at = keys.indexOf(key);
-          keys = keys.slice();
-          vals = vals.slice();
-          file = file.slice();
-          if (value === '') {
-            if (at >= 0) {
-              const last = keys.length - 1;
-              keys[at] = keys[last]!;
-              vals[at] = vals[last]!;
-              file[at] = file[last]!;
-              keys.pop();
-              vals.pop();
-              file.pop();
-            }
-          } else if (at >= 0) {
-            vals[at] = value;
-            file[at] = true;
-          } else {
-            keys.push(key);
-            vals.push(value);
-            file.push(true);
-          }
-          config = new ConfigSnapshot(keys, vals, file);
-        }
-      }
-      pos = nl + 1;
+    // Plain result lines of known names go through a loop that never takes a
+    // rare path (so its optimized code stays valid from file to file); it
+    // hands every other line back here.
+    for (;;) {
+      pos = this.run(buf, pos, len, sink);
+      if (pos >= len) break;
+      pos = this.step(buf, pos, len, sink);
     }
-    return undefined;
+    return this.stop;
+  }
+
+  private config = new ConfigSnapshot([], [], []);
+  private fileName = '';
+  private line = 0;
+  private stop: string | undefined = undefined;
+
+  /** Reads plain result lines from pos while the sink takes them; returns the first line it left. */
+  private run(buf: Buffer, pos: number, len: number, sink: ScanSink): number {
+    while (pos < len) {
+      if (buf[pos] !== 66 || !isBenchmark(buf, pos, len)) return pos;
+      const n = this.plainLine(buf, pos + 9, len);
+      if (n === 0) return pos;
+      const name = this.knownName(buf, pos + 9);
+      if (name === undefined || !sink.tryResult(name, n, this.valueBuf, this.units, this.origUnits)) return pos;
+      this.line++;
+      pos = this.lineEnd + 1;
+    }
+    return pos;
+  }
+
+  /** Reads the line at pos, whatever it is; returns where the next one starts. */
+  private step(buf: Buffer, pos: number, len: number, sink: ScanSink): number {
+    this.line++;
+    if (buf[pos] === 66 && isBenchmark(buf, pos, len)) {
+      const n = this.plainLine(buf, pos + 9, len);
+      if (n > 0) {
+        sink.result(this.nameOf(buf, pos + 9), n, this.valueBuf, this.units, this.origUnits);
+        return this.lineEnd + 1;
+      }
+    }
+    return this.slowStep(buf, pos, len, sink);
+  }
+
+  private slowStep(buf: Buffer, pos: number, len: number, sink: ScanSink): number {
+    let nl = pos;
+    while (nl < len && buf[nl] !== 10) nl++;
+    // bufio.Scanner gives up on a line that does not fit its 64 KiB buffer.
+    if (nl - pos >= MAX_LINE_BYTES) {
+      this.stop = `${this.fileName}:${this.line - 1}: bufio.Scanner: token too long`;
+      return len;
+    }
+    let end = nl;
+    if (end > pos && buf[end - 1] === 13) end--;
+    const config = this.otherLine(buf.toString('utf8', pos, end), this.config, this.fileName, this.line, sink);
+    if (config !== this.config) {
+      this.config = config;
+      sink.config(config);
+    }
+    return nl + 1;
+  }
+
+  /** Any line but a plain result: a result for the general reader, a unit line, a config line or nothing. */
+  private otherLine(text: string, config: ConfigSnapshot, fileName: string, line: number, sink: ScanSink): ConfigSnapshot {
+    const end = text.length;
+    const c0 = text.charCodeAt(0);
+    if (c0 === 66 && text.startsWith('Benchmark')) {
+      const err = this.benchmarkLine(text, 9, end, sink);
+      if (err !== undefined) sink.syntaxError(`${fileName}:${line}: ${err}`);
+      return config;
+    }
+    if (c0 === 85 && this.unitLine(text, 0, end, fileName, line, sink)) return config;
+    if (!(c0 >= 97)) return config;
+    const kv = keyValue(text);
+    if (!kv) return config;
+    const [key, value] = kv;
+    const keys = config.keys.slice();
+    const vals = config.values.slice();
+    const file = config.file.slice();
+    const at = keys.indexOf(key);
+    if (value === '') {
+      if (at < 0) return config;
+      // Deleting moves the last key into the deleted one's place.
+      const last = keys.length - 1;
+      keys[at] = keys[last]!;
+      vals[at] = vals[last]!;
+      file[at] = file[last]!;
+      keys.pop();
+      vals.pop();
+      file.pop();
+    } else if (at >= 0) {
+      vals[at] = value;
+      file[at] = true;
+    } else {
+      keys.push(key);
+      vals.push(value);
+      file.push(true);
+    }
+    return new ConfigSnapshot(keys, vals, file);
+  }
+
+  private nameEnd = 0;
+  private nameHash = 0;
+
+  /**
+   * The common case of a result line, kept small so that it is optimized
+   * early: printable ASCII, blanks and tabs between fields, plain decimal
+   * values. Returns the number of measurements, or 0 when the line needs the
+   * general reader (anything else, including every malformed line).
+   */
+  private lineEnd = 0;
+
+  private plainLine(buf: Buffer, p: number, len: number): number {
+    const lineStart = p - 9;
+    let h = 0x811c9dc5;
+    let c = 0;
+    for (;;) {
+      if (p >= len) return 0;
+      c = buf[p]!;
+      if (c === 32 || c === 9) break;
+      // Anything else below "!" or above "~" (newline too: a bare name) is for the general reader.
+      if (c < 33 || c > 126) return 0;
+      h = Math.imul(h ^ c, 16777619);
+      p++;
+    }
+    this.nameEnd = p;
+    // Small enough to stay an unboxed map key.
+    this.nameHash = h & 0x3fffffff;
+    do p++;
+    while (p < len && ((c = buf[p]!) === 32 || c === 9));
+    let q = p;
+    while (q < len && (c = buf[q]!) >= 48 && c <= 57) q++;
+    if (q === p || q - p > 18 || q >= len || (c !== 32 && c !== 9)) return 0;
+    p = q;
+    const vals = this.valueBuf;
+    let n = 0;
+    for (;;) {
+      while (p < len && ((c = buf[p]!) === 32 || c === 9)) p++;
+      // The end of the line: "\n", "\r\n", or the end of the file (with or without "\r").
+      if (p >= len || c === 10) break;
+      if (c === 13 && (p + 1 >= len || buf[p + 1] === 10)) break;
+      let m = 0;
+      let digits = 0;
+      let frac = -1;
+      for (; p < len; p++) {
+        c = buf[p]!;
+        if (c >= 48 && c <= 57) {
+          m = m * 10 + (c - 48);
+          digits++;
+          if (frac >= 0) frac++;
+        } else if (c === 46 && frac < 0) frac = 0;
+        else break;
+      }
+      if (digits === 0 || digits > 15 || p >= len || (c !== 32 && c !== 9)) return 0;
+      // An exact integer and one correctly rounded division: what strconv gives.
+      const v = frac > 0 ? m / POW10[frac]! : m;
+      while (p < len && ((c = buf[p]!) === 32 || c === 9)) p++;
+      if (p >= len || c < 33 || c > 126 || n >= vals.length) return 0;
+      q = p;
+      while (q < len) {
+        c = buf[q]!;
+        if (c === 32 || c === 9 || c === 10) break;
+        if (c === 13 && (q + 1 >= len || buf[q + 1] === 10)) break;
+        if (c < 33 || c > 126) return 0;
+        q++;
+      }
+      let t = this.unitAt[n];
+      if (t === undefined || !sameAscii(t.orig, buf, p, q)) t = this.unitFor(buf, p, q, n);
+      const tv = v * t.factor;
+      if (tv === v) {
+        vals[n] = v;
+        this.units[n] = t.orig;
+        this.origUnits[n] = '';
+      } else {
+        vals[n] = tv;
+        this.units[n] = t.unit;
+        this.origUnits[n] = t.orig;
+      }
+      n++;
+      p = q;
+    }
+    if (p < len && buf[p] === 13) p++;
+    if (n === 0 || p - lineStart >= MAX_LINE_BYTES) return 0;
+    this.lineEnd = p;
+    return n;
+  }
+
+  private unitFor(buf: Buffer, p: number, q: number, n: number): TidyEntry {
+    const t = tidy(buf.toString('latin1', p, q));
+    this.unitAt[n] = t;
+    return t;
+  }
+
+  /** The name plainLine just read if it was seen before, else undefined. */
+  private knownName(buf: Buffer, start: number): string | undefined {
+    const name = this.names.get(this.nameHash);
+    return name !== undefined && sameAscii(name, buf, start, this.nameEnd) ? name : undefined;
+  }
+
+  /** The name plainLine just read, one string per distinct name. */
+  private nameOf(buf: Buffer, start: number): string {
+    let name = this.names.get(this.nameHash);
+    if (name === undefined || !sameAscii(name, buf, start, this.nameEnd)) {
+      name = buf.toString('latin1', start, this.nameEnd);
+      this.names.set(this.nameHash, name);
+    }
+    return name;
   }
 
   /** A "Benchmark…" line from `p` (just after the prefix) to `end`; returns an error message or undefined. */
-  private benchmarkLine(text: string, p: number, end: number, config: ConfigSnapshot, sink: ScanSink): string | undefined {
+  private benchmarkLine(text: string, p: number, end: number, sink: ScanSink): string | undefined {
     const start = p;
-    // Name: up to the first space character.
-    while (p < end && !isSpaceCode(text.charCodeAt(p))) p++;
+    // Name: up to the first space character, hashed on the way to find it
+    // among the names already seen without slicing a new string.
+    let h = 0x811c9dc5;
+    for (; p < end; p++) {
+      const c = text.charCodeAt(p);
+      if ((c <= 32 || c >= 0x85) && isSpaceCode(c)) break;
+      h = Math.imul(h ^ c, 16777619);
+    }
     const nameEnd = p;
     // A bare name with nothing after it ("go test -v" prints one) is skipped.
     if (p === end) return undefined;
     p = skipSpaces(text, p + 1, end);
     // Iteration count.
     let q = p;
-    while (q < end && !isSpaceCode(text.charCodeAt(q))) q++;
+    for (; q < end; q++) {
+      const c = text.charCodeAt(q);
+      if ((c <= 32 || c >= 0x85) && isSpaceCode(c)) break;
+    }
     if (q === p) return 'missing iteration count';
     let simple = q - p < 19;
     for (let i = p; i < q && simple; i++) {
@@ -411,7 +573,7 @@ export class StatReader {
           digits++;
           if (frac >= 0) frac++;
         } else if (c === 46 && frac < 0) frac = 0;
-        else if (isSpaceCode(c)) break;
+        else if ((c <= 32 || c >= 0x85) && isSpaceCode(c)) break;
         else plain = false;
         q++;
       }
@@ -427,8 +589,10 @@ export class StatReader {
       p = q < end ? skipSpaces(text, q + 1, end) : end;
       if (p >= end) return 'missing units';
       // Unit: compare with the one last seen at this position before slicing.
-      q = p;
-      while (q < end && !isSpaceCode(text.charCodeAt(q))) q++;
+      for (q = p; q < end; q++) {
+        const c = text.charCodeAt(q);
+        if ((c <= 32 || c >= 0x85) && isSpaceCode(c)) break;
+      }
       let t = this.unitAt[n];
       if (t === undefined || t.orig.length !== q - p || !text.startsWith(t.orig, p)) {
         t = tidy(text.slice(p, q));
@@ -452,7 +616,12 @@ export class StatReader {
       n++;
       p = q < end ? skipSpaces(text, q + 1, end) : end;
     }
-    sink.result(text.slice(start, nameEnd), config, n, this.valueBuf, this.units, this.origUnits);
+    let name = this.names.get(h);
+    if (name === undefined || name.length !== nameEnd - start || !text.startsWith(name, start)) {
+      name = text.slice(start, nameEnd);
+      this.names.set(h, name);
+    }
+    sink.result(name, n, this.valueBuf, this.units, this.origUnits);
     return undefined;
   }
 
@@ -487,8 +656,24 @@ export class StatReader {
   }
 }
 
+/** Whether bytes [p, q) spell the ASCII string s. */
+function sameAscii(s: string, buf: Buffer, p: number, q: number): boolean {
+  if (s.length !== q - p) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== buf[p + i]) return false;
+  return true;
+}
+
+/** "Benchmark" at pos. */
+function isBenchmark(buf: Buffer, pos: number, end: number): boolean {
+  return end - pos >= 9 && buf[pos + 1] === 101 && buf[pos + 2] === 110 && buf[pos + 3] === 99 && buf[pos + 4] === 104 && buf[pos + 5] === 109 && buf[pos + 6] === 97 && buf[pos + 7] === 114 && buf[pos + 8] === 107;
+}
+
 function skipSpaces(text: string, p: number, end: number): number {
-  while (p < end && isSpaceCode(text.charCodeAt(p))) p++;
+  for (; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c > 32 && c < 0x85) break;
+    if (!isSpaceCode(c)) break;
+  }
   return p;
 }
 

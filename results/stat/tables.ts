@@ -5,7 +5,9 @@ import { Key, nonSingularFields, sortKeys, type Filter, type Projection, type Re
 import { summarize, compare, type Summary, type Comparison, type Assumption } from '../stats/summary.ts';
 
 interface BuilderCell {
-  values: number[];
+  /** Index of the cell; its measurements are the arena entries tagged with it. */
+  id: number;
+  count: number;
   residue: Set<Key>;
 }
 
@@ -26,8 +28,10 @@ interface Entry {
   row: Key | null;
   col: Key | null;
   residue: Key | null;
+  /** Per measurement position: the unit, original unit and cell last used (null: filtered out). */
   slotUnit: string[];
-  slotCell: BuilderCell[];
+  slotOrig: string[];
+  slotCell: Array<BuilderCell | null>;
 }
 
 export interface TableCell {
@@ -64,8 +68,6 @@ export interface Tables {
 export class Builder implements ScanSink {
   private readonly tables = new Map<Key, BuilderTable>();
   private readonly entries = new Map<ConfigSnapshot, Map<string, Entry>>();
-  private lastConfig: ConfigSnapshot | null = null;
-  private lastNames: Map<string, Entry> | null = null;
 
   constructor(
     private readonly tableBy: Projection,
@@ -80,68 +82,160 @@ export class Builder implements ScanSink {
     this.warn(text);
   }
 
-  result(name: string, config: ConfigSnapshot, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): void {
-    let names = this.lastNames;
-    if (config !== this.lastConfig) {
-      names = this.entries.get(config) ?? null;
-      if (names === null) this.entries.set(config, (names = new Map()));
-      this.lastConfig = config;
-      this.lastNames = names;
-    }
-    let e = names!.get(name);
-    if (e === undefined) {
-      e = {
-        view: { name, config, n: 0, units: [], origUnits: [] },
-        verdict: undefined,
-        maskUnits: [],
-        maskOrig: [],
-        mask: null,
-        row: null,
-        col: null,
-        residue: null,
-        slotUnit: [],
-        slotCell: [],
-      };
-      names!.set(name, e);
-    }
-    let mask: Uint8Array | null = null;
-    const filter = this.filter;
-    if (filter !== null) {
-      if (!filter.usesUnits) {
-        if (e.verdict === undefined) e.verdict = filter.keep(e.view);
-        mask = e.verdict;
-      } else {
-        let same = e.maskUnits.length === n;
-        for (let i = 0; same && i < n; i++) same = e.maskUnits[i] === units[i] && e.maskOrig[i] === origUnits[i];
-        if (!same) {
-          e.maskUnits = units.slice(0, n);
-          e.maskOrig = origUnits.slice(0, n);
-          e.mask = filter.keep({ name, config, n, units: e.maskUnits, origUnits: e.maskOrig });
-        }
-        mask = e.mask;
-      }
-      if (mask !== null && mask.length === 0) return;
-    }
-    const view: ResultView = e.view;
+  config(config: ConfigSnapshot): void {
+    let names = this.entries.get(config);
+    if (names === undefined) this.entries.set(config, (names = new Map()));
+    this.curConfig = config;
+    this.curNames = names;
+  }
+
+  private curConfig: ConfigSnapshot | null = null;
+  private curNames = new Map<string, Entry>();
+
+  tryResult(name: string, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): boolean {
+    const e = this.curNames.get(name);
+    if (e === undefined || e.slotUnit.length !== n) return false;
+    const slotUnit = e.slotUnit;
+    const slotOrig = e.slotOrig;
+    for (let i = 0; i < n; i++) if (slotUnit[i] !== units[i] || slotOrig[i] !== origUnits[i]) return false;
+    if (this.used + n > this.arena.length) this.growArena(n);
+    const cells = e.slotCell;
+    const arena = this.arena;
+    const owner = this.owner;
+    let k = this.used;
     for (let i = 0; i < n; i++) {
-      if (mask !== null && !mask[i]) continue;
-      let cell: BuilderCell;
-      const unit = units[i]!;
-      if (e.slotUnit[i] === unit) cell = e.slotCell[i]!;
-      else {
-        const tkey = this.tableBy.projectUnit(view, unit);
-        if (e.row === null) {
-          e.row = this.rowBy.project(view);
-          e.col = this.colBy.project(view);
-          e.residue = this.residueBy.project(view);
-        }
-        cell = this.cell(tkey, e.row, e.col!);
-        cell.residue.add(e.residue!);
-        e.slotUnit[i] = unit;
-        e.slotCell[i] = cell;
-      }
-      cell.values.push(values[i]!);
+      const c = cells[i];
+      if (c === null) continue;
+      arena[k] = values[i]!;
+      owner[k++] = c!.id;
+      c!.count++;
     }
+    this.used = k;
+    return true;
+  }
+
+  /**
+   * Every measurement, in reading order, with the cell it belongs to: two
+   * typed arrays instead of an array per cell keep the garbage collector idle.
+   */
+  private arena = new Float64Array(4096);
+  private owner = new Int32Array(4096);
+  private used = 0;
+  private readonly cellList: BuilderCell[] = [];
+
+  private growArena(n: number): void {
+    const size = Math.max(this.arena.length * 2, this.used + n);
+    const a = new Float64Array(size);
+    a.set(this.arena);
+    const o = new Int32Array(size);
+    o.set(this.owner);
+    this.arena = a;
+    this.owner = o;
+  }
+
+  private add(cell: BuilderCell, v: number): void {
+    if (this.used + 1 > this.arena.length) this.growArena(1);
+    this.arena[this.used] = v;
+    this.owner[this.used++] = cell.id;
+    cell.count++;
+  }
+
+  result(name: string, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): void {
+    let e = this.curNames.get(name);
+    if (e === undefined) e = this.newEntry(this.curNames, name, this.curConfig!);
+    let mask: Uint8Array | null = null;
+    if (this.filter !== null) mask = this.mask(e, n, units, origUnits);
+    // Remember how this line's measurements map to cells, for tryResult.
+    e.slotUnit.length = n;
+    e.slotOrig.length = n;
+    e.slotCell.length = n;
+    for (let i = 0; i < n; i++) {
+      e.slotUnit[i] = units[i]!;
+      e.slotOrig[i] = origUnits[i]!;
+      if (mask !== null && (mask.length === 0 || !mask[i])) {
+        e.slotCell[i] = null;
+        continue;
+      }
+      const cell = this.resolve(e, units[i]!);
+      e.slotCell[i] = cell;
+      this.add(cell, values[i]!);
+    }
+  }
+
+  private newEntry(names: Map<string, Entry>, name: string, config: ConfigSnapshot): Entry {
+    const e: Entry = {
+      view: { name, config, n: 0, units: [], origUnits: [] },
+      verdict: undefined,
+      maskUnits: [],
+      maskOrig: [],
+      mask: null,
+      row: null,
+      col: null,
+      residue: null,
+      slotUnit: [],
+      slotOrig: [],
+      slotCell: [],
+    };
+    names.set(name, e);
+    return e;
+  }
+
+  /** The filter's verdict on a result: null keeps every measurement. */
+  private mask(e: Entry, n: number, units: readonly string[], origUnits: readonly string[]): Uint8Array | null {
+    const filter = this.filter!;
+    if (!filter.usesUnits) {
+      if (e.verdict === undefined) e.verdict = filter.keep(e.view);
+      return e.verdict;
+    }
+    let same = e.maskUnits.length === n;
+    for (let i = 0; same && i < n; i++) same = e.maskUnits[i] === units[i] && e.maskOrig[i] === origUnits[i];
+    if (!same) {
+      e.maskUnits = units.slice(0, n);
+      e.maskOrig = origUnits.slice(0, n);
+      e.mask = filter.keep({ name: e.view.name, config: e.view.config, n, units: e.maskUnits, origUnits: e.maskOrig });
+    }
+    return e.mask;
+  }
+
+  /** The cell for a measurement of an entry. */
+  private resolve(e: Entry, unit: string): BuilderCell {
+    const view = e.view;
+    const tkey = this.tableKey(view, unit);
+    if (e.row === null) {
+      e.row = this.keyFor(this.rowBy, this.rowCache, view);
+      e.col = this.keyFor(this.colBy, this.colCache, view);
+      e.residue = this.keyFor(this.residueBy, this.residueCache, view);
+    }
+    const cell = this.cell(tkey, e.row, e.col!);
+    cell.residue.add(e.residue!);
+    return cell;
+  }
+
+  private readonly rowCache = newKeyCache();
+  private readonly colCache = newKeyCache();
+  private readonly residueCache = newKeyCache();
+  private readonly tableCache = new Map<ConfigSnapshot | string, Map<string, Key>>();
+
+  /** A projection's key, reused for results that agree on what it looks at. */
+  private keyFor(proj: Projection, cache: KeyCache, view: ResultView): Key {
+    if (!proj.usesName && !proj.usesConfig) return (cache.constant ??= proj.project(view));
+    if (proj.usesName && proj.usesConfig) return proj.project(view);
+    const m = proj.usesName ? cache.byName : cache.byConfig;
+    const id = proj.usesName ? view.name : view.config;
+    let k = m.get(id);
+    if (k === undefined) m.set(id, (k = proj.project(view)));
+    return k;
+  }
+
+  private tableKey(view: ResultView, unit: string): Key {
+    const proj = this.tableBy;
+    if (proj.usesName && proj.usesConfig) return proj.projectUnit(view, unit);
+    const id = !proj.usesName ? view.config : view.name;
+    let m = this.tableCache.get(id);
+    if (m === undefined) this.tableCache.set(id, (m = new Map()));
+    let k = m.get(unit);
+    if (k === undefined) m.set(unit, (k = proj.projectUnit(view, unit)));
+    return k;
   }
 
   private cell(tkey: Key, row: Key, col: Key): BuilderCell {
@@ -151,14 +245,31 @@ export class Builder implements ScanSink {
     if (!r) t.cells.set(row, (r = new Map()));
     let c = r.get(col);
     if (!c) {
-      r.set(col, (c = { values: [], residue: new Set() }));
+      r.set(col, (c = { id: this.cellList.length, count: 0, residue: new Set() }));
+      this.cellList.push(c);
       t.rows.add(row);
       t.cols.add(col);
     }
     return c;
   }
 
+  /** Each cell's measurements, sorted: one counting pass over the arena, then a sort per cell. */
+  private samples(): Float64Array[] {
+    const cells = this.cellList;
+    const start = new Int32Array(cells.length + 1);
+    for (let i = 0; i < cells.length; i++) start[i + 1] = start[i]! + cells[i]!.count;
+    const fill = start.slice(0, cells.length);
+    const grouped = new Float64Array(this.used);
+    const arena = this.arena;
+    const owner = this.owner;
+    for (let k = 0; k < this.used; k++) grouped[fill[owner[k]!]!++] = arena[k]!;
+    const out: Float64Array[] = new Array<Float64Array>(cells.length);
+    for (let i = 0; i < cells.length; i++) out[i] = sortSample(grouped.subarray(start[i]!, start[i + 1]!));
+    return out;
+  }
+
   toTables(confidence: number, alpha: number, isExact: (unit: string) => boolean): Tables {
+    const samples = this.samples();
     const keys = sortKeys([...this.tables.keys()]);
     const unitField = this.tableBy.unitField!;
     const tables: Table[] = [];
@@ -175,7 +286,7 @@ export class Builder implements ScanSink {
         const out = new Map<Key, TableCell>();
         cells.set(rk, out);
         for (const [ck, c] of r) {
-          const sample = sortSample(c.values);
+          const sample = samples[c.id]!;
           const sampleWarnings: string[] = [];
           const summary = summarize(sample, confidence, assumption);
           if (c.residue.size > 1) {
@@ -204,9 +315,19 @@ export class Builder implements ScanSink {
   }
 }
 
-/** Ascending, NaNs first (Go's sort.Float64s). */
-function sortSample(values: number[]): Float64Array {
-  const a = Float64Array.from(values).sort();
+interface KeyCache {
+  constant: Key | undefined;
+  byName: Map<string | ConfigSnapshot, Key>;
+  byConfig: Map<string | ConfigSnapshot, Key>;
+}
+
+function newKeyCache(): KeyCache {
+  return { constant: undefined, byName: new Map(), byConfig: new Map() };
+}
+
+/** Sorted in place: ascending, NaNs first (Go's sort.Float64s). */
+function sortSample(a: Float64Array): Float64Array {
+  a.sort();
   let nan = 0;
   for (let i = a.length - 1; i >= 0 && Number.isNaN(a[i]!); i--) nan++;
   if (nan === 0) return a;

@@ -9,21 +9,13 @@
 
 export type Align = 'left' | 'center' | 'right';
 
-interface TextCell {
-  row: number;
-  col: number;
-  span: number;
-  value: string;
-  margin: string;
-  align: Align;
-}
-
 /** Number of code points (what a terminal column counts, for our texts). */
 export function runeLen(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
   let n = s.length;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+    if (c >= 0xdc00 && c <= 0xdfff) {
       const p = s.charCodeAt(i - 1);
       if (p >= 0xd800 && p <= 0xdbff) n--;
     }
@@ -31,32 +23,45 @@ export function runeLen(s: string): number {
   return n;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+const SPACES: string[] = [];
+for (let i = 0; i < 64; i++) SPACES.push(' '.repeat(i));
+
 /** Go's "%*s" with an empty string: |n| spaces. */
 function spaces(n: number): string {
-  return n === 0 ? '' : ' '.repeat(Math.abs(n));
-}
-
-/** Go's "%*s" of s. */
-function padLeft(s: string, w: number): string {
-  const l = runeLen(s);
-  if (w >= 0) return l >= w ? s : ' '.repeat(w - l) + s;
-  return l >= -w ? s : s + ' '.repeat(-w - l);
+  const a = n < 0 ? -n : n;
+  return a < 64 ? SPACES[a]! : ' '.repeat(a);
 }
 
 function isBlank(s: string): boolean {
-  return s.trim() === '';
+  return s.length === 0 || s.trim().length === 0;
 }
 
+const ALIGN_LEFT = 0;
+const ALIGN_CENTER = 1;
+const ALIGN_RIGHT = 2;
+const ALIGN: Record<Align, number> = { left: ALIGN_LEFT, center: ALIGN_CENTER, right: ALIGN_RIGHT };
+
+/** The cells are kept in parallel arrays, in the order they were added (row by row, left to right). */
 export class TextTable {
-  private readonly cells: TextCell[] = [];
+  private readonly rowOf: number[] = [];
+  private readonly colOf: number[] = [];
+  private readonly spanOf: number[] = [];
+  private readonly values: string[] = [];
+  private readonly margins: string[] = [];
+  private readonly aligns: number[] = [];
   private cols = 0;
   private readonly shrink: boolean[] = [];
   private curRow = 0;
   private curCol = 0;
+  private hasSpans = false;
+  /** Whether any cell (even a skipped empty one) was added. */
+  private anyCell = false;
 
   /** Starts a new row. */
   row(): this {
-    if (this.cells.length > 0) this.curRow++;
+    if (this.anyCell) this.curRow++;
     this.curCol = 0;
     return this;
   }
@@ -78,8 +83,20 @@ export class TextTable {
 
   /** A cell over `cols` columns; the default margin is one space, none in column 0 or for an empty value. */
   span(cols: number, value: string, align: Align = 'left', margin?: string): this {
-    const m = margin ?? (this.curCol === 0 || value.length === 0 ? '' : ' ');
-    this.cells.push({ row: this.curRow, col: this.curCol, span: cols, value, margin: m, align });
+    this.anyCell = true;
+    if (value.length === 0 && (margin === undefined || margin.length === 0)) {
+      // An empty cell without a margin neither prints nor widens its column.
+      this.curCol += cols;
+      if (this.curCol > this.cols) this.cols = this.curCol;
+      return this;
+    }
+    this.rowOf.push(this.curRow);
+    this.colOf.push(this.curCol);
+    this.spanOf.push(cols);
+    this.values.push(value);
+    this.margins.push(margin ?? (this.curCol === 0 || value.length === 0 ? '' : ' '));
+    this.aligns.push(ALIGN[align]);
+    if (cols !== 1) this.hasSpans = true;
     this.curCol += cols;
     if (this.curCol > this.cols) this.cols = this.curCol;
     return this;
@@ -92,65 +109,103 @@ export class TextTable {
 
   format(): string {
     const nc = this.cols;
-    const lmargin = new Array<number>(nc).fill(0);
-    for (const c of this.cells) lmargin[c.col] = Math.max(runeLen(c.margin), lmargin[c.col]!);
-    const ws = new Array<number>(nc).fill(0);
-    const spanning: TextCell[] = [];
-    for (const c of this.cells) {
-      if (c.span === 1) ws[c.col] = Math.max(ws[c.col]!, runeLen(c.value) + lmargin[c.col]!);
-      else spanning.push(c);
+    const count = this.values.length;
+    const { rowOf, colOf, spanOf, values, margins, aligns } = this;
+    const lens = new Int32Array(count);
+    const lmargin = new Int32Array(nc);
+    for (let i = 0; i < count; i++) {
+      lens[i] = runeLen(values[i]!);
+      const ml = margins[i]!.length;
+      if (ml > lmargin[colOf[i]!]!) lmargin[colOf[i]!] = ml;
     }
-    // Narrow spans first; a stable order among equal spans.
-    spanning.sort((a, b) => a.span - b.span);
-    for (const c of spanning) {
-      let w = runeLen(c.value) + lmargin[c.col]!;
-      let tw = 0;
-      for (let col = c.col; col < c.col + c.span; col++) tw += ws[col]!;
-      if (tw >= w) continue;
-      const grow: number[] = [];
-      for (let col = c.col; col < c.col + c.span; col++) {
-        if (this.shrink[col]) w -= ws[col]!;
-        else grow.push(col);
-      }
-      grow.sort((a, b) => ws[b]! - ws[a]!);
-      let n = grow.length;
-      for (const col of grow) {
-        const avg = Math.trunc((w + n - 1) / n);
-        ws[col] = Math.max(ws[col]!, avg);
-        w -= ws[col]!;
-        n--;
+    const ws = new Int32Array(nc);
+    for (let i = 0; i < count; i++) {
+      if (spanOf[i] !== 1) continue;
+      const c = colOf[i]!;
+      const w = lens[i]! + lmargin[c]!;
+      if (w > ws[c]!) ws[c] = w;
+    }
+    if (this.hasSpans) {
+      // Narrow spans first; a stable order among equal spans.
+      const spanning: number[] = [];
+      for (let i = 0; i < count; i++) if (spanOf[i] !== 1) spanning.push(i);
+      spanning.sort((a, b) => spanOf[a]! - spanOf[b]!);
+      for (const i of spanning) {
+        const c0 = colOf[i]!;
+        const span = spanOf[i]!;
+        let w = lens[i]! + lmargin[c0]!;
+        let tw = 0;
+        for (let col = c0; col < c0 + span; col++) tw += ws[col]!;
+        if (tw >= w) continue;
+        const grow: number[] = [];
+        for (let col = c0; col < c0 + span; col++) {
+          if (this.shrink[col]) w -= ws[col]!;
+          else grow.push(col);
+        }
+        grow.sort((a, b) => ws[b]! - ws[a]!);
+        let n = grow.length;
+        for (const col of grow) {
+          const avg = Math.trunc((w + n - 1) / n);
+          if (avg > ws[col]!) ws[col] = avg;
+          w -= ws[col]!;
+          n--;
+        }
       }
     }
-    const offs = new Array<number>(nc + 1);
+    const offs = new Int32Array(nc + 1);
     let off = 0;
     for (let i = 0; i < nc; i++) {
       offs[i] = off;
       off += ws[i]!;
     }
     offs[nc] = off;
-    const sorted = this.cells.slice().sort((a, b) => a.row - b.row || a.col - b.col);
-    const parts: string[] = [];
+    let out = '';
     let row = 0;
     off = 0;
-    for (const c of sorted) {
-      if (isBlank(c.value) && isBlank(c.margin)) continue;
-      while (c.row > row) {
-        parts.push('\n');
+    for (let i = 0; i < count; i++) {
+      const value = values[i]!;
+      const margin = margins[i]!;
+      if (isBlank(value) && isBlank(margin)) continue;
+      while (rowOf[i]! > row) {
+        out += '\n';
         row++;
         off = 0;
       }
-      const sp = offs[c.col]! - off;
-      parts.push(spaces(sp), padLeft(c.margin, lmargin[c.col]!));
-      off += sp + lmargin[c.col]!;
-      const tw = offs[c.col + c.span]! - offs[c.col]! - lmargin[c.col]!;
-      let s: string;
-      if (c.align === 'right') s = padLeft(c.value, tw);
-      else if (c.align === 'center') s = spaces(Math.trunc((tw - runeLen(c.value)) / 2)) + c.value;
-      else s = c.value;
-      parts.push(s);
-      off += runeLen(s);
+      const c = colOf[i]!;
+      const lm = lmargin[c]!;
+      const sp = offs[c]! - off;
+      out += spaces(sp);
+      if (margin.length < lm) out += spaces(lm - margin.length);
+      out += margin;
+      off += sp + lm;
+      const tw = offs[c + spanOf[i]!]! - offs[c]! - lm;
+      const len = lens[i]!;
+      const a = aligns[i]!;
+      if (a === ALIGN_RIGHT) {
+        if (tw >= 0) {
+          if (len < tw) {
+            out += spaces(tw - len);
+            off += tw - len;
+          }
+          out += value;
+        } else {
+          out += value;
+          if (len < -tw) {
+            out += spaces(-tw - len);
+            off += -tw - len;
+          }
+        }
+      } else {
+        if (a === ALIGN_CENTER) {
+          const l = Math.trunc((tw - len) / 2);
+          out += spaces(l);
+          off += Math.abs(l);
+        }
+        out += value;
+      }
+      off += len;
     }
-    if (this.cells.length > 0) parts.push('\n');
-    return parts.join('');
+    if (this.anyCell) out += '\n';
+    return out;
   }
 }

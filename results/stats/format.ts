@@ -4,15 +4,20 @@
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
 
+/** 2^(prec+1) for small precisions. */
+const TWO_POW = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
 /** Go's strconv.FormatFloat(x, 'f', prec, 64). */
 export function formatFixed(x: number, prec: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '+Inf';
   if (x === -Infinity) return '-Inf';
   // toFixed rounds the exact binary value too, but breaks exact ties away from
-  // zero; a tie needs x·2^(prec+1) to be an integer, so only those go the long way.
+  // zero. |x|·10^prec ends in exactly .5 only when y = |x|·2^(prec+1) is an odd
+  // integer (5^prec is odd); only those go the long way.
   const ax = Math.abs(x);
-  if (ax < 1e21 && prec <= 100 && !Number.isInteger(ax * 2 ** (prec + 1))) {
+  const y = ax * (prec < TWO_POW.length ? TWO_POW[prec]! : 2 ** (prec + 1));
+  if (ax < 1e21 && prec <= 100 && !(Number.isInteger(y) && y % 2 === 1)) {
     const t = ax.toFixed(prec);
     return x < 0 || Object.is(x, -0) ? `-${t}` : t;
   }

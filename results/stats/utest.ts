@@ -101,28 +101,74 @@ function chooseExact(n: number, k: number): number {
   return Math.round(r);
 }
 
+/** Rank sum of the first sample and the tie structure, in one merge of the sorted samples. */
+function rankSummary(a: ArrayLike<number>, b: ArrayLike<number>): { r1: number; groups: number; t0: number; t1: number; hasTies: boolean; tieSum: number } {
+  const n1 = a.length;
+  const n2 = b.length;
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  let r1 = 0;
+  let groups = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let hasTies = false;
+  let tieSum = 0;
+  while (i < n1 || j < n2) {
+    // The next value and how many of each sample share it.
+    const v = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
+    let ca = 0;
+    let cb = 0;
+    while (i < n1 && a[i] === v) {
+      i++;
+      ca++;
+    }
+    while (j < n2 && b[j] === v) {
+      j++;
+      cb++;
+    }
+    if (ca + cb === 0) {
+      // NaN never equals itself: take it alone.
+      if (i < n1 && (j >= n2 || !(b[j]! < a[i]!))) {
+        i++;
+        ca = 1;
+      } else {
+        j++;
+        cb = 1;
+      }
+    }
+    const t = ca + cb;
+    const rank = (k + 1 + k + t) / 2;
+    for (let x = 0; x < ca; x++) r1 += rank;
+    if (groups === 0) t0 = t;
+    else if (groups === 1) t1 = t;
+    groups++;
+    if (t > 1) hasTies = true;
+    tieSum += t * t * t - t;
+    k += t;
+  }
+  return { r1, groups, t0, t1, hasTies, tieSum };
+}
+
 /** Both samples sorted ascending. */
 export function mannWhitneyU(old: ArrayLike<number>, cur: ArrayLike<number>): UTestResult {
   const n1 = old.length;
   const n2 = cur.length;
   if (n1 === 0 || n2 === 0) return { p: 1, error: 'sample is too small' };
-  const { r1, ranks, ties } = rankMerged(old, cur);
+  const { r1, groups, t0, t1, hasTies, tieSum } = rankSummary(old, cur);
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
-  const hasTies = ties.some((t) => t > 1);
   const exact = hasTies ? n1 <= 25 && n2 <= 25 : n1 <= 50 && n2 <= 50;
   if (exact) {
-    if (ties.length === 1) return { p: 1, error: ALL_EQUAL };
+    if (groups === 1) return { p: 1, error: ALL_EQUAL };
     if (u1 === u2) return { p: 1 };
     const twoU = 2 * Math.min(u1, u2);
-    if (ties.length === 2) return { p: 2 * twoGroupCdf(ties[0]!, ties[1]!, n1, twoU) };
-    const scores2 = ranks.map((r) => r * 2);
+    if (groups === 2) return { p: 2 * twoGroupCdf(t0, t1, n1, twoU) };
+    const scores2 = rankMerged(old, cur).ranks.map((r) => r * 2);
     const p = 2 * exactCdf(scores2, n1, twoU);
     return { p };
   }
   const n = n1 + n2;
-  let tieSum = 0;
-  for (const t of ties) tieSum += t * t * t - t;
   const sigma = Math.sqrt((n1 * n2 * (n + 1 - tieSum / (n * (n - 1)))) / 12);
   if (sigma === 0) return { p: 1, error: ALL_EQUAL };
   const d = u1 - (n1 * n2) / 2;
