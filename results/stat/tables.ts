@@ -4,18 +4,37 @@ import type { ConfigSnapshot, ScanSink } from './scan.ts';
 import { Key, nonSingularFields, sortKeys, type Filter, type Projection, type ResultView, type FilterSubject } from './projection.ts';
 import { summarize, compare, type Summary, type Comparison, type Assumption } from '../stats/summary.ts';
 
-interface BuilderCell {
+/** A table cell: filled while reading, summarized by toTables. */
+export interface TableCell {
   /** Index of the cell; its measurements are the arena entries tagged with it. */
   id: number;
   count: number;
+  /** Residue keys of the results in the cell ("benchmarks vary in …"). */
   residue: Set<Key>;
+  table: BuilderTable;
+  row: Key;
+  col: Key;
+  /** Sorted values. */
+  sample: Float64Array;
+  sampleWarnings: string[];
+  summary: Summary;
+  baseline: TableCell | null;
+  comparison: Comparison | null;
 }
 
+type BuilderCell = TableCell;
+
 interface BuilderTable {
+  key: Key;
   rows: Set<Key>;
   cols: Set<Key>;
   cells: Map<Key, Map<Key, BuilderCell>>;
+  assumption: Assumption;
+  base: Key | null;
 }
+
+const NO_SAMPLE = new Float64Array(0);
+const NO_SUMMARY: Summary = { center: 0, lo: 0, hi: 0, confidence: 0, warnings: [] };
 
 /** Everything derived once per (configuration, benchmark name). */
 interface Entry {
@@ -32,15 +51,6 @@ interface Entry {
   slotUnit: string[];
   slotOrig: string[];
   slotCell: Array<BuilderCell | null>;
-}
-
-export interface TableCell {
-  /** Sorted values. */
-  sample: Float64Array;
-  sampleWarnings: string[];
-  summary: Summary;
-  baseline: TableCell | null;
-  comparison: Comparison | null;
 }
 
 export interface TableSummary {
@@ -240,12 +250,25 @@ export class Builder implements ScanSink {
 
   private cell(tkey: Key, row: Key, col: Key): BuilderCell {
     let t = this.tables.get(tkey);
-    if (!t) this.tables.set(tkey, (t = { rows: new Set(), cols: new Set(), cells: new Map() }));
+    if (!t) this.tables.set(tkey, (t = { key: tkey, rows: new Set(), cols: new Set(), cells: new Map(), assumption: 'nothing', base: null }));
     let r = t.cells.get(row);
     if (!r) t.cells.set(row, (r = new Map()));
     let c = r.get(col);
     if (!c) {
-      r.set(col, (c = { id: this.cellList.length, count: 0, residue: new Set() }));
+      c = {
+        id: this.cellList.length,
+        count: 0,
+        residue: new Set(),
+        table: t,
+        row,
+        col,
+        sample: NO_SAMPLE,
+        sampleWarnings: [],
+        summary: NO_SUMMARY,
+        baseline: null,
+        comparison: null,
+      };
+      r.set(col, c);
       this.cellList.push(c);
       t.rows.add(row);
       t.cols.add(col);
@@ -272,47 +295,51 @@ export class Builder implements ScanSink {
     const samples = this.samples();
     const keys = sortKeys([...this.tables.keys()]);
     const unitField = this.tableBy.unitField!;
+    const sorted = new Map<BuilderTable, { rows: Key[]; cols: Key[] }>();
+    for (const k of keys) {
+      const bt = this.tables.get(k)!;
+      bt.assumption = isExact(k.get(unitField)) ? 'exact' : 'nothing';
+      const rows = sortKeys([...bt.rows]);
+      const cols = sortKeys([...bt.cols]);
+      bt.base = cols[0]!;
+      sorted.set(bt, { rows, cols });
+    }
+    // Summaries first (baselines must exist before comparisons), one small call per cell.
+    const list = this.cellList;
+    for (let i = 0; i < list.length; i++) summarizeCell(list[i]!, samples[i]!, confidence);
+    for (let i = 0; i < list.length; i++) compareCell(list[i]!, alpha);
     const tables: Table[] = [];
     for (const k of keys) {
       const bt = this.tables.get(k)!;
-      const unit = k.get(unitField);
-      const assumption: Assumption = isExact(unit) ? 'exact' : 'nothing';
-      const rows = sortKeys([...bt.rows]);
-      const cols = sortKeys([...bt.cols]);
-      const cells = new Map<Key, Map<Key, TableCell>>();
-      const base = cols[0]!;
-      // Summaries first (baselines must exist before comparisons).
-      for (const [rk, r] of bt.cells) {
-        const out = new Map<Key, TableCell>();
-        cells.set(rk, out);
-        for (const [ck, c] of r) {
-          const sample = samples[c.id]!;
-          const sampleWarnings: string[] = [];
-          const summary = summarize(sample, confidence, assumption);
-          if (c.residue.size > 1) {
-            const nsk = nonSingularFields([...c.residue]);
-            if (nsk.length > 0) sampleWarnings.push(`benchmarks vary in ${nsk.map((f) => f.name).join(', ')}`);
-          }
-          out.set(ck, { sample, sampleWarnings, summary, baseline: null, comparison: null });
-        }
-      }
-      for (const r of cells.values()) {
-        const b = r.get(base);
-        if (!b) continue;
-        for (const [ck, c] of r) {
-          if (ck === base) continue;
-          c.baseline = b;
-          c.comparison = compare(b.sample, c.sample, alpha, assumption);
-        }
-      }
+      const { rows, cols } = sorted.get(bt)!;
       const summary = new Map<Key, TableSummary>();
       let nBase = 0;
-      for (const row of rows) if (cells.get(row)?.has(base)) nBase++;
-      cols.forEach((col, i) => summary.set(col, summarizeCol(rows, cells, col, nBase, i === 0)));
-      tables.push({ unit, assumption, rows, cols, cells, summary });
+      for (const row of rows) if (bt.cells.get(row)!.has(bt.base!)) nBase++;
+      for (let i = 0; i < cols.length; i++) summary.set(cols[i]!, summarizeCol(rows, bt.cells, cols[i]!, nBase, i === 0));
+      tables.push({ unit: k.get(unitField), assumption: bt.assumption, rows, cols, cells: bt.cells, summary });
     }
     return { tables, keys };
   }
+}
+
+function summarizeCell(c: TableCell, sample: Float64Array, confidence: number): void {
+  c.sample = sample;
+  c.summary = summarize(sample, confidence, c.table.assumption);
+  if (c.residue.size > 1) residueWarning(c);
+}
+
+function residueWarning(c: TableCell): void {
+  const nsk = nonSingularFields([...c.residue]);
+  if (nsk.length > 0) c.sampleWarnings.push(`benchmarks vary in ${nsk.map((f) => f.name).join(', ')}`);
+}
+
+function compareCell(c: TableCell, alpha: number): void {
+  const base = c.table.base!;
+  if (c.col === base) return;
+  const b = c.table.cells.get(c.row)!.get(base);
+  if (b === undefined) return;
+  c.baseline = b;
+  c.comparison = compare(b.sample, c.sample, alpha, c.table.assumption);
 }
 
 interface KeyCache {
