@@ -1,7 +1,5 @@
 // Standard normal CDF and its inverse to near double precision (the CI orders
 // and p-values sit on integer boundaries, so a 1e-7 approximation is not enough).
-import { probit } from 'simple-statistics';
-
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 /** erf(x) from the all-positive series 2/√π·e^(−x²)·Σ 2^n x^(2n+1)/(2n+1)!!, no cancellation. */
@@ -37,11 +35,18 @@ export function normalCdf(x: number, mu = 0, sigma = 1): number {
 export function normalInvCdf(p: number, mu = 0, sigma = 1): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
-  let z = probit(p);
-  for (let i = 0; i < 4; i++) {
+  // A rational start good to ~5e-4 (Abramowitz & Stegun 26.2.23), then Newton
+  // steps on the precise CDF, which double the correct digits each time.
+  const q = p < 0.5 ? p : 1 - p;
+  const t = Math.sqrt(-2 * Math.log(q));
+  let z = t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+  if (p < 0.5) z = -z;
+  for (let i = 0; i < 8; i++) {
     const pdf = Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
     if (pdf === 0) break;
-    z -= (normalCdf(z) - p) / pdf;
+    const step = (normalCdf(z) - p) / pdf;
+    z -= step;
+    if (Math.abs(step) <= 1e-15 * (1 + Math.abs(z))) break;
   }
   return mu + sigma * z;
 }
