@@ -100,6 +100,7 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     revision: { type: 'string' },
     variant: { type: 'string' },
     tune: { type: 'boolean', default: false },
+    'sysfs-root': { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(
@@ -120,6 +121,7 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     inventoryPath: values.inventory ?? DEFAULT_INVENTORY,
     inventoryExplicit: values.inventory !== undefined,
     tune: values.tune,
+    ...(values['sysfs-root'] !== undefined ? { sysRoot: values['sysfs-root'] } : {}),
     trigger: values.trigger,
     revision: values.revision,
     variant: values.variant,

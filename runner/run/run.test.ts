@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,30 @@ test('pinning: a cpu sweep larger than the pinned set fails on that host with th
   assert.match(text, /^host-fingerprint: [0-9a-f]{12}$/m);
   // The pinned process ran with GOMAXPROCS 1: no -N suffix on its name.
   assert.match(text, /^BenchmarkOK\s+3\s/m);
+});
+
+test('run --tune tunes the host for the run and restores every value at the end', async () => {
+  const dir = mkdtempSync(join(work, 'tune-'));
+  const sys = join(dir, 'root');
+  const files: Record<string, string> = {
+    'sys/devices/system/cpu/cpu0/cpufreq/scaling_governor': 'schedutil\n',
+    'sys/devices/system/cpu/cpu0/cpufreq/scaling_available_governors': 'performance schedutil\n',
+    'sys/devices/system/cpu/cpufreq/boost': '1\n',
+  };
+  for (const [p, v] of Object.entries(files)) {
+    mkdirSync(dirname(join(sys, p)), { recursive: true });
+    writeFileSync(join(sys, p), v);
+  }
+  writeFileSync(
+    join(dir, 'tune.yaml'),
+    `name: tune\nbenchtime: 3x\nsuites:\n  - name: ok\n    package: .\n    module: ${JSON.stringify(join(fixtures, 'faulty'))}\n    bench: '^BenchmarkOK$'\n`,
+  );
+  const c = capture();
+  const code = await main(['run', join(dir, 'tune.yaml'), '--db', join(dir, 't.db'), '--tune', '--sysfs-root', sys], c.io);
+  assert.is(code, 0, c.err());
+  assert.match(c.err(), /tuned local: 2 changes/);
+  for (const [p, v] of Object.entries(files)) assert.is(readFileSync(join(sys, p), 'utf8'), v, `${p} restored`);
+  assert.not.ok(existsSync(join(dir, 'tune', 'local.json')), 'the tune state is gone once restored');
 });
 
 test('a compile error shows the compiler output and stores no run', async () => {
