@@ -211,17 +211,31 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   };
   const builder = new Builder(tableBy, rowBy, colBy, residue, filterUsed, (w) => warnings.push(w));
   const reader = new StatReader();
+  // Read every file first (a failure is reported when its turn comes, after
+  // the earlier files' warnings) so the measurement store is sized once.
+  const data: Array<Buffer | NodeJS.ErrnoException> = [];
+  let total = 0;
   for (const inp of inputs(o.files)) {
-    let data: Buffer;
     try {
-      data = inp.path === '-' ? await readStream(io.stdin ?? process.stdin) : readFileSync(resolve(io.cwd, inp.path));
+      const d = inp.path === '-' ? await readStream(io.stdin ?? process.stdin) : readFileSync(resolve(io.cwd, inp.path));
+      data.push(d);
+      total += d.length;
     } catch (e) {
-      flushWarnings();
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EISDIR' || err.syscall === 'read') return fatal(`${inp.path}:0: read ${inp.path}: ${errnoText(err)}`);
-      return fatal(`open ${inp.path}: ${errnoText(err)}`);
+      data.push(e as NodeJS.ErrnoException);
+      break;
     }
-    const stop = reader.read(data, inp.path, inp.label, builder);
+  }
+  builder.reserve(Math.ceil(total / 8));
+  const ins = inputs(o.files);
+  for (let i = 0; i < data.length; i++) {
+    const inp = ins[i]!;
+    const d = data[i]!;
+    if (!Buffer.isBuffer(d)) {
+      flushWarnings();
+      if (d.code === 'EISDIR' || d.syscall === 'read') return fatal(`${inp.path}:0: read ${inp.path}: ${errnoText(d)}`);
+      return fatal(`open ${inp.path}: ${errnoText(d)}`);
+    }
+    const stop = reader.read(d, inp.path, inp.label, builder);
     flushWarnings();
     if (stop !== undefined) return fatal(stop);
   }

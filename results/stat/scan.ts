@@ -61,6 +61,8 @@ interface TidyEntry {
   orig: string;
   unit: string;
   factor: number;
+  /** orig as bytes (printable ASCII units only; else empty, which never matches). */
+  bytes: Uint8Array;
 }
 
 const tidyCache = new Map<string, TidyEntry>();
@@ -95,7 +97,7 @@ export function tidy(unit: string): TidyEntry {
     }
     out += unit.slice(last);
   }
-  e = { orig: unit, unit: out, factor };
+  e = { orig: unit, unit: out, factor, bytes: /^[!-~]+$/.test(unit) ? Uint8Array.from(unit, (ch) => ch.charCodeAt(0)) : new Uint8Array(0) };
   tidyCache.set(unit, e);
   return e;
 }
@@ -471,16 +473,31 @@ export class StatReader {
       const v = frac > 0 ? m / POW10[frac]! : m;
       while (p < len && ((c = buf[p]!) === 32 || c === 9)) p++;
       if (p >= len || c < 33 || c > 126 || n >= vals.length) return 0;
+      // The unit: usually the one seen last at this position, compared as we go.
+      let t: TidyEntry | undefined = this.unitAt[n];
       q = p;
-      while (q < len) {
-        c = buf[q]!;
-        if (c === 32 || c === 9 || c === 10) break;
-        if (c === 13 && (q + 1 >= len || buf[q + 1] === 10)) break;
-        if (c < 33 || c > 126) return 0;
-        q++;
+      if (t !== undefined) {
+        const ub = t.bytes;
+        let k = 0;
+        while (k < ub.length && q < len && buf[q] === ub[k]) {
+          q++;
+          k++;
+        }
+        if (k !== ub.length || (q < len && (c = buf[q]!) !== 32 && c !== 9 && c !== 10 && !(c === 13 && (q + 1 >= len || buf[q + 1] === 10)))) {
+          t = undefined;
+          q = p;
+        }
       }
-      let t = this.unitAt[n];
-      if (t === undefined || !sameAscii(t.orig, buf, p, q)) t = this.unitFor(buf, p, q, n);
+      if (t === undefined) {
+        while (q < len) {
+          c = buf[q]!;
+          if (c === 32 || c === 9 || c === 10) break;
+          if (c === 13 && (q + 1 >= len || buf[q + 1] === 10)) break;
+          if (c < 33 || c > 126) return 0;
+          q++;
+        }
+        t = this.unitFor(buf, p, q, n);
+      }
       const tv = v * t.factor;
       if (tv === v) {
         vals[n] = v;

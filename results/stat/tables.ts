@@ -156,20 +156,26 @@ export class Builder implements ScanSink {
     let mask: Uint8Array | null = null;
     if (this.filter !== null) mask = this.mask(e, n, units, origUnits);
     // Remember how this line's measurements map to cells, for tryResult.
-    e.slotUnit.length = n;
-    e.slotOrig.length = n;
-    e.slotCell.length = n;
+    const slotUnit = units.slice(0, n);
+    const slotOrig = origUnits.slice(0, n);
+    const slotCell: Array<BuilderCell | null> = [];
     for (let i = 0; i < n; i++) {
-      e.slotUnit[i] = units[i]!;
-      e.slotOrig[i] = origUnits[i]!;
       if (mask !== null && (mask.length === 0 || !mask[i])) {
-        e.slotCell[i] = null;
+        slotCell.push(null);
         continue;
       }
       const cell = this.resolve(e, units[i]!);
-      e.slotCell[i] = cell;
+      slotCell.push(cell);
       this.add(cell, values[i]!);
     }
+    e.slotUnit = slotUnit;
+    e.slotOrig = slotOrig;
+    e.slotCell = slotCell;
+  }
+
+  /** Room for about this many measurements (a guess from the input size saves regrowing). */
+  reserve(n: number): void {
+    if (n > this.arena.length) this.growArena(n - this.used);
   }
 
   private newEntry(names: Map<string, Entry>, name: string, config: ConfigSnapshot): Entry {
