@@ -57,6 +57,14 @@ export function isSpaceCode(c: number): boolean {
   return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
+/** A benchmark name seen in a plain result line. */
+interface NameRec {
+  name: string;
+  bytes: Uint8Array;
+  /** The name that came next the last time this one was read. */
+  next: NameRec | null;
+}
+
 interface TidyEntry {
   orig: string;
   unit: string;
@@ -292,7 +300,10 @@ export class StatReader {
   private readonly units: string[] = [];
   private readonly origUnits: string[] = [];
   /** Benchmark names by hash: one string per distinct name. */
-  private readonly names = new Map<number, string>();
+  private readonly names = new Map<number, NameRec>();
+  /** The name of the previous plain result line, and the one plainLine matched by prediction. */
+  private prev: NameRec | null = null;
+  private cur: NameRec | null = null;
   /** Per measurement position, the last unit text seen there (saves slicing). */
   private readonly unitAt: TidyEntry[] = [];
 
@@ -338,8 +349,9 @@ export class StatReader {
       if (buf[pos] !== 66 || !isBenchmark(buf, pos, len)) return pos;
       const n = this.plainLine(buf, pos + 9, len);
       if (n === 0) return pos;
-      const name = this.knownName(buf, pos + 9);
-      if (name === undefined || !sink.tryResult(name, n, this.valueBuf, this.units, this.origUnits)) return pos;
+      const rec = this.knownName(buf, pos + 9);
+      if (rec === undefined || !sink.tryResult(rec.name, n, this.valueBuf, this.units, this.origUnits)) return pos;
+      this.follow(rec);
       this.line++;
       pos = this.lineEnd + 1;
     }
@@ -352,7 +364,9 @@ export class StatReader {
     if (buf[pos] === 66 && isBenchmark(buf, pos, len)) {
       const n = this.plainLine(buf, pos + 9, len);
       if (n > 0) {
-        sink.result(this.nameOf(buf, pos + 9), n, this.valueBuf, this.units, this.origUnits);
+        const rec = this.nameOf(buf, pos + 9);
+        this.follow(rec);
+        sink.result(rec.name, n, this.valueBuf, this.units, this.origUnits);
         return this.lineEnd + 1;
       }
     }
@@ -429,20 +443,45 @@ export class StatReader {
 
   private plainLine(buf: Buffer, p: number, len: number): number {
     const lineStart = p - 9;
-    let h = 0x811c9dc5;
+    const start = p;
     let c = 0;
-    for (;;) {
-      if (p >= len) return 0;
-      c = buf[p]!;
-      if (c === 32 || c === 9) break;
-      // Anything else below "!" or above "~" (newline too: a bare name) is for the general reader.
-      if (c < 33 || c > 126) return 0;
-      h = Math.imul(h ^ c, 16777619);
-      p++;
+    // The name: first try the one that followed the previous line's name last
+    // time (or that name again): repeated runs and cycles of benchmarks both
+    // predict well, and a hit costs one pass instead of hashing and comparing.
+    let rec = this.prev;
+    if (rec !== null) {
+      if (rec.next !== null) rec = rec.next;
+      const nb = rec.bytes;
+      let k = 0;
+      while (k < nb.length && p < len && buf[p] === nb[k]) {
+        p++;
+        k++;
+      }
+      // Every comparison here runs on every line, hit or miss, so the
+      // optimized code has seen them all (a first hit must not deoptimize it).
+      c = p < len ? buf[p]! : 10;
+      const sep = c === 32 || c === 9;
+      if (k !== nb.length || !sep) {
+        rec = null;
+        p = start;
+      }
+    }
+    if (rec === null) {
+      let h = 0x811c9dc5;
+      for (;;) {
+        if (p >= len) return 0;
+        c = buf[p]!;
+        if (c === 32 || c === 9) break;
+        // Anything else below "!" or above "~" (newline too: a bare name) is for the general reader.
+        if (c < 33 || c > 126) return 0;
+        h = Math.imul(h ^ c, 16777619);
+        p++;
+      }
+      // Small enough to stay an unboxed map key.
+      this.nameHash = h & 0x3fffffff;
     }
     this.nameEnd = p;
-    // Small enough to stay an unboxed map key.
-    this.nameHash = h & 0x3fffffff;
+    this.cur = rec;
     do p++;
     while (p < len && ((c = buf[p]!) === 32 || c === 9));
     let q = p;
@@ -524,31 +563,38 @@ export class StatReader {
   }
 
   /** The name plainLine just read if it was seen before, else undefined. */
-  private knownName(buf: Buffer, start: number): string | undefined {
-    const name = this.names.get(this.nameHash);
-    return name !== undefined && sameAscii(name, buf, start, this.nameEnd) ? name : undefined;
+  private knownName(buf: Buffer, start: number): NameRec | undefined {
+    if (this.cur !== null) return this.cur;
+    const rec = this.names.get(this.nameHash);
+    return rec !== undefined && sameAscii(rec.name, buf, start, this.nameEnd) ? rec : undefined;
   }
 
-  /** The name plainLine just read, one string per distinct name. */
-  private nameOf(buf: Buffer, start: number): string {
-    let name = this.names.get(this.nameHash);
-    if (name === undefined || !sameAscii(name, buf, start, this.nameEnd)) {
-      name = buf.toString('latin1', start, this.nameEnd);
-      this.names.set(this.nameHash, name);
+  /** The name plainLine just read, one record per distinct name. */
+  private nameOf(buf: Buffer, start: number): NameRec {
+    if (this.cur !== null) return this.cur;
+    let rec = this.names.get(this.nameHash);
+    if (rec === undefined || !sameAscii(rec.name, buf, start, this.nameEnd)) {
+      const name = buf.toString('latin1', start, this.nameEnd);
+      rec = { name, bytes: Uint8Array.from(name, (ch) => ch.charCodeAt(0)), next: null };
+      this.names.set(this.nameHash, rec);
     }
-    return name;
+    return rec;
+  }
+
+  /** Remembers which name followed which. */
+  private follow(rec: NameRec): void {
+    const prev = this.prev;
+    if (prev !== null && prev.next !== rec) prev.next = rec;
+    this.prev = rec;
   }
 
   /** A "Benchmark…" line from `p` (just after the prefix) to `end`; returns an error message or undefined. */
   private benchmarkLine(text: string, p: number, end: number, sink: ScanSink): string | undefined {
     const start = p;
-    // Name: up to the first space character, hashed on the way to find it
-    // among the names already seen without slicing a new string.
-    let h = 0x811c9dc5;
+    // Name: up to the first space character.
     for (; p < end; p++) {
       const c = text.charCodeAt(p);
       if ((c <= 32 || c >= 0x85) && isSpaceCode(c)) break;
-      h = Math.imul(h ^ c, 16777619);
     }
     const nameEnd = p;
     // A bare name with nothing after it ("go test -v" prints one) is skipped.
@@ -633,12 +679,7 @@ export class StatReader {
       n++;
       p = q < end ? skipSpaces(text, q + 1, end) : end;
     }
-    let name = this.names.get(h);
-    if (name === undefined || name.length !== nameEnd - start || !text.startsWith(name, start)) {
-      name = text.slice(start, nameEnd);
-      this.names.set(h, name);
-    }
-    sink.result(name, n, this.valueBuf, this.units, this.origUnits);
+    sink.result(text.slice(start, nameEnd), n, this.valueBuf, this.units, this.origUnits);
     return undefined;
   }
 

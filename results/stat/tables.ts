@@ -288,10 +288,7 @@ export class Builder implements ScanSink {
     const start = new Int32Array(cells.length + 1);
     for (let i = 0; i < cells.length; i++) start[i + 1] = start[i]! + cells[i]!.count;
     const fill = start.slice(0, cells.length);
-    const grouped = new Float64Array(this.used);
-    const arena = this.arena;
-    const owner = this.owner;
-    for (let k = 0; k < this.used; k++) grouped[fill[owner[k]!]!++] = arena[k]!;
+    const grouped = groupByOwner(this.arena, this.owner, this.used, fill);
     const out: Float64Array[] = new Array<Float64Array>(cells.length);
     for (let i = 0; i < cells.length; i++) out[i] = sortSample(grouped.subarray(start[i]!, start[i + 1]!));
     return out;
@@ -356,6 +353,13 @@ interface KeyCache {
 
 function newKeyCache(): KeyCache {
   return { constant: undefined, byName: new Map(), byConfig: new Map() };
+}
+
+/** The first `used` values of arena, placed by owner: fill[o] is where owner o's next value goes. */
+function groupByOwner(arena: Float64Array, owner: Int32Array, used: number, fill: Int32Array): Float64Array {
+  const grouped = new Float64Array(used);
+  for (let k = 0; k < used; k++) grouped[fill[owner[k]!]!++] = arena[k]!;
+  return grouped;
 }
 
 /** Sorted in place: ascending, NaNs first (Go's sort.Float64s). */

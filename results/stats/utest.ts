@@ -150,12 +150,39 @@ function rankSummary(a: ArrayLike<number>, b: ArrayLike<number>): { r1: number; 
   return { r1, groups, t0, t1, hasTies, tieSum };
 }
 
+/** No value occurs twice in either sample (both sorted ascending), nor in both. */
+function noTies(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let i = 1; i < a.length; i++) if (!(a[i - 1]! < a[i]!)) return false;
+  for (let j = 1; j < b.length; j++) if (!(b[j - 1]! < b[j]!)) return false;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    while (j < b.length && b[j]! < x) j++;
+    if (j < b.length && b[j] === x) return false;
+  }
+  return true;
+}
+
+/** rankSummary without ties: each value of a ranks after the values of b below it. */
+function untiedSummary(a: ArrayLike<number>, b: ArrayLike<number>): { r1: number; groups: number; t0: number; t1: number; hasTies: boolean; tieSum: number } {
+  const n1 = a.length;
+  let u = 0;
+  let j = 0;
+  for (let i = 0; i < n1; i++) {
+    const x = a[i]!;
+    while (j < b.length && b[j]! < x) j++;
+    u += j;
+  }
+  // Ranks are exact half-integers, so any order of summation gives the same r1.
+  return { r1: u + (n1 * (n1 + 1)) / 2, groups: n1 + b.length, t0: 1, t1: 1, hasTies: false, tieSum: 0 };
+}
+
 /** Both samples sorted ascending. */
 export function mannWhitneyU(old: ArrayLike<number>, cur: ArrayLike<number>): UTestResult {
   const n1 = old.length;
   const n2 = cur.length;
   if (n1 === 0 || n2 === 0) return { p: 1, error: 'sample is too small' };
-  const { r1, groups, t0, t1, hasTies, tieSum } = rankSummary(old, cur);
+  const { r1, groups, t0, t1, hasTies, tieSum } = noTies(old, cur) ? untiedSummary(old, cur) : rankSummary(old, cur);
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const exact = hasTies ? n1 <= 25 && n2 <= 25 : n1 <= 50 && n2 <= 50;
