@@ -9,8 +9,9 @@ export interface TableCell {
   /** Index of the cell; its measurements are the arena entries tagged with it. */
   id: number;
   count: number;
-  /** Residue keys of the results in the cell ("benchmarks vary in …"). */
-  residue: Set<Key>;
+  /** The residue key of the cell's results, and all of them once a second one appears ("benchmarks vary in …"). */
+  residue: Key | null;
+  residues: Set<Key> | null;
   table: BuilderTable;
   row: Key;
   col: Key;
@@ -34,6 +35,8 @@ interface BuilderTable {
 }
 
 const NO_SAMPLE = new Float64Array(0);
+/** The warnings of a cell that has none (shared, never added to). */
+const NONE: string[] = [];
 const NO_SUMMARY: Summary = { center: 0, lo: 0, hi: 0, confidence: 0, warnings: [] };
 
 /** Everything derived once per (configuration, benchmark name). */
@@ -223,7 +226,9 @@ export class Builder implements ScanSink {
       e.residue = this.keyFor(this.residueBy, this.residueCache, view);
     }
     const cell = this.cell(tkey, e.row, e.col!);
-    cell.residue.add(e.residue!);
+    const r = e.residue!;
+    if (cell.residue === null) cell.residue = r;
+    else if (cell.residue !== r) (cell.residues ??= new Set([cell.residue])).add(r);
     return cell;
   }
 
@@ -264,12 +269,13 @@ export class Builder implements ScanSink {
       c = {
         id: this.cellList.length,
         count: 0,
-        residue: new Set(),
+        residue: null,
+        residues: null,
         table: t,
         row,
         col,
         sample: NO_SAMPLE,
-        sampleWarnings: [],
+        sampleWarnings: NONE,
         summary: NO_SUMMARY,
         baseline: null,
         comparison: null,
@@ -328,12 +334,12 @@ export class Builder implements ScanSink {
 function summarizeCell(c: TableCell, sample: Float64Array, confidence: number): void {
   c.sample = sample;
   c.summary = summarize(sample, confidence, c.table.assumption);
-  if (c.residue.size > 1) residueWarning(c);
+  if (c.residues !== null) residueWarning(c, c.residues);
 }
 
-function residueWarning(c: TableCell): void {
-  const nsk = nonSingularFields([...c.residue]);
-  if (nsk.length > 0) c.sampleWarnings.push(`benchmarks vary in ${nsk.map((f) => f.name).join(', ')}`);
+function residueWarning(c: TableCell, residues: Set<Key>): void {
+  const nsk = nonSingularFields([...residues]);
+  if (nsk.length > 0) c.sampleWarnings = [`benchmarks vary in ${nsk.map((f) => f.name).join(', ')}`];
 }
 
 function compareCell(c: TableCell, alpha: number): void {

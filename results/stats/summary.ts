@@ -7,6 +7,9 @@ import { formatFixed } from './format.ts';
 
 export type Assumption = 'nothing' | 'exact';
 
+/** The warnings of a result that has none: shared, so never add to it. */
+const NONE: string[] = [];
+
 export interface Summary {
   center: number;
   lo: number;
@@ -79,8 +82,9 @@ export function summarize(sorted: ArrayLike<number>, conf: number, assume: Assum
   const o = medianCIOrders(n, conf);
   const lo = o.lo < 1 ? -Infinity : sorted[o.lo - 1]!;
   const hi = o.hi - 1 >= n ? Infinity : sorted[o.hi - 1]!;
-  const warnings: string[] = [];
+  let warnings: string[] = NONE;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+    warnings = [];
     warnings.push(`need ${medianSamples(conf)} samples for confidence interval at level ${formatGoV(conf)}`);
   }
   return { center, lo, hi, confidence: o.confidence, warnings };
@@ -88,14 +92,14 @@ export function summarize(sorted: ArrayLike<number>, conf: number, assume: Assum
 
 /** old and cur sorted ascending. */
 export function compare(old: ArrayLike<number>, cur: ArrayLike<number>, alpha: number, assume: Assumption): Comparison {
-  if (assume === 'exact') return { p: 0, alpha: 0, n1: old.length, n2: cur.length, warnings: [] };
+  if (assume === 'exact') return { p: 0, alpha: 0, n1: old.length, n2: cur.length, warnings: NONE };
   const r = mannWhitneyU(old, cur);
-  const warnings: string[] = [];
-  if (r.error) warnings.push(r.error);
+  let warnings: string[] = NONE;
+  if (r.error) warnings = [r.error];
   else if (r.p > alpha) {
     const need = uTestSamples(alpha);
     if (old.length < need && cur.length < need) {
-      warnings.push(`need >= ${need} samples to detect a difference at alpha level ${formatGoV(alpha)}`);
+      warnings = [`need >= ${need} samples to detect a difference at alpha level ${formatGoV(alpha)}`];
     }
   }
   return { p: r.p, alpha, n1: old.length, n2: cur.length, warnings };
