@@ -159,7 +159,8 @@ export class TextTable {
       off += ws[i]!;
     }
     offs[nc] = off;
-    let out = '';
+    // Pieces are collected and joined once; each cell adds at most four.
+    const out: string[] = [];
     let row = 0;
     off = 0;
     for (let i = 0; i < count; i++) {
@@ -167,45 +168,39 @@ export class TextTable {
       const margin = margins[i]!;
       if (isBlank(value) && isBlank(margin)) continue;
       while (rowOf[i]! > row) {
-        out += '\n';
+        out.push('\n');
         row++;
         off = 0;
       }
       const c = colOf[i]!;
       const lm = lmargin[c]!;
       const sp = offs[c]! - off;
-      out += spaces(sp);
-      if (margin.length < lm) out += spaces(lm - margin.length);
-      out += margin;
-      off += sp + lm;
+      // Go's "%*s%*s": |sp| spaces, then the margin right-aligned in lm …
+      const lead = (sp < 0 ? -sp : sp) + lm - margin.length;
+      // … then the value padded to the span's width as its alignment says.
       const tw = offs[c + spanOf[i]!]! - offs[c]! - lm;
       const len = lens[i]!;
       const a = aligns[i]!;
+      let before = 0;
+      let after = 0;
       if (a === ALIGN_RIGHT) {
         if (tw >= 0) {
-          if (len < tw) {
-            out += spaces(tw - len);
-            off += tw - len;
-          }
-          out += value;
-        } else {
-          out += value;
-          if (len < -tw) {
-            out += spaces(-tw - len);
-            off += -tw - len;
-          }
-        }
-      } else {
-        if (a === ALIGN_CENTER) {
-          const l = Math.trunc((tw - len) / 2);
-          out += spaces(l);
-          off += Math.abs(l);
-        }
-        out += value;
+          if (len < tw) before = tw - len;
+        } else if (len < -tw) after = -tw - len;
+      } else if (a === ALIGN_CENTER) {
+        const l = Math.trunc((tw - len) / 2);
+        before = l < 0 ? -l : l;
       }
-      off += len;
+      off += sp + lm + before + len + after;
+      if (margin.length > 0) {
+        if (lead > 0) out.push(spaces(lead));
+        out.push(margin);
+        if (before > 0) out.push(spaces(before));
+      } else if (lead + before > 0) out.push(spaces(lead + before));
+      out.push(value);
+      if (after > 0) out.push(spaces(after));
     }
-    if (this.anyCell) out += '\n';
-    return out;
+    if (this.anyCell) out.push('\n');
+    return out.join('');
   }
 }
