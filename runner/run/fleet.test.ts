@@ -31,19 +31,26 @@ process.env.METALBENCH_CACHE = join(work, 'cache');
 /** go test -benchmem reports sec/op, B/op and allocs/op: three samples per result line. */
 const UNITS = 3;
 
-let h: SshdHarness;
+let h!: SshdHarness;
 let inventoryPath: string;
+let setup: Promise<SshdHarness> | undefined;
 
-test.before(async () => {
-  // Fails loudly (never skips) when sshd is missing; check qemu-user the same way.
+/**
+ * Three sshd hosts and an inventory naming them. Started by the first test
+ * and awaited by every one: an error thrown in uvu's test.before is dropped
+ * and the suite reported as passed, so a missing sshd or qemu-user must fail
+ * each test instead.
+ */
+async function startHosts(): Promise<SshdHarness> {
   const qemu = spawnSync('sh', ['-c', `command -v ${QEMU_FOR_GOARCH.arm64}`], { encoding: 'utf8' });
   if (qemu.status !== 0) {
     throw new Error(`${QEMU_FOR_GOARCH.arm64} is missing: install Debian's qemu-user-static (scripts/install-test-deps.sh)`);
   }
-  // h1 and h2: native x86 hosts tagged lab; h3: the same machine emulating arm64.
-  h = await startSshd(3, { emulateLast: 'arm64', tags: () => ['lab'] });
+  // h1 and h2: native x86 hosts tagged lab; h3: the same machine emulating arm64. Throws when sshd is missing.
+  const started = await startSshd(3, { emulateLast: 'arm64', tags: () => ['lab'] });
+  h = started;
   const hosts = [
-    ...h.hosts.map((e) => ({
+    ...started.hosts.map((e) => ({
       name: e.name,
       address: e.address,
       port: e.port,
@@ -55,17 +62,22 @@ test.before(async () => {
       ...(e.emulate ? { emulate: e.emulate } : {}),
     })),
     // Nothing listens on this address.
-    { name: 'down', address: '127.0.0.251', port: h.hosts[0]!.port, identityFile: h.clientKeyPath, agent: false, tags: ['offline'] },
+    { name: 'down', address: '127.0.0.251', port: started.hosts[0]!.port, identityFile: started.clientKeyPath, agent: false, tags: ['offline'] },
   ];
   inventoryPath = join(work, 'fleet.yaml');
   writeFileSync(inventoryPath, stringify({ hosts }));
   // Where the CLI looks first: beside the inventory.
-  copyFileSync(h.knownHostsPath, join(work, 'known_hosts'));
+  copyFileSync(started.knownHostsPath, join(work, 'known_hosts'));
+  return started;
+}
+
+test.before.each(async () => {
+  await (setup ??= startHosts());
 });
 
 // A test that failed half-way must not leave a host down for the next one.
 test.after.each(async () => {
-  for (const inst of h.instances) if (!inst.proc) await inst.restart();
+  for (const inst of h?.instances ?? []) if (!inst.proc) await inst.restart();
 });
 
 test.after(async () => {
