@@ -1,12 +1,10 @@
 // `metalbench stat`: benchstat's comparison tables from Go benchmark files,
 // with benchstat's flags, output, messages and exit statuses.
-import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StatReader, parseFloatGo, type InputFile } from './scan.ts';
-import { newFilter, ProjectionParser, type Filter } from './projection.ts';
 import { SyntaxError, goQuote } from './syntax.ts';
-import { Builder } from './tables.ts';
-import { toText, toCSV } from './render.ts';
+import type { Filter } from './projection.ts';
 
 export interface StatIO {
   stdout: NodeJS.WritableStream;
@@ -160,6 +158,30 @@ function inputs(files: string[]): Array<{ path: string; label: string }> {
   return out;
 }
 
+/** A whole file in one read after its size is known (no chunked reading). */
+async function readWhole(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    let buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    for (;;) {
+      if (off === buf.length) {
+        // The file grew (or reports no size, like a pipe): read on.
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, 65536));
+        buf.copy(bigger);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, off, buf.length - off, null);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return off === buf.length ? buf : buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function readStream(s: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
@@ -173,6 +195,12 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     return parsed.code;
   }
   const o = parsed.o;
+  // The files are read while the rest of the program loads.
+  const reads = inputs(o.files).map((inp) => (inp.path === '-' ? readStream(io.stdin ?? process.stdin) : readWhole(resolve(io.cwd, inp.path))).then(
+    (d) => d,
+    (e: NodeJS.ErrnoException) => e,
+  ));
+  const [{ newFilter, ProjectionParser }, { Builder }, { toText, toCSV }] = await Promise.all([import('./projection.ts'), import('./tables.ts'), import('./render.ts')]);
   const fatal = (msg: string) => {
     io.stderr.write(`${PREFIX}${msg}\n`);
     // benchstat reports these and still exits with status 0.
@@ -213,20 +241,11 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   };
   const builder = new Builder(tableBy, rowBy, colBy, residue, filterUsed, (w) => warnings.push(w));
   const reader = new StatReader();
-  // Read every file first (a failure is reported when its turn comes, after
-  // the earlier files' warnings) so the measurement store is sized once.
-  const data: Array<Buffer | NodeJS.ErrnoException> = [];
+  // Every file is read before parsing (a failure is reported when its turn
+  // comes, after the earlier files' warnings) so the store is sized once.
+  const data = await Promise.all(reads);
   let total = 0;
-  for (const inp of inputs(o.files)) {
-    try {
-      const d = inp.path === '-' ? await readStream(io.stdin ?? process.stdin) : readFileSync(resolve(io.cwd, inp.path));
-      data.push(d);
-      total += d.length;
-    } catch (e) {
-      data.push(e as NodeJS.ErrnoException);
-      break;
-    }
-  }
+  for (const d of data) if (Buffer.isBuffer(d)) total += d.length;
   // A measurement takes at least a few bytes of text; go test output spends ~20.
   builder.reserve(Math.ceil(total / 16));
   const ins = inputs(o.files);
