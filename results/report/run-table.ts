@@ -8,6 +8,8 @@ import { median, sampleStandardDeviation, mean } from 'simple-statistics';
 import type { Store } from '../store/store.ts';
 
 interface Row {
+  /** Host and package: rows from different hosts (or emulation) are never pooled. */
+  section: string;
   pkg: string | null;
   name: string;
   unit: string;
@@ -24,22 +26,29 @@ export function renderRunTable(store: Store, runId: number): string {
     .all(runId);
   const groups = new Map<string, Row>();
   for (const r of rows) {
-    const pkg = (JSON.parse(r.pairs_json) as [string, string][]).find(([k]) => k === 'pkg')?.[1] ?? null;
-    const key = `${pkg}\0${r.name}\0${r.unit}`;
+    const pairs = new Map(JSON.parse(r.pairs_json) as [string, string][]);
+    const pkg = pairs.get('pkg') ?? null;
+    const host = pairs.get('host') ?? '';
+    const emulated = pairs.get('emulated');
+    const section = `${host}${emulated ? ` (emulated: ${emulated})` : ''}\0${pkg}`;
+    const key = `${section}\0${r.name}\0${r.unit}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { pkg, name: r.name, unit: r.unit, values: [] }));
+    if (!g) groups.set(key, (g = { section, pkg, name: r.name, unit: r.unit, values: [] }));
     // NULL is a NaN the benchmark reported (e.g. a run cut short); it has no median.
     if (r.value !== null) g.values.push(r.value);
   }
   if (groups.size === 0) return 'no results\n';
   const header = ['benchmark', 'unit', 'n', 'median', 'min', 'max', 'cv'];
   const table: string[][] = [];
-  let lastPkg: string | null | undefined;
-  for (const g of groups.values()) {
+  const sorted = [...groups.values()].sort((a, b) => (a.section < b.section ? -1 : a.section > b.section ? 1 : 0));
+  const manyHosts = new Set(sorted.map((g) => g.section.split('\0')[0])).size > 1;
+  let lastSection: string | undefined;
+  for (const g of sorted) {
     if (g.values.length === 0) continue;
-    if (g.pkg !== lastPkg) {
-      table.push([`pkg: ${g.pkg ?? '(none)'}`]);
-      lastPkg = g.pkg;
+    if (g.section !== lastSection) {
+      const host = g.section.split('\0')[0];
+      table.push([`${manyHosts ? `host: ${host}  ` : ''}pkg: ${g.pkg ?? '(none)'}`]);
+      lastSection = g.section;
     }
     const m = median(g.values);
     const cv = g.values.length > 1 && mean(g.values) !== 0 ? sampleStandardDeviation(g.values) / Math.abs(mean(g.values)) : NaN;
