@@ -8,12 +8,12 @@ import { stringify } from 'yaml';
 import { hostsCommand, type HostsCommandOptions } from './hosts-command.ts';
 import { loadInventory } from './inventory.ts';
 import { openSelection } from './probe.ts';
-import { startSshd, type SshdHarness } from './sshd-harness.ts';
+import { once, startSshd, type SshdHarness } from './sshd-harness.ts';
 
-let h: SshdHarness;
+let h!: SshdHarness;
 let opts: HostsCommandOptions;
 
-test.before(async () => {
+const start = once(async () => {
   h = await startSshd(2, { emulateLast: 'arm64', tags: (i) => (i === 0 ? ['lab', 'x86'] : ['lab', 'arm']) });
   const dir = mkdtempSync(join(tmpdir(), 'mb-check-'));
   const hosts = [
@@ -44,8 +44,12 @@ test.before(async () => {
   };
 });
 
+test.before.each(async () => {
+  await start();
+});
+
 test.after(async () => {
-  await h.stop();
+  await h?.stop();
 });
 
 async function run(argv: string[], o: HostsCommandOptions = opts): Promise<{ code: number; out: string; err: string }> {

@@ -8,16 +8,18 @@ import { stringify } from 'yaml';
 import { connectSsh } from '../transport/ssh.ts';
 import { hostsCommand, parseSelectorArg, type HostsCommandOptions } from './hosts-command.ts';
 import type { HostEntry } from './inventory.ts';
-import { startSshd, type SshdHarness } from './sshd-harness.ts';
+import { once, startSshd, type SshdHarness } from './sshd-harness.ts';
 
-let h: SshdHarness;
+let h!: SshdHarness;
 
-test.before(async () => {
-  h = await startSshd(2, { tags: (i) => (i === 0 ? ['x86', 'lab'] : ['lab']) });
+const start = once(() => startSshd(2, { tags: (i) => (i === 0 ? ['x86', 'lab'] : ['lab']) }));
+
+test.before.each(async () => {
+  h = await start();
 });
 
 test.after(async () => {
-  await h.stop();
+  await h?.stop();
 });
 
 /** An inventory for the harness hosts in a fresh directory (its own known_hosts). */

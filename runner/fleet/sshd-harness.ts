@@ -230,3 +230,13 @@ function answers(address: string, port: number): Promise<boolean> {
     s.connect(port, address);
   });
 }
+
+/**
+ * Run `init` once, on first use, for tests to call from test.before.each.
+ * uvu swallows an error thrown in test.before, so a missing sshd there would
+ * pass silently; from before.each it fails every test with its message.
+ */
+export function once<T>(init: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= init());
+}

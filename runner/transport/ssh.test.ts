@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
+import { once, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import type { HostEntry } from '../fleet/inventory.ts';
 import { connectSsh, shQuote, SshTransport, type SshConnectOptions } from './ssh.ts';
 
-let h: SshdHarness;
+let h!: SshdHarness;
 const open: SshTransport[] = [];
 
 function opts(extra: Partial<SshConnectOptions> = {}): SshConnectOptions {
@@ -48,8 +48,10 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
-test.before(async () => {
-  h = await startSshd(3, { emulateLast: 'arm64' });
+const start = once(() => startSshd(3, { emulateLast: 'arm64' }));
+
+test.before.each(async () => {
+  h = await start();
 });
 
 test.after.each(async () => {
@@ -57,7 +59,7 @@ test.after.each(async () => {
 });
 
 test.after(async () => {
-  await h.stop();
+  await h?.stop();
 });
 
 test('shQuote makes one word of anything', () => {
