@@ -575,7 +575,9 @@ export class StatReader {
     let rec = this.names.get(this.nameHash);
     if (rec === undefined || !sameAscii(rec.name, buf, start, this.nameEnd)) {
       const name = buf.toString('latin1', start, this.nameEnd);
-      rec = { name, bytes: Uint8Array.from(name, (ch) => ch.charCodeAt(0)), next: null };
+      const bytes = new Uint8Array(this.nameEnd - start);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = buf[start + i]!;
+      rec = { name, bytes, next: null };
       this.names.set(this.nameHash, rec);
     }
     return rec;
