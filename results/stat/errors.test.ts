@@ -72,6 +72,8 @@ const CASES: string[][] = [
   ['bad.txt', 'nope.txt'],
   ['long.txt'],
   ['adir'],
+  ['x.txt/y'],
+  ['x.txt', 'adir', 'bad.txt'],
   ['-filter', 'a:b c', 'x.txt'],
   ['-filter', '.config:x', 'x.txt'],
   ['-filter', '"":x', 'x.txt'],
