@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough } from 'node:stream';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,9 +60,14 @@ test('stat through the installed command prints what benchstat prints', () => {
   const r = spawnSync(process.execPath, [join(root, 'bin/metalbench.js'), 'stat', 'crc-old.txt', 'crc-new.txt'], { cwd: GOLDEN, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, readFileSync(join(GOLDEN, 'crcOldNew.stdout'), 'utf8'));
+  // A missing file: the same message and exit status as the real benchstat.
   const bad = spawnSync(process.execPath, [join(root, 'bin/metalbench.js'), 'stat', 'no-such-file.txt'], { cwd: GOLDEN, encoding: 'utf8' });
-  assert.is(bad.status, 1);
-  assert.match(bad.stderr, /no-such-file\.txt: no such file or directory/);
+  const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
+  const real = spawnSync(join(gopath, 'bin', 'benchstat'), ['no-such-file.txt'], { cwd: GOLDEN, encoding: 'utf8' });
+  assert.is(real.error, undefined, 'benchstat is installed by scripts/install-test-deps.sh');
+  assert.is(bad.status, real.status);
+  assert.match(bad.stderr, /open no-such-file\.txt: no such file or directory/);
+  assert.match(real.stderr, /open no-such-file\.txt: no such file or directory/);
 });
 
 test('site: a missing database is bad input; an imported run becomes pages', async () => {
