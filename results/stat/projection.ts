@@ -30,6 +30,8 @@ export class Key {
   constructor(
     readonly proj: Projection,
     readonly vals: readonly string[],
+    /** Dense index among its projection's keys (in order of first appearance). */
+    readonly id: number,
   ) {}
 
   get(f: Field): string {
@@ -338,7 +340,7 @@ export class Projection {
       const v = f.idx < vals.length ? vals[f.idx]! : '';
       if (!f.order.has(v)) f.order.set(v, f.order.size);
     }
-    k = new Key(this, vals);
+    k = new Key(this, vals, this.keys.size);
     this.keys.set(id, k);
     return k;
   }

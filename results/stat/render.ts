@@ -131,7 +131,7 @@ function tableToText(t: Table): string {
     const r = t.cells.get(row)!;
     centers.length = 0;
     for (let exp = 0; exp < nCols; exp++) {
-      const c = r.get(cols[exp]!);
+      const c = r[cols[exp]!.id];
       rowCells[exp] = c;
       if (c !== undefined) centers.push(c.summary.center);
     }
@@ -229,7 +229,7 @@ function tableToCSV(t: Table, startRow: number, records: string[][], warnings: s
     row.push(rk.stringValues());
     const r = t.cells.get(rk)!;
     t.cols.forEach((ck, exp) => {
-      const cell = r.get(ck);
+      const cell = r[ck.id];
       if (!cell) return;
       clearTo(startCol(exp));
       warn(cell.sampleWarnings);

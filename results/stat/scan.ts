@@ -59,8 +59,8 @@ export function isSpaceCode(c: number): boolean {
 
 /** A benchmark name seen in a plain result line. */
 interface NameRec {
+  /** Printable ASCII only (plain lines), so its char codes are its bytes. */
   name: string;
-  bytes: Uint8Array;
   /** The name that came next the last time this one was read. */
   next: NameRec | null;
 }
@@ -451,9 +451,9 @@ export class StatReader {
     let rec = this.prev;
     if (rec !== null) {
       if (rec.next !== null) rec = rec.next;
-      const nb = rec.bytes;
+      const nb = rec.name;
       let k = 0;
-      while (k < nb.length && p < len && buf[p] === nb[k]) {
+      while (k < nb.length && p < len && buf[p] === nb.charCodeAt(k)) {
         p++;
         k++;
       }
@@ -574,10 +574,7 @@ export class StatReader {
     if (this.cur !== null) return this.cur;
     let rec = this.names.get(this.nameHash);
     if (rec === undefined || !sameAscii(rec.name, buf, start, this.nameEnd)) {
-      const name = buf.toString('latin1', start, this.nameEnd);
-      const bytes = new Uint8Array(this.nameEnd - start);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = buf[start + i]!;
-      rec = { name, bytes, next: null };
+      rec = { name: buf.toString('latin1', start, this.nameEnd), next: null };
       this.names.set(this.nameHash, rec);
     }
     return rec;

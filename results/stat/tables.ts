@@ -29,7 +29,8 @@ interface BuilderTable {
   key: Key;
   rows: Set<Key>;
   cols: Set<Key>;
-  cells: Map<Key, Map<Key, BuilderCell>>;
+  /** row → cells by column key id */
+  cells: Map<Key, Array<BuilderCell | undefined>>;
   assumption: Assumption;
   base: Key | null;
 }
@@ -40,21 +41,23 @@ const NONE: string[] = [];
 const NO_SUMMARY: Summary = { center: 0, lo: 0, hi: 0, confidence: 0, warnings: [] };
 
 /** Everything derived once per (configuration, benchmark name). */
-interface Entry {
-  view: FilterSubject;
+/** One object per (configuration, name): it is also what the filter looks at. */
+interface Entry extends FilterSubject {
   /** Filter verdict for results that do not look at units: null keeps all. */
   verdict: Uint8Array | null | undefined;
-  maskUnits: string[];
-  maskOrig: string[];
+  maskUnits: readonly string[];
+  maskOrig: readonly string[];
   mask: Uint8Array | null;
   row: Key | null;
   col: Key | null;
   residue: Key | null;
   /** Per measurement position: the unit, original unit and cell last used (null: filtered out). */
-  slotUnit: string[];
-  slotOrig: string[];
+  slotUnit: readonly string[];
+  slotOrig: readonly string[];
   slotCell: Array<BuilderCell | null>;
 }
+
+const NO_STRINGS: readonly string[] = [];
 
 export interface TableSummary {
   hasSummary: boolean;
@@ -69,7 +72,8 @@ export interface Table {
   assumption: Assumption;
   rows: Key[];
   cols: Key[];
-  cells: Map<Key, Map<Key, TableCell>>;
+  /** row → cells by column key id */
+  cells: Map<Key, Array<TableCell | undefined>>;
   summary: Map<Key, TableSummary>;
 }
 
@@ -183,16 +187,20 @@ export class Builder implements ScanSink {
 
   private newEntry(names: Map<string, Entry>, name: string, config: ConfigSnapshot): Entry {
     const e: Entry = {
-      view: { name, config, n: 0, units: [], origUnits: [] },
+      name,
+      config,
+      n: 0,
+      units: NO_STRINGS,
+      origUnits: NO_STRINGS,
       verdict: undefined,
-      maskUnits: [],
-      maskOrig: [],
+      maskUnits: NO_STRINGS,
+      maskOrig: NO_STRINGS,
       mask: null,
       row: null,
       col: null,
       residue: null,
-      slotUnit: [],
-      slotOrig: [],
+      slotUnit: NO_STRINGS,
+      slotOrig: NO_STRINGS,
       slotCell: [],
     };
     names.set(name, e);
@@ -203,7 +211,7 @@ export class Builder implements ScanSink {
   private mask(e: Entry, n: number, units: readonly string[], origUnits: readonly string[]): Uint8Array | null {
     const filter = this.filter!;
     if (!filter.usesUnits) {
-      if (e.verdict === undefined) e.verdict = filter.keep(e.view);
+      if (e.verdict === undefined) e.verdict = filter.keep(e);
       return e.verdict;
     }
     let same = e.maskUnits.length === n;
@@ -211,14 +219,14 @@ export class Builder implements ScanSink {
     if (!same) {
       e.maskUnits = units.slice(0, n);
       e.maskOrig = origUnits.slice(0, n);
-      e.mask = filter.keep({ name: e.view.name, config: e.view.config, n, units: e.maskUnits, origUnits: e.maskOrig });
+      e.mask = filter.keep({ name: e.name, config: e.config, n, units: e.maskUnits, origUnits: e.maskOrig });
     }
     return e.mask;
   }
 
   /** The cell for a measurement of an entry. */
   private resolve(e: Entry, unit: string): BuilderCell {
-    const view = e.view;
+    const view: ResultView = e;
     const tkey = this.tableKey(view, unit);
     if (e.row === null) {
       e.row = this.keyFor(this.rowBy, this.rowCache, view);
@@ -263,8 +271,8 @@ export class Builder implements ScanSink {
     let t = this.tables.get(tkey);
     if (!t) this.tables.set(tkey, (t = { key: tkey, rows: new Set(), cols: new Set(), cells: new Map(), assumption: 'nothing', base: null }));
     let r = t.cells.get(row);
-    if (!r) t.cells.set(row, (r = new Map()));
-    let c = r.get(col);
+    if (!r) t.cells.set(row, (r = []));
+    let c = r[col.id];
     if (!c) {
       c = {
         id: this.cellList.length,
@@ -280,7 +288,7 @@ export class Builder implements ScanSink {
         baseline: null,
         comparison: null,
       };
-      r.set(col, c);
+      r[col.id] = c;
       this.cellList.push(c);
       t.rows.add(row);
       t.cols.add(col);
@@ -323,7 +331,7 @@ export class Builder implements ScanSink {
       const { rows, cols } = sorted.get(bt)!;
       const summary = new Map<Key, TableSummary>();
       let nBase = 0;
-      for (const row of rows) if (bt.cells.get(row)!.has(bt.base!)) nBase++;
+      for (const row of rows) if (bt.cells.get(row)![bt.base!.id] !== undefined) nBase++;
       for (let i = 0; i < cols.length; i++) summary.set(cols[i]!, summarizeCol(rows, bt.cells, cols[i]!, nBase, i === 0));
       tables.push({ unit: k.get(unitField), assumption: bt.assumption, rows, cols, cells: bt.cells, summary });
     }
@@ -345,7 +353,7 @@ function residueWarning(c: TableCell, residues: Set<Key>): void {
 function compareCell(c: TableCell, alpha: number): void {
   const base = c.table.base!;
   if (c.col === base) return;
-  const b = c.table.cells.get(c.row)!.get(base);
+  const b = c.table.cells.get(c.row)![base.id];
   if (b === undefined) return;
   c.baseline = b;
   c.comparison = compare(b.sample, c.sample, alpha, c.table.assumption);
@@ -396,12 +404,12 @@ export function geoMean(xs: readonly number[]): number {
   return Math.exp(m);
 }
 
-function summarizeCol(rows: Key[], cells: Map<Key, Map<Key, TableCell>>, col: Key, nBase: number, isBase: boolean): TableSummary {
+function summarizeCol(rows: Key[], cells: Map<Key, Array<TableCell | undefined>>, col: Key, nBase: number, isBase: boolean): TableSummary {
   const summaries: number[] = [];
   const ratios: number[] = [];
   let badRatio = false;
   for (const row of rows) {
-    const cell = cells.get(row)?.get(col);
+    const cell = cells.get(row)?.[col.id];
     if (!cell) continue;
     summaries.push(cell.summary.center);
     if (cell.baseline !== null) {

@@ -182,6 +182,10 @@ export function mannWhitneyU(old: ArrayLike<number>, cur: ArrayLike<number>): UT
   const n1 = old.length;
   const n2 = cur.length;
   if (n1 === 0 || n2 === 0) return { p: 1, error: 'sample is too small' };
+  // One value throughout both samples (constant B/op and the like): a single tie
+  // group, which both the exact and the normal path report as all equal.
+  const v = old[0]!;
+  if (old[n1 - 1] === v && cur[0] === v && cur[n2 - 1] === v) return { p: 1, error: ALL_EQUAL };
   const { r1, groups, t0, t1, hasTies, tieSum } = noTies(old, cur) ? untiedSummary(old, cur) : rankSummary(old, cur);
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
