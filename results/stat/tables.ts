@@ -27,8 +27,9 @@ type BuilderCell = TableCell;
 
 interface BuilderTable {
   key: Key;
-  rows: Set<Key>;
-  cols: Set<Key>;
+  /** The table's columns (rows are the keys of cells). */
+  cols: Key[];
+  hasCol: boolean[];
   /** row → cells by column key id */
   cells: Map<Key, Array<BuilderCell | undefined>>;
   assumption: Assumption;
@@ -269,7 +270,7 @@ export class Builder implements ScanSink {
 
   private cell(tkey: Key, row: Key, col: Key): BuilderCell {
     let t = this.tables.get(tkey);
-    if (!t) this.tables.set(tkey, (t = { key: tkey, rows: new Set(), cols: new Set(), cells: new Map(), assumption: 'nothing', base: null }));
+    if (!t) this.tables.set(tkey, (t = { key: tkey, cols: [], hasCol: [], cells: new Map(), assumption: 'nothing', base: null }));
     let r = t.cells.get(row);
     if (!r) t.cells.set(row, (r = []));
     let c = r[col.id];
@@ -290,8 +291,10 @@ export class Builder implements ScanSink {
       };
       r[col.id] = c;
       this.cellList.push(c);
-      t.rows.add(row);
-      t.cols.add(col);
+      if (t.hasCol[col.id] !== true) {
+        t.hasCol[col.id] = true;
+        t.cols.push(col);
+      }
     }
     return c;
   }
@@ -316,8 +319,8 @@ export class Builder implements ScanSink {
     for (const k of keys) {
       const bt = this.tables.get(k)!;
       bt.assumption = isExact(k.get(unitField)) ? 'exact' : 'nothing';
-      const rows = sortKeys([...bt.rows]);
-      const cols = sortKeys([...bt.cols]);
+      const rows = sortKeys([...bt.cells.keys()]);
+      const cols = sortKeys(bt.cols.slice());
       bt.base = cols[0]!;
       sorted.set(bt, { rows, cols });
     }
