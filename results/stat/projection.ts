@@ -40,8 +40,10 @@ export class Key {
 
   /** The non-empty values in field order, space-separated (row labels). */
   stringValues(): string {
+    const flat = this.proj.flattened();
+    if (flat.length === 1) return this.get(flat[0]!);
     let out = '';
-    for (const f of this.proj.flattened()) {
+    for (const f of flat) {
       const v = this.get(f);
       if (v === '') continue;
       out += out === '' ? v : ` ${v}`;

@@ -1,7 +1,7 @@
 // Text and CSV output of the comparison tables, laid out as benchstat does.
 import type { Key, Field } from './projection.ts';
 import type { Table, TableCell, Tables } from './tables.ts';
-import { TextTable } from './texttab.ts';
+import { TextTable, runeLen, spaceRun, isBlank } from './texttab.ts';
 import { unitTokens } from './scan.ts';
 import { pctRange, comparisonString, formatDelta, formatSigned } from '../stats/summary.ts';
 import { commonScale, formatScaled, scale, type UnitClass } from '../stats/format.ts';
@@ -69,7 +69,8 @@ function keyHeader(keys: readonly Key[]): HeaderNode[] {
   return root.children;
 }
 
-function tableToText(t: Table): string {
+/** A table through the general grid (any number of column-key header rows). */
+export function tableToText(t: Table): string {
   const o = new TextTable();
   const LABEL = 1;
   const CENTER = 3;
@@ -175,12 +176,261 @@ function tableToText(t: Table): string {
   return out;
 }
 
+/** Margins and alignment of the cells of a column group: center, "± x%", notes, then (comparisons) delta, "(p=… n=…)", notes. */
+const SUB_MARGIN = [' ', ' ± ', ' ', ' ', ' ', ' '];
+const SUB_RIGHT = [true, true, false, true, false, false];
+const NO_NOTES: readonly string[] = [];
+
+/**
+ * The same text as tableToText for the usual shape, one column key (one
+ * header row of titles), computed straight from the cell texts: the grid's
+ * widths reduce to per-column maxima plus the title and unit spans, which
+ * only ever widen a column group's first column. Cells are printed in the
+ * grid's order with its spacing rules. Small methods, so each is optimized
+ * soon after it gets busy.
+ */
+class OneLevelText {
+  readonly G: number;
+  readonly nc: number;
+  readonly rEdge: number;
+  readonly R: number;
+  readonly NR: number;
+  /** Cell texts, row-major (undefined: no cell). */
+  readonly text: Array<string | undefined>;
+  readonly notes: string[] = [];
+  readonly noteIdx = new Map<string, number>();
+  /** Comparison groups whose geomean ratio reads "?" (left-aligned). */
+  readonly geoQuery: boolean[] = [];
+  readonly lmargin: Int32Array;
+  readonly ws: Int32Array;
+  readonly offs: Int32Array;
+  readonly cls: UnitClass;
+  readonly rowCells: Array<TableCell | undefined>;
+  readonly centers: number[] = [];
+  readonly out: string[] = [];
+  curRow = 0;
+  off = 0;
+
+  constructor(readonly t: Table) {
+    this.G = t.cols.length;
+    this.rEdge = this.startCol(this.G + 1);
+    this.nc = this.rEdge + 1;
+    this.R = t.rows.length;
+    this.NR = this.R + (this.R > 1 ? 1 : 0);
+    this.text = new Array<string | undefined>(this.NR * this.nc);
+    this.lmargin = new Int32Array(this.nc);
+    this.ws = new Int32Array(this.nc);
+    this.offs = new Int32Array(this.nc + 1);
+    this.cls = classOf(t.unit);
+    this.rowCells = new Array<TableCell | undefined>(this.G);
+  }
+
+  startCol(exp: number): number {
+    return exp === 0 ? 1 : 4 + (exp - 1) * 6;
+  }
+
+  render(): string {
+    for (let ri = 0; ri < this.R; ri++) this.fillRow(ri);
+    if (this.R > 1) this.fillGeomean();
+    this.measure();
+    this.printHeader();
+    for (let ri = 0; ri < this.NR; ri++) this.printRow(ri);
+    this.out.push('\n');
+    for (let i = 0; i < this.notes.length; i++) this.out.push(`${superscript(i + 1)} ${this.notes[i]}\n`);
+    return this.out.join('');
+  }
+
+  /** Footnote marks, numbered in order of first use; undefined when there is nothing to note. */
+  marks(a: readonly string[], b: readonly string[]): string | undefined {
+    if (a.length + b.length === 0) return undefined;
+    const out: string[] = [];
+    for (let k = 0; k < a.length + b.length; k++) {
+      const m = k < a.length ? a[k]! : b[k - a.length]!;
+      let i = this.noteIdx.get(m);
+      if (i === undefined) {
+        i = this.notes.length;
+        this.noteIdx.set(m, i);
+        this.notes.push(m);
+      }
+      out.push(superscript(i + 1));
+    }
+    return out.join(' ');
+  }
+
+  fillRow(ri: number): void {
+    const { t, text, G, rowCells, centers } = this;
+    const row = t.rows[ri]!;
+    const at = ri * this.nc;
+    text[at] = row.stringValues();
+    const r = t.cells.get(row)!;
+    centers.length = 0;
+    for (let exp = 0; exp < G; exp++) {
+      const c = r[t.cols[exp]!.id];
+      rowCells[exp] = c;
+      if (c !== undefined) centers.push(c.summary.center);
+    }
+    const sc = commonScale(centers, this.cls);
+    for (let exp = 0; exp < G; exp++) {
+      const cell = rowCells[exp];
+      if (cell === undefined) continue;
+      const base = at + this.startCol(exp);
+      text[base] = formatScaled(sc, cell.summary.center);
+      text[base + 1] = pctRange(cell.summary);
+      text[base + 2] = this.marks(cell.sampleWarnings, cell.summary.warnings);
+      if (exp > 0 && cell.baseline !== null) this.fillComparison(base, cell);
+    }
+  }
+
+  fillComparison(base: number, cell: TableCell): void {
+    const cmp = cell.comparison!;
+    this.text[base + 3] = formatDelta(cmp, cell.baseline!.summary.center, cell.summary.center);
+    this.text[base + 4] = `(${comparisonString(cmp)})`;
+    this.text[base + 5] = this.marks(cmp.warnings, NO_NOTES);
+  }
+
+  fillGeomean(): void {
+    const { t, text } = this;
+    const at = this.R * this.nc;
+    text[at] = 'geomean';
+    for (let exp = 0; exp < this.G; exp++) {
+      const s = t.summary.get(t.cols[exp]!);
+      if (!s) continue;
+      const base = at + this.startCol(exp);
+      if (s.hasSummary) text[base] = scale(s.summary, this.cls);
+      if (exp > 0) {
+        if (s.hasRatio) text[base + 3] = `${formatSigned((s.ratio - 1) * 100, 2)}%`;
+        else {
+          text[base + 3] = '?';
+          this.geoQuery[exp] = true;
+        }
+      }
+      text[at + this.startCol(exp + 1) - 1] = this.marks(s.warnings, NO_NOTES);
+    }
+  }
+
+  /** Margins (the widest margin a column's cells have), widths and offsets, as the grid computes them. */
+  measure(): void {
+    const { t, text, nc, NR, lmargin, ws, rEdge } = this;
+    for (let exp = 0; exp < this.G; exp++) {
+      const base = this.startCol(exp);
+      lmargin[base] = 3; // the " │ " of the title and unit spans
+      if (exp > 0) lmargin[base + 3] = 2; // the "  " of "vs base"
+      const subs = exp === 0 ? 3 : 6;
+      for (let k = 0; k < subs; k++) {
+        const c = base + k;
+        for (let ri = 0; ri < NR; ri++) {
+          const v = text[ri * nc + c];
+          if (v !== undefined && v.length > 0 && SUB_MARGIN[k]!.length > lmargin[c]!) lmargin[c] = SUB_MARGIN[k]!.length;
+        }
+      }
+    }
+    lmargin[rEdge] = 2;
+    for (let ri = 0; ri < NR; ri++) this.measureRow(ri);
+    ws[rEdge] = 2;
+    // The title and unit spans widen a group's first column when they do not fit.
+    const field = t.cols[0]!.proj.flattened()[0]!;
+    for (let exp = 0; exp < this.G; exp++) {
+      const base = this.startCol(exp);
+      this.fit(base, 3, t.unit);
+      this.fit(base, this.startCol(exp + 1) - base, t.cols[exp]!.get(field));
+    }
+    for (let c = 0; c < nc; c++) this.offs[c + 1] = this.offs[c]! + ws[c]!;
+  }
+
+  measureRow(ri: number): void {
+    const { text, ws, lmargin } = this;
+    const at = ri * this.nc;
+    const label = text[at];
+    if (label !== undefined && label.length > 0) ws[0] = Math.max(ws[0]!, runeLen(label));
+    for (let c = 1; c < this.rEdge; c++) {
+      const v = text[at + c];
+      // Empty cells print nothing and are no wider than their column's margin.
+      if (v === undefined || v.length === 0) continue;
+      const w = v.length + lmargin[c]!;
+      if (w > ws[c]!) ws[c] = w;
+    }
+  }
+
+  fit(base: number, span: number, value: string): void {
+    const { ws } = this;
+    const w = runeLen(value) + this.lmargin[base]!;
+    let tw = 0;
+    for (let c = base; c < base + span; c++) tw += ws[c]!;
+    if (tw < w) ws[base] = Math.max(ws[base]!, w - (tw - ws[base]!));
+  }
+
+  printHeader(): void {
+    const { t, G } = this;
+    const field = t.cols[0]!.proj.flattened()[0]!;
+    for (let exp = 0; exp < G; exp++) this.emit(0, this.startCol(exp), this.startCol(exp + 1) - this.startCol(exp), t.cols[exp]!.get(field), ' │ ', 1);
+    this.emit(0, this.rEdge, 1, '', ' │', 0);
+    for (let exp = 0; exp < G; exp++) {
+      this.emit(1, this.startCol(exp), 3, t.unit, ' │ ', 1);
+      if (exp > 0) this.emit(1, this.startCol(exp) + 3, 3, 'vs base', '  ', 0);
+    }
+    this.emit(1, this.rEdge, 1, '', ' │', 0);
+  }
+
+  printRow(ri: number): void {
+    const { text } = this;
+    const at = ri * this.nc;
+    const row = ri + 2;
+    const label = text[at];
+    if (label !== undefined) this.emit(row, 0, 1, label, '', 0);
+    for (let c = 1; c < this.rEdge; c++) {
+      const v = text[at + c];
+      if (v === undefined) continue;
+      const k = c < 4 ? c - 1 : (c - 4) % 6;
+      const right = SUB_RIGHT[k]! && !(ri === this.R && k === 3 && this.geoQuery[(c - 4 - k) / 6 + 1] === true);
+      this.emit(row, c, 1, v, v.length === 0 ? '' : SUB_MARGIN[k]!, right ? 2 : 0);
+    }
+  }
+
+  /** One cell as the grid prints it: 0 left, 1 center, 2 right. */
+  emit(row: number, c: number, span: number, value: string, margin: string, align: number): void {
+    if (isBlank(value) && isBlank(margin)) return;
+    const { out, lmargin, offs } = this;
+    while (row > this.curRow) {
+      out.push('\n');
+      this.curRow++;
+      this.off = 0;
+    }
+    const lm = lmargin[c]!;
+    const sp = offs[c]! - this.off;
+    const lead = (sp < 0 ? -sp : sp) + lm - margin.length;
+    const tw = offs[c + span]! - offs[c]! - lm;
+    const len = c === 0 || span > 1 ? runeLen(value) : value.length;
+    let before = 0;
+    let after = 0;
+    if (align === 2) {
+      if (tw >= 0) {
+        if (len < tw) before = tw - len;
+      } else if (len < -tw) after = -tw - len;
+    } else if (align === 1) {
+      const l = Math.trunc((tw - len) / 2);
+      before = l < 0 ? -l : l;
+    }
+    this.off += sp + lm + before + len + after;
+    if (margin.length > 0) {
+      if (lead > 0) out.push(spaceRun(lead));
+      out.push(margin);
+      if (before > 0) out.push(spaceRun(before));
+    } else if (lead + before > 0) out.push(spaceRun(lead + before));
+    out.push(value);
+    if (after > 0) out.push(spaceRun(after));
+  }
+}
+
+export function tableToTextOneLevel(t: Table): string {
+  return new OneLevelText(t).render();
+}
+
 export function toText(ts: Tables): string {
   const parts: string[] = [];
   printTables(
     ts,
     (h) => parts.push(`${h}\n`),
-    (t) => parts.push(tableToText(t)),
+    (t) => parts.push(t.cols[0]!.proj.flattened().length === 1 ? tableToTextOneLevel(t) : tableToText(t)),
   );
   return parts.join('');
 }

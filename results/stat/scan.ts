@@ -343,14 +343,14 @@ export class StatReader {
   private line = 0;
   private stop: string | undefined = undefined;
 
-  /** Reads plain result lines from pos while the sink takes them; returns the first line it left. */
+  /** Reads plain result lines from pos; returns the first other line. */
   private run(buf: Buffer, pos: number, len: number, sink: ScanSink): number {
     while (pos < len) {
       if (buf[pos] !== 66 || !isBenchmark(buf, pos, len)) return pos;
       const n = this.plainLine(buf, pos + 9, len);
       if (n === 0) return pos;
-      const rec = this.knownName(buf, pos + 9);
-      if (rec === undefined || !sink.tryResult(rec.name, n, this.valueBuf, this.units, this.origUnits)) return pos;
+      const rec = this.knownName(buf, pos + 9) ?? this.nameOf(buf, pos + 9);
+      if (!sink.tryResult(rec.name, n, this.valueBuf, this.units, this.origUnits)) sink.result(rec.name, n, this.valueBuf, this.units, this.origUnits);
       this.follow(rec);
       this.line++;
       pos = this.lineEnd + 1;

@@ -29,12 +29,12 @@ const SPACES: string[] = [];
 for (let i = 0; i < 64; i++) SPACES.push(' '.repeat(i));
 
 /** Go's "%*s" with an empty string: |n| spaces. */
-function spaces(n: number): string {
+export function spaceRun(n: number): string {
   const a = n < 0 ? -n : n;
   return a < 64 ? SPACES[a]! : ' '.repeat(a);
 }
 
-function isBlank(s: string): boolean {
+export function isBlank(s: string): boolean {
   return s.length === 0 || s.trim().length === 0;
 }
 
@@ -193,12 +193,12 @@ export class TextTable {
       }
       off += sp + lm + before + len + after;
       if (margin.length > 0) {
-        if (lead > 0) out.push(spaces(lead));
+        if (lead > 0) out.push(spaceRun(lead));
         out.push(margin);
-        if (before > 0) out.push(spaces(before));
-      } else if (lead + before > 0) out.push(spaces(lead + before));
+        if (before > 0) out.push(spaceRun(before));
+      } else if (lead + before > 0) out.push(spaceRun(lead + before));
       out.push(value);
-      if (after > 0) out.push(spaces(after));
+      if (after > 0) out.push(spaceRun(after));
     }
     if (this.anyCell) out.push('\n');
     return out.join('');
