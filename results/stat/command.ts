@@ -158,23 +158,34 @@ function inputs(files: string[]): Array<{ path: string; label: string }> {
   return out;
 }
 
-/** A whole file in one read after its size is known (no chunked reading). */
+/** A whole file: a regular file in one read of its size, anything else until end of file. */
 async function readWhole(path: string): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const { size } = await fh.stat();
-    let buf = Buffer.allocUnsafe(size);
+    const st = await fh.stat();
+    let buf = Buffer.allocUnsafe(st.isFile() ? st.size : 65536);
     let off = 0;
     for (;;) {
-      if (off === buf.length) {
-        // The file grew (or reports no size, like a pipe): read on.
-        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, 65536));
-        buf.copy(bigger);
-        buf = bigger;
-      }
       const { bytesRead } = await fh.read(buf, off, buf.length - off, null);
       if (bytesRead === 0) break;
       off += bytesRead;
+      if (off === buf.length) {
+        // Full: the usual end of a regular file, unless it grew since stat.
+        if (st.isFile() && off === st.size) {
+          const probe = Buffer.allocUnsafe(4096);
+          const more = (await fh.read(probe, 0, probe.length, null)).bytesRead;
+          if (more === 0) break;
+          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + more));
+          buf.copy(bigger);
+          probe.copy(bigger, off, 0, more);
+          buf = bigger;
+          off += more;
+          continue;
+        }
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger);
+        buf = bigger;
+      }
     }
     return off === buf.length ? buf : buf.subarray(0, off);
   } finally {
