@@ -163,7 +163,7 @@ async function readWhole(path: string): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const st = await fh.stat();
-    let buf = Buffer.allocUnsafe(st.isFile() ? st.size : 65536);
+    let buf = Buffer.allocUnsafe(st.isFile() && st.size > 0 ? st.size : 65536);
     let off = 0;
     for (;;) {
       const { bytesRead } = await fh.read(buf, off, buf.length - off, null);
