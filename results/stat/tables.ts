@@ -15,8 +15,8 @@ export interface TableCell {
   table: BuilderTable;
   row: Key;
   col: Key;
-  /** Sorted values. */
-  sample: Float64Array;
+  /** Where the cell's sorted values start in the grouped store (toTables), and how many. */
+  start: number;
   sampleWarnings: string[];
   summary: Summary;
   baseline: TableCell | null;
@@ -36,7 +36,6 @@ interface BuilderTable {
   base: Key | null;
 }
 
-const NO_SAMPLE = new Float64Array(0);
 /** The warnings of a cell that has none (shared, never added to). */
 const NONE: string[] = [];
 const NO_SUMMARY: Summary = { center: 0, lo: 0, hi: 0, confidence: 0, warnings: [] };
@@ -283,7 +282,7 @@ export class Builder implements ScanSink {
         table: t,
         row,
         col,
-        sample: NO_SAMPLE,
+        start: 0,
         sampleWarnings: NONE,
         summary: NO_SUMMARY,
         baseline: null,
@@ -299,16 +298,23 @@ export class Builder implements ScanSink {
     return c;
   }
 
-  /** Each cell's measurements, sorted: one counting pass over the arena, then a sort per cell. */
-  private samples(): Float64Array[] {
+  /**
+   * Every cell's measurements, sorted, side by side: one counting pass over
+   * the arena, then a sort per cell. Views on it are made when needed and
+   * dropped (kept, 6,000 of them would outlive the young generation).
+   */
+  private samples(): Float64Array {
     const cells = this.cellList;
-    const start = new Int32Array(cells.length + 1);
-    for (let i = 0; i < cells.length; i++) start[i + 1] = start[i]! + cells[i]!.count;
-    const fill = start.slice(0, cells.length);
+    const fill = new Int32Array(cells.length);
+    let at = 0;
+    for (let i = 0; i < cells.length; i++) {
+      cells[i]!.start = at;
+      fill[i] = at;
+      at += cells[i]!.count;
+    }
     const grouped = groupByOwner(this.arena, this.owner, this.used, fill);
-    const out: Float64Array[] = new Array<Float64Array>(cells.length);
-    for (let i = 0; i < cells.length; i++) out[i] = sortSample(grouped.subarray(start[i]!, start[i + 1]!));
-    return out;
+    for (let i = 0; i < cells.length; i++) sortSample(grouped, cells[i]!.start, cells[i]!.count);
+    return grouped;
   }
 
   toTables(confidence: number, alpha: number, isExact: (unit: string) => boolean): Tables {
@@ -326,8 +332,8 @@ export class Builder implements ScanSink {
     }
     // Summaries first (baselines must exist before comparisons), one small call per cell.
     const list = this.cellList;
-    for (let i = 0; i < list.length; i++) summarizeCell(list[i]!, samples[i]!, confidence);
-    for (let i = 0; i < list.length; i++) compareCell(list[i]!, alpha);
+    for (let i = 0; i < list.length; i++) summarizeCell(list[i]!, samples, confidence);
+    for (let i = 0; i < list.length; i++) compareCell(list[i]!, samples, alpha);
     const tables: Table[] = [];
     for (const k of keys) {
       const bt = this.tables.get(k)!;
@@ -342,9 +348,8 @@ export class Builder implements ScanSink {
   }
 }
 
-function summarizeCell(c: TableCell, sample: Float64Array, confidence: number): void {
-  c.sample = sample;
-  c.summary = summarize(sample, confidence, c.table.assumption);
+function summarizeCell(c: TableCell, samples: Float64Array, confidence: number): void {
+  c.summary = summarize(samples.subarray(c.start, c.start + c.count), confidence, c.table.assumption);
   if (c.residues !== null) residueWarning(c, c.residues);
 }
 
@@ -353,13 +358,13 @@ function residueWarning(c: TableCell, residues: Set<Key>): void {
   if (nsk.length > 0) c.sampleWarnings = [`benchmarks vary in ${nsk.map((f) => f.name).join(', ')}`];
 }
 
-function compareCell(c: TableCell, alpha: number): void {
+function compareCell(c: TableCell, samples: Float64Array, alpha: number): void {
   const base = c.table.base!;
   if (c.col === base) return;
   const b = c.table.cells.get(c.row)![base.id];
   if (b === undefined) return;
   c.baseline = b;
-  c.comparison = compare(b.sample, c.sample, alpha, c.table.assumption);
+  c.comparison = compare(samples.subarray(b.start, b.start + b.count), samples.subarray(c.start, c.start + c.count), alpha, c.table.assumption);
 }
 
 interface KeyCache {
@@ -379,20 +384,20 @@ function groupByOwner(arena: Float64Array, owner: Int32Array, used: number, fill
   return grouped;
 }
 
-/** Sorted in place: ascending, NaNs first (Go's sort.Float64s). */
-function sortSample(a: Float64Array): Float64Array {
-  // Often already in order (constant measurements such as B/op): skip the sort call.
-  let i = 1;
-  while (i < a.length && a[i - 1]! <= a[i]!) i++;
-  if (i >= a.length) return a;
+/** Sorts data[start, start+n) in place: ascending, NaNs first (Go's sort.Float64s). */
+function sortSample(data: Float64Array, start: number, n: number): void {
+  // Often already in order (constant measurements such as B/op): no sort call.
+  const end = start + n;
+  let i = start + 1;
+  while (i < end && data[i - 1]! <= data[i]!) i++;
+  if (i >= end) return;
+  const a = data.subarray(start, end);
   a.sort();
   let nan = 0;
-  for (let i = a.length - 1; i >= 0 && Number.isNaN(a[i]!); i--) nan++;
-  if (nan === 0) return a;
-  const out = new Float64Array(a.length);
-  out.fill(NaN, 0, nan);
-  out.set(a.subarray(0, a.length - nan), nan);
-  return out;
+  for (let k = a.length - 1; k >= 0 && Number.isNaN(a[k]!); k--) nan++;
+  if (nan === 0) return;
+  a.copyWithin(nan, 0, a.length - nan);
+  a.fill(NaN, 0, nan);
 }
 
 /** Geometric mean as go-moremath computes it (running mean of logs); NaN unless all > 0. */
