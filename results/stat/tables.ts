@@ -3,6 +3,7 @@
 import type { ConfigSnapshot, ScanSink } from './scan.ts';
 import { Key, nonSingularFields, sortKeys, type Filter, type Projection, type ResultView, type FilterSubject } from './projection.ts';
 import { summarize, compare, type Summary, type Comparison, type Assumption } from '../stats/summary.ts';
+import { goLog, goExp } from '../stats/gomath.ts';
 
 /** A table cell: filled while reading, summarized by toTables. */
 export interface TableCell {
@@ -400,16 +401,16 @@ function sortSample(data: Float64Array, start: number, n: number): void {
   a.fill(NaN, 0, nan);
 }
 
-/** Geometric mean as go-moremath computes it (running mean of logs); NaN unless all > 0. */
+/** Geometric mean as go-moremath computes it (running mean of logs, Go's log and exp); NaN unless all > 0. */
 export function geoMean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   let m = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!;
     if (x <= 0) return NaN;
-    m += (Math.log(x) - m) / (i + 1);
+    m += (goLog(x) - m) / (i + 1);
   }
-  return Math.exp(m);
+  return goExp(m);
 }
 
 function summarizeCol(rows: Key[], cells: Map<Key, Array<TableCell | undefined>>, col: Key, nBase: number, isBase: boolean): TableSummary {
