@@ -5,6 +5,10 @@
 
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
+/** The same 8 bytes as 32-bit words (index HI holds sign, exponent and the top fraction bits). */
+const u32 = new Uint32Array(f64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
 
 /** x = m · 2^e with m an integer (BigInt), exactly; x finite and non-zero. */
 function decompose(x: number): [bigint, number] {
@@ -55,7 +59,8 @@ const T = [2.4801587301587301587e-5, 1.9841269841269841270e-4, 1.388888888888888
 
 /** 2^n as a double for a biased exponent field n in 1..2046. */
 function pow2Biased(n: number): number {
-  u64[0] = BigInt(n) << 52n;
+  u32[HI] = n << 20;
+  u32[LO] = 0;
   return f64[0]!;
 }
 
@@ -100,12 +105,12 @@ export function goLog(x: number): number {
   if (Number.isNaN(x) || x < 0) return NaN;
   if (x === Infinity) return x;
   f64[0] = x;
-  const bits = u64[0]!;
+  const hi = u32[HI]!;
   // The fraction bits with the exponent of 0.5, and the exponent relative to it
   // (taken from the bits as they are, subnormals included).
-  u64[0] = (bits & 0xfffffffffffffn) | 0x3fe0000000000000n;
+  let k = ((hi >>> 20) & 0x7ff) - 0x3fe;
+  u32[HI] = (hi & 0xfffff) | 0x3fe00000;
   let f1 = f64[0]!;
-  let k = Number((bits >> 52n) & 0x7ffn) - 0x3fe;
   if (f1 <= HSQRT2) {
     k -= 1;
     f1 *= 2;
