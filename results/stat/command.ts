@@ -288,6 +288,10 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     }
   }
   const tables = builder.toTables(o.confidence, o.alpha, (u) => reader.isExact(u));
+  // A reader that stops early (| head) closes the pipe: end quietly, as benchstat does.
+  io.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   if (o.format === 'csv') {
     const r = toCSV(tables);
     if (r.warnings.length > 0) io.stderr.write(r.warnings.map((w) => `${w}\n`).join(''));
