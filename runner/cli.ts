@@ -3,7 +3,7 @@
  * check, 2 bad input (nothing run), 3 partial run.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_DB_PATH } from '../results/store/store.ts';
+import { DEFAULT_DB_PATH } from '../results/store/default-path.ts';
 
 export const DEFAULT_INVENTORY = 'hosts/fleet.yaml';
 

@@ -9,7 +9,7 @@ export type RunKind = 'run' | 'import' | 'compare';
 export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'interrupted';
 export type JobStatus = 'pending' | 'running' | 'ok' | 'failed' | 'interrupted';
 
-export const DEFAULT_DB_PATH = 'results/metalbench.db';
+export { DEFAULT_DB_PATH } from './default-path.ts';
 
 export interface NewRun {
   kind: RunKind;
