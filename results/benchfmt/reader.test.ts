@@ -105,4 +105,28 @@ test('numbers follow strconv.ParseFloat syntax', () => {
   assert.is(parseGoFloat('Infinityy'), undefined);
 });
 
+test('the in-place fast path for plain result lines gives exactly what the general reader gives', () => {
+  // CRLF endings send every line through the general reader; LF lets plain ones take the fast path.
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const lines: string[] = ['pkg: x'];
+  for (let n = 0; n < 3000; n++) {
+    const parts = [`Benchmark${pick(['Get', 'Put/kv=16', 'X-8', '', 'Y\u00e9', 'Z\u2003W'])}`];
+    if (rnd() < 0.95) parts.push(rnd() < 0.8 ? pick(['1000', '1', '0']) : pick(['12345678901234567890', '1e3', '-5', '']));
+    const pairs = 1 + Math.floor(rnd() * 3);
+    for (let k = 0; k < pairs; k++) {
+      parts.push(rnd() < 0.7 ? pick(['12.5', '0.000123', '7', '.5', '3.', '123456789.123456', '99.99', '0']) : pick(['123456789012345678', '1e-9', '-2.5', 'NaN', '0x1p-2', '1..2', '9007199254740993']));
+      if (rnd() < 0.97) parts.push(pick(['ns/op', 'MB/s', 'B/op', 'allocs/op', 'gc-pause-ns/op', 'x\u00e9/op']));
+    }
+    lines.push(parts.join(pick([' ', '\t', '  \t ', '\v'])));
+  }
+  const strip = (recs: ReturnType<typeof readAll>) => JSON.stringify(recs, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v));
+  const lf = readAll(`${lines.join('\n')}\n`);
+  const crlf = readAll(`${lines.join('\r\n')}\r\n`).map((r) => ('text' in r ? { ...r, text: r.text } : r));
+  assert.ok(lf.filter((r) => r.kind === 'result').length > 600, 'many lines are results');
+  assert.ok(lf.filter((r) => r.kind === 'warning').length > 300, 'many lines are not');
+  assert.is(strip(lf), strip(crlf));
+});
+
 test.run();

@@ -3,7 +3,7 @@
  * design/14313), accepting what benchstat's benchfmt reader accepts.
  * Lines it cannot read become warnings with their line numbers; nothing throws.
  */
-import { tidyUnit } from './units.ts';
+import { tidyUnit, type TidyUnit } from './units.ts';
 
 export interface Measurement {
   /** Value in the tidied unit (ns/op → sec/op × 1e-9, MB/s → B/s × 1e6). */
@@ -95,11 +95,84 @@ export class BenchReader {
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
-      this.readLine(text.slice(start, nl), out);
+      // Most lines are plain results: read them in place, without a line string.
+      if (!(text.startsWith('Benchmark', start) && this.readPlainResult(text, start, nl, out))) this.readLine(text.slice(start, nl), out);
       start = nl + 1;
     }
     this.pending = text.slice(start);
     return out;
+  }
+
+  // Per field position, the unit text last seen there and its tidied form.
+  private readonly unitCache: Array<{ text: string; tidy: TidyUnit } | undefined> = [];
+  private lastName = '';
+
+  /**
+   * The fast path for `BenchmarkName N v unit [v unit]…` with ASCII blanks,
+   * plain decimal values and no CR. Anything else returns false untouched and
+   * the general reader takes the line, so both paths give the same records.
+   */
+  private readPlainResult(text: string, start: number, end: number, out: BenchRecord[]): boolean {
+    let i = start + 9;
+    while (i < end && !isAsciiBlank(text.charCodeAt(i))) {
+      if (isRareByte(text.charCodeAt(i))) return false;
+      i++;
+    }
+    const nameEnd = i;
+    while (i < end && isAsciiBlank(text.charCodeAt(i))) i++;
+    // Iteration count: digits only.
+    let iters = 0;
+    const itersStart = i;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      iters = iters * 10 + d;
+    }
+    if (i === itersStart || i - itersStart > 15 || (i < end && !isAsciiBlank(text.charCodeAt(i)))) return false;
+    const values: Measurement[] = [];
+    let field = 0;
+    for (;;) {
+      while (i < end && isAsciiBlank(text.charCodeAt(i))) i++;
+      if (i >= end) break;
+      // A value: digits with at most one dot, 15 significant digits at most, so
+      // mantissa / 10^k is exact-then-correctly-rounded, as Number() would give.
+      let mant = 0;
+      let digits = 0;
+      let frac = -1;
+      for (; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 46) {
+          if (frac >= 0) return false;
+          frac = 0;
+        } else if (c >= 48 && c <= 57) {
+          mant = mant * 10 + (c - 48);
+          digits++;
+          if (frac >= 0) frac++;
+        } else break;
+      }
+      if (digits === 0 || digits > 15 || i >= end || !isAsciiBlank(text.charCodeAt(i))) return false;
+      const origValue = frac > 0 ? mant / POW10[frac]! : mant;
+      while (i < end && isAsciiBlank(text.charCodeAt(i))) i++;
+      const unitStart = i;
+      while (i < end && !isAsciiBlank(text.charCodeAt(i))) {
+        if (isRareByte(text.charCodeAt(i))) return false;
+        i++;
+      }
+      if (i === unitStart) return false;
+      let u = this.unitCache[field];
+      if (!u || u.text.length !== i - unitStart || !text.startsWith(u.text, unitStart)) {
+        const unitText = text.slice(unitStart, i);
+        u = { text: unitText, tidy: tidyUnit(unitText) };
+        this.unitCache[field] = u;
+      }
+      values.push({ value: origValue * u.tidy.factor, unit: u.tidy.unit, origValue, origUnit: u.text });
+      field++;
+    }
+    if (values.length === 0) return false;
+    const nameLen = nameEnd - start - 9;
+    const name = nameLen === this.lastName.length && text.startsWith(this.lastName, start + 9) ? this.lastName : (this.lastName = text.slice(start + 9, nameEnd));
+    out.push({ kind: 'result', name, iters, values, config: this.config, line: ++this.lineNo });
+    return true;
   }
 
   /** Flush a final line that had no newline. */
@@ -213,6 +286,18 @@ function splitFields(line: string): string[] {
   }
   return fields;
 }
+
+function isAsciiBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Non-ASCII (maybe Unicode space) or \v \f \r: left to the general reader. */
+function isRareByte(c: number): boolean {
+  return c >= 0x80 || (c >= 10 && c <= 13);
+}
+
+// Powers of ten that are exact doubles, parsed rather than computed.
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 function isSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
