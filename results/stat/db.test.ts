@@ -48,6 +48,21 @@ test('stored runs compare like their exported files', async () => {
   }
 });
 
+test('runs stored as variants (base, head) are labelled by them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stat-db-'));
+  try {
+    const store = new Store(join(dir, 'm.db'));
+    const a = importFiles(store, [join(TESTDATA, 'old.txt')], { variant: 'base' }).runId;
+    const b = importFiles(store, [join(TESTDATA, 'new.txt')], { variant: 'head' }).runId;
+    store.db.close();
+    const r = await stat(['--db', 'm.db', '--run', String(a), '--run', String(b)], dir);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`│ +run${a}:base +│ +run${b}:head +│`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a database that does not exist is a clear error', async () => {
   const r = await stat(['--db', 'missing.db', '--run', '1'], tmpdir());
   // Like a missing input file in benchstat: reported, status 0.

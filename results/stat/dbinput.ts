@@ -7,7 +7,12 @@ export async function readRuns(dbPath: string, runIds: number[]): Promise<InputF
   const { exportBenchfmt } = await import('../store/export.ts');
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return runIds.map((id) => ({ label: `run${id}`, text: exportBenchfmt(db, { runIds: [id] }) }));
+    // A PR comparison stores base and head as variants: name the columns by them.
+    const variantOf = db.prepare<[number], { variant: string | null }>('SELECT variant FROM runs WHERE id = ?');
+    return runIds.map((id) => {
+      const variant = variantOf.get(id)?.variant;
+      return { label: variant ? `run${id}:${variant}` : `run${id}`, text: exportBenchfmt(db, { runIds: [id] }) };
+    });
   } finally {
     db.close();
   }
