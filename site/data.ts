@@ -96,6 +96,18 @@ export function loadRuns(db: DB): Map<number, RunInfo> {
 interface ConfigInfo {
   pkg: string | null;
   host: string | null;
+  /** What the series label adds to the host: emulation and pinning, when recorded. */
+  identity: string;
+}
+
+/**
+ * Results measured under emulation or different pinning are different series,
+ * never one line: " (emulated)", " · cpus 2-3", " · unpinned".
+ */
+function identityOf(pairs: unknown): string {
+  const emulated = configValue(pairs, 'emulated');
+  const pin = configValue(pairs, 'pin-cpus');
+  return `${emulated ? ' (emulated)' : ''}${pin === null ? '' : pin === 'none' ? ' · unpinned' : ` · cpus ${pin}`}`;
 }
 
 /** The last value of a key in a config set (later lines override earlier ones). */
@@ -117,7 +129,7 @@ function loadConfigs(db: DB): Map<number, ConfigInfo> {
     } catch {
       pairs = [];
     }
-    out.set(r.id, { pkg: configValue(pairs, 'pkg'), host: configValue(pairs, 'host') });
+    out.set(r.id, { pkg: configValue(pairs, 'pkg'), host: configValue(pairs, 'host'), identity: identityOf(pairs) });
   }
   return out;
 }
@@ -148,8 +160,8 @@ export function readBenchmarks(db: DB, runs: Map<number, RunInfo>): BenchmarkDat
     // pkg → unit → "run\0host" → values
     const byPkg = new Map<string | null, Map<string, Map<string, { runId: number; host: string; values: number[]; nan: number }>>>();
     for (const s of samples.iterate(b.id)) {
-      const cfg = configs.get(s.config_id) ?? { pkg: null, host: null };
-      const host = s.host ?? cfg.host ?? UNKNOWN_HOST;
+      const cfg = configs.get(s.config_id) ?? { pkg: null, host: null, identity: '' };
+      const host = `${s.host ?? cfg.host ?? UNKNOWN_HOST}${cfg.identity}`;
       let units = byPkg.get(cfg.pkg);
       if (!units) byPkg.set(cfg.pkg, (units = new Map()));
       let groups = units.get(s.unit);
