@@ -19,6 +19,7 @@ commands:
   stat --db PATH --run ID… the same, reading stored runs
   site [--out DIR]         write static performance pages (default site-out/)
   hosts check [SELECTOR]   connect, collect facts, print each host's table and warnings
+  hosts facts NAME         every fact of one host as JSON
   hosts trust NAME         record a host's SSH key after showing its fingerprint
   hosts tune|reset NAME    opt-in tuning for benchmarking, and its exact undo
 

@@ -93,6 +93,21 @@ test('check --json, by tag selector, and a manual tag that contradicts the facts
   assert.match(bad.out, /^error\s+h1: .*arm/m);
 });
 
+test('facts NAME: every fact as JSON, stored like check; an unknown name is bad input', async () => {
+  const r = await run(['facts', 'h2']);
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as { host: string; fingerprint: string; hostEnvId: number; tags: { derived: string[] }; facts: { topology: { online: number[] }; emulated?: { goarch: string } } };
+  assert.is(j.host, 'h2');
+  assert.match(j.fingerprint, /^[0-9a-f]{64}$/);
+  assert.ok(j.hostEnvId > 0);
+  assert.ok(j.facts.topology.online.length > 0);
+  assert.is(j.facts.emulated?.goarch, 'arm64');
+  assert.ok(j.tags.derived.includes('arch:arm64'));
+  const bad = await run(['facts', 'nosuch']);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /unknown host "nosuch"/);
+});
+
 test('openSelection: names connect and lock only the named hosts; tags pick from facts', async () => {
   const inv = loadInventory(opts.inventoryPath);
   const probe = { knownHostsPaths: opts.knownHostsPaths!, sshConfigPath: h.sshConfigPath, connectTimeoutMs: 3000, lock: true };

@@ -44,6 +44,7 @@ export interface HostsCommandOptions {
 }
 
 const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
+       metalbench hosts facts NAME
        metalbench hosts trust NAME [--fingerprint SHA256:…]
        metalbench hosts tune NAME [--sysfs-root DIR]
        metalbench hosts reset NAME
@@ -108,6 +109,12 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
         return 2;
       }
       return check(positionals[0], inv, io, o);
+    case 'facts':
+      if (positionals.length !== 1) {
+        err('metalbench hosts facts: expected exactly one host NAME');
+        return 2;
+      }
+      return facts(positionals[0]!, inv, io, o);
     case 'trust':
       if (positionals.length !== 1) {
         err('metalbench hosts trust: expected exactly one host NAME');
@@ -206,6 +213,36 @@ async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out;
     }
     const bad = failed.length > 0 || shown.some((h) => h.tagErrors.length > 0);
     return bad ? 1 : 0;
+  } finally {
+    await Promise.all(ok.map((h) => h.transport.close().catch(() => undefined)));
+  }
+}
+
+/** Every fact of one host as JSON (stored like check does), with its fingerprint and tags. */
+async function facts(name: string, inv: Inventory, io: { stdout: Out; stderr: Out }, o: HostsCommandOptions): Promise<number> {
+  let entry: HostEntry;
+  try {
+    entry = findHost(inv, name);
+  } catch (e) {
+    io.stderr.write(`metalbench hosts facts: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { ok, failed } = await probeHosts([entry], inv, {
+    knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
+    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+    ...(o.factsApi ? { factsApi: o.factsApi } : {}),
+  });
+  try {
+    if (failed.length > 0) {
+      io.stderr.write(`metalbench hosts facts: ${failed[0]!.error}\n`);
+      return 1;
+    }
+    const h = ok[0]!;
+    const envId = storeFacts(o.dbPath, [h]).get(h.name) ?? null;
+    const out = { host: h.name, fingerprint: h.fingerprint, hostEnvId: envId, tags: { manual: h.entry.tags, derived: h.derivedTags }, facts: h.facts };
+    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return h.tagErrors.length > 0 ? 1 : 0;
   } finally {
     await Promise.all(ok.map((h) => h.transport.close().catch(() => undefined)));
   }
