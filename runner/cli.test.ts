@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough } from 'node:stream';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './cli.ts';
+import { benchstatPath } from '../results/stat/test-harness.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const GOLDEN = join(root, '..', 'shared', 'benchstat-golden', 'cmd-benchstat-testdata');
@@ -62,9 +63,7 @@ test('stat through the installed command prints what benchstat prints', () => {
   assert.is(r.stdout, readFileSync(join(GOLDEN, 'crcOldNew.stdout'), 'utf8'));
   // A missing file: the same message and exit status as the real benchstat.
   const bad = spawnSync(process.execPath, [join(root, 'bin/metalbench.js'), 'stat', 'no-such-file.txt'], { cwd: GOLDEN, encoding: 'utf8' });
-  const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
-  const real = spawnSync(join(gopath, 'bin', 'benchstat'), ['no-such-file.txt'], { cwd: GOLDEN, encoding: 'utf8' });
-  assert.is(real.error, undefined, 'benchstat is installed by scripts/install-test-deps.sh');
+  const real = spawnSync(benchstatPath(), ['no-such-file.txt'], { cwd: GOLDEN, encoding: 'utf8' });
   assert.is(bad.status, real.status);
   assert.match(bad.stderr, /open no-such-file\.txt: no such file or directory/);
   assert.match(real.stderr, /open no-such-file\.txt: no such file or directory/);

@@ -4,29 +4,10 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { statCommand } from './command.ts';
+import { runStat as stat, TESTDATA } from './test-harness.ts';
 import { Store } from '../store/store.ts';
 import { importFiles } from '../store/import.ts';
 import { exportBenchfmt } from '../store/export.ts';
-
-const TESTDATA = fileURLToPath(new URL('../../../shared/benchstat-golden/cmd-benchstat-testdata/', import.meta.url));
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function stat(args: string[], cwd: string) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await statCommand(args, { stdout, stderr, cwd });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 test('stored runs compare like their exported files', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stat-db-'));

@@ -6,47 +6,13 @@
 // (projections with one or more keys, tables, filters, sort orders, CSV).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { statCommand } from './command.ts';
+import { benchstatPath, mulberry32, runStat } from './test-harness.ts';
 
-const VERSION = 'golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da';
 const ROUNDS = 150;
-
-function benchstatPath(): string {
-  let gopath = '';
-  try {
-    gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
-  } catch {
-    /* reported below */
-  }
-  const p = join(gopath, 'bin', 'benchstat');
-  if (!gopath || !existsSync(p)) throw new Error(`benchstat not found; install it with: go install ${VERSION}`);
-  return p;
-}
-
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
 
 /** Magnitudes in ns: 0.3 ns to 100 s. */
 const MAGNITUDES = [0.3, 0.85, 3, 45, 980, 12_000, 3.4e5, 3.4e6, 1e8, 2.5e9, 1e11];
@@ -199,7 +165,7 @@ function nearlyEqual(a: string, b: string): boolean {
 test('matches benchstat on several hundred generated inputs', async () => {
   const bin = benchstatPath();
   const dir = mkdtempSync(join(tmpdir(), 'stat-diff-'));
-  const r = rng(20261126);
+  const r = mulberry32(20261126);
   let inputs = 0;
   let lastDigit = 0;
   const failures: string[] = [];
@@ -209,16 +175,14 @@ test('matches benchstat on several hundred generated inputs', async () => {
       g.files.forEach((name, i) => writeFileSync(join(dir, name), g.texts[i]!));
       for (const args of variants(r, g)) {
         const want = spawnSync(bin, args, { cwd: dir, encoding: 'utf8' });
-        const out = new Sink();
-        const errOut = new Sink();
-        const code = await statCommand(args, { stdout: out, stderr: errOut, cwd: dir });
+        const { code, stdout: outText, stderr: errText } = await runStat(args, dir);
         inputs++;
         const what = args.join(' ');
         if (code !== want.status) failures.push(`${what}: exit ${code}, want ${want.status}`);
-        if (errOut.text !== want.stderr) failures.push(`${what}: stderr differs:\n${errOut.text}\nwant\n${want.stderr}`);
+        if (errText !== want.stderr) failures.push(`${what}: stderr differs:\n${errText}\nwant\n${want.stderr}`);
         const wl = want.stdout.split('\n');
-        const gl = out.text.split('\n');
-        if (wl.length !== gl.length) failures.push(`${what}: ${gl.length} lines, want ${wl.length}\n${out.text}\nwant\n${want.stdout}`);
+        const gl = outText.split('\n');
+        if (wl.length !== gl.length) failures.push(`${what}: ${gl.length} lines, want ${wl.length}\n${outText}\nwant\n${want.stdout}`);
         else
           wl.forEach((w, i) => {
             if (w === gl[i]) return;

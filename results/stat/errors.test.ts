@@ -1,20 +1,11 @@
 // Bad input: the same messages and exit statuses as the real benchstat.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { statCommand } from './command.ts';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { benchstatPath, runStat } from './test-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stat-err-'));
 writeFileSync(join(dir, 'x.txt'), 'BenchmarkZ 1 5 ns/op\n');
@@ -22,19 +13,7 @@ writeFileSync(join(dir, 'bad.txt'), 'BenchmarkX 10 abc ns/op\nBenchmarkY 5\nBenc
 writeFileSync(join(dir, 'long.txt'), `BenchmarkA 1 5 ns/op\nBenchmarkB${'x'.repeat(70_000)} 1 5 ns/op\n`);
 mkdirSync(join(dir, 'adir'));
 
-async function ours(args: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await statCommand(args, { stdout, stderr, cwd: dir });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-function benchstatPath(): string {
-  const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
-  const p = join(gopath, 'bin', 'benchstat');
-  if (!existsSync(p)) throw new Error('benchstat not found; install it with: go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da');
-  return p;
-}
+const ours = (args: string[]) => runStat(args, dir);
 
 function theirs(args: string[]) {
   const r = spawnSync(benchstatPath(), args, { cwd: dir, encoding: 'utf8' });

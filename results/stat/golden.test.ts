@@ -2,22 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { statCommand } from './command.ts';
+import { GOLDEN, runStat, TESTDATA } from './test-harness.ts';
 
-const GOLDEN = fileURLToPath(new URL('../../../shared/benchstat-golden/', import.meta.url));
-const TESTDATA = `${GOLDEN}cmd-benchstat-testdata/`;
 const DOCS = `${GOLDEN}cmd-benchstat-doc-examples/`;
 const CLI = `${GOLDEN}generated-cli/`;
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
 
 function expected(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -79,11 +67,9 @@ function cases(): Case[] {
 
 for (const c of cases()) {
   test(c.name, async () => {
-    const stdout = new Sink();
-    const stderr = new Sink();
-    await statCommand(c.args, { stdout, stderr, cwd: c.dir });
-    assert.fixture(stdout.text, c.stdout, 'stdout');
-    assert.fixture(stderr.text, c.stderr, 'stderr');
+    const r = await runStat(c.args, c.dir);
+    assert.fixture(r.stdout, c.stdout, 'stdout');
+    assert.fixture(r.stderr, c.stderr, 'stderr');
   });
 }
 

@@ -2,28 +2,8 @@
 // benchstat's own test data: the same bytes as the real benchstat.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { statCommand } from './command.ts';
-
-const TESTDATA = fileURLToPath(new URL('../../../shared/benchstat-golden/cmd-benchstat-testdata/', import.meta.url));
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-function benchstat(): string {
-  const p = join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'benchstat');
-  if (!existsSync(p)) throw new Error('benchstat not found; install it with: go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da');
-  return p;
-}
+import { spawnSync } from 'node:child_process';
+import { benchstatPath, runStat, TESTDATA } from './test-harness.ts';
 
 const CASES: string[][] = [
   // Several column keys: one header row per key, equal neighbours merged.
@@ -50,13 +30,11 @@ const CASES: string[][] = [
 
 for (const args of CASES) {
   test(args.join(' '), async () => {
-    const want = spawnSync(benchstat(), args, { cwd: TESTDATA, encoding: 'utf8' });
-    const stdout = new Sink();
-    const stderr = new Sink();
-    const code = await statCommand(args, { stdout, stderr, cwd: TESTDATA });
-    assert.is(code, want.status);
-    assert.fixture(stdout.text, want.stdout);
-    assert.fixture(stderr.text, want.stderr);
+    const want = spawnSync(benchstatPath(), args, { cwd: TESTDATA, encoding: 'utf8' });
+    const got = await runStat(args, TESTDATA);
+    assert.is(got.code, want.status);
+    assert.fixture(got.stdout, want.stdout);
+    assert.fixture(got.stderr, want.stderr);
   });
 }
 

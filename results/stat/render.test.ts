@@ -5,24 +5,14 @@ import { StatReader } from './scan.ts';
 import { newFilter, ProjectionParser } from './projection.ts';
 import { Builder } from './tables.ts';
 import { tableToText, tableToTextOneLevel } from './render.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './test-harness.ts';
 
 const LABELS = ['a', 'old.txt', 'a-rather-long-column-label-that-overflows', '☃ snow', '𝔸 astral', ''];
 const UNITS = ['ns/op', 'B/op', 'frobs/op', 'a-very-long-custom-unit-name/op', 'x'];
 
 /** Files with odd labels and units, missing cells, equal and zero values. */
 function tables(seed: number) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const files = 1 + Math.floor(r() * 4);
   const reader = new StatReader();
   const filter = newFilter('*');

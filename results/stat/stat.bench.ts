@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchstatPath, mulberry32 } from './test-harness.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const CLI = join(ROOT, 'bin/metalbench.js');
@@ -15,20 +16,9 @@ const MAIN = join(ROOT, 'dist/results/stat/main.js');
 const LINES = 100_000;
 const RUNS = 9;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 1,000 benchmarks × 100 samples, go test style with -benchmem. */
 function makeFile(seed: number, shift: number): string {
-  const r = seeded(seed);
+  const r = mulberry32(seed);
   const out = ['goos: linux', 'goarch: amd64', 'pkg: example.com/speed', 'cpu: Example CPU', ''];
   const benches = 1000;
   for (let i = 0; i < LINES; i++) {
@@ -75,9 +65,7 @@ function report(times: Map<Tool, number[]>, base: Tool): void {
 }
 
 if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run npx tsc -p . first`);
-const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
-const benchstat = join(gopath, 'bin', 'benchstat');
-if (!existsSync(benchstat)) throw new Error('benchstat missing: go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da');
+const benchstat = benchstatPath();
 const dir = mkdtempSync(join(tmpdir(), 'stat-bench-'));
 try {
   writeFileSync(join(dir, 'a.txt'), makeFile(1, 1));

@@ -1,0 +1,53 @@
+// What the stat tests and the speed benchmark share: running the command in
+// process, finding the real benchstat, benchstat's own test data, a seeded PRNG.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { statCommand } from './command.ts';
+
+export const BENCHSTAT_VERSION = 'golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da';
+export const GOLDEN = fileURLToPath(new URL('../../../shared/benchstat-golden/', import.meta.url));
+export const TESTDATA = `${GOLDEN}cmd-benchstat-testdata/`;
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+/** `metalbench stat ARGS` in this process, run in `cwd`. */
+export async function runStat(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await statCommand(args, { stdout, stderr, cwd });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** The real benchstat, installed by scripts/install-test-deps.sh; throws with the install command when missing. */
+export function benchstatPath(): string {
+  let gopath = '';
+  try {
+    gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
+  } catch {
+    /* reported below */
+  }
+  const p = join(gopath, 'bin', 'benchstat');
+  if (!gopath || !existsSync(p)) throw new Error(`benchstat not found; install it with: go install ${BENCHSTAT_VERSION}`);
+  return p;
+}
+
+/** mulberry32: a small seeded PRNG, so generated inputs and failures reproduce. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
