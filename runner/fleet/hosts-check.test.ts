@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { hostsCommand, type HostsCommandOptions } from './hosts-command.ts';
 import { loadInventory } from './inventory.ts';
 import { openSelection } from './probe.ts';
-import { once, startSshd, type SshdHarness } from './sshd-harness.ts';
+import { inventoryEntry, once, startSshd, type SshdHarness } from './sshd-harness.ts';
 
 let h!: SshdHarness;
 let opts: HostsCommandOptions;
@@ -17,17 +17,7 @@ const start = once(async () => {
   h = await startSshd(2, { emulateLast: 'arm64', tags: (i) => (i === 0 ? ['lab', 'x86'] : ['lab', 'arm']) });
   const dir = mkdtempSync(join(tmpdir(), 'mb-check-'));
   const hosts = [
-    ...h.hosts.map((e) => ({
-      name: e.name,
-      address: e.address,
-      port: e.port,
-      user: e.user,
-      identityFile: e.identityFile,
-      agent: false,
-      tags: e.tags,
-      workdir: e.workdir,
-      ...(e.emulate ? { emulate: e.emulate } : {}),
-    })),
+    ...h.hosts.map(inventoryEntry),
     // Nothing listens there.
     { name: 'down', address: '127.0.0.251', port: h.hosts[0]!.port, identityFile: h.clientKeyPath, agent: false, tags: ['lab'] },
   ];

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { connectSsh } from '../transport/ssh.ts';
 import { hostsCommand, parseSelectorArg, type HostsCommandOptions } from './hosts-command.ts';
 import type { HostEntry } from './inventory.ts';
-import { once, startSshd, type SshdHarness } from './sshd-harness.ts';
+import { inventoryEntry, once, startSshd, type SshdHarness } from './sshd-harness.ts';
 
 let h!: SshdHarness;
 
@@ -25,17 +25,7 @@ test.after(async () => {
 /** An inventory for the harness hosts in a fresh directory (its own known_hosts). */
 function fleet(hosts: HostEntry[], knownHosts = ''): { dir: string; opts: HostsCommandOptions } {
   const dir = mkdtempSync(join(tmpdir(), 'mb-fleet-'));
-  const list = hosts.map((e) => ({
-    name: e.name,
-    address: e.address,
-    port: e.port,
-    user: e.user,
-    identityFile: e.identityFile,
-    agent: false,
-    tags: e.tags,
-    workdir: e.workdir,
-    ...(e.jump ? { jump: e.jump } : {}),
-  }));
+  const list = hosts.map(inventoryEntry);
   writeFileSync(join(dir, 'fleet.yaml'), stringify({ hosts: list }));
   writeFileSync(join(dir, 'known_hosts'), knownHosts);
   return {

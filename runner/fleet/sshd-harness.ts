@@ -240,3 +240,19 @@ export function once<T>(init: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => (p ??= init());
 }
+
+/** A harness host as an inventory (fleet.yaml) entry, for tests that go through the inventory. */
+export function inventoryEntry(e: HostEntry): Record<string, unknown> {
+  return {
+    name: e.name,
+    address: e.address,
+    port: e.port,
+    user: e.user,
+    identityFile: e.identityFile,
+    agent: false,
+    tags: e.tags,
+    workdir: e.workdir,
+    ...(e.jump ? { jump: e.jump } : {}),
+    ...(e.emulate ? { emulate: e.emulate } : {}),
+  };
+}

@@ -17,7 +17,7 @@ import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { Store, type JobRow } from '../../results/store/store.ts';
 import { exportBenchfmt } from '../../results/store/export.ts';
-import { startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
+import { inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { QEMU_FOR_GOARCH } from '../transport/ssh.ts';
 import { EXIT_OK, EXIT_PARTIAL, runCommand } from './run.ts';
 
@@ -50,17 +50,7 @@ async function startHosts(): Promise<SshdHarness> {
   const started = await startSshd(3, { emulateLast: 'arm64', tags: () => ['lab'] });
   h = started;
   const hosts = [
-    ...started.hosts.map((e) => ({
-      name: e.name,
-      address: e.address,
-      port: e.port,
-      user: e.user,
-      identityFile: e.identityFile,
-      agent: false,
-      tags: e.tags,
-      workdir: e.workdir,
-      ...(e.emulate ? { emulate: e.emulate } : {}),
-    })),
+    ...started.hosts.map(inventoryEntry),
     // Nothing listens on this address.
     { name: 'down', address: '127.0.0.251', port: started.hosts[0]!.port, identityFile: started.clientKeyPath, agent: false, tags: ['offline'] },
   ];
