@@ -17,7 +17,7 @@ import { Store } from '../../results/store/store.ts';
 import { connectSsh, HostKeyError } from '../transport/ssh.ts';
 import { findHost, InventoryError, loadInventory, type HostEntry, type Inventory } from './inventory.ts';
 import { keyFingerprint, keyTypeOf, recordHostKey } from './known-hosts.ts';
-import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure } from './probe.ts';
+import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure, type ProbeOptions } from './probe.ts';
 import type { HostFacts } from '../host/facts.ts';
 import { formatCpuList } from '../host/cpulist.ts';
 import type { FactsApi } from './facts-api.ts';
@@ -133,8 +133,7 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
         dbPath: opts.dbPath,
         json,
         ...(values['sysfs-root'] !== undefined ? { sysRoot: values['sysfs-root'] } : {}),
-        knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
-        ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+        probe: probeOptions(o, inv),
       });
     }
     default:
@@ -142,6 +141,16 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
       io.stderr.write(USAGE);
       return 2;
   }
+}
+
+/** How every hosts subcommand connects: known_hosts, ssh_config, a 10 s connect timeout. */
+function probeOptions(o: HostsCommandOptions, inv: Inventory): ProbeOptions {
+  return {
+    knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
+    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
+    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+    ...(o.factsApi ? { factsApi: o.factsApi } : {}),
+  };
 }
 
 /** A CLI selector: YAML flow (`h1`, `[a, b]`, `{all: [arm]}`) or `a,b`. */
@@ -173,12 +182,7 @@ async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out;
     }
     throw e;
   }
-  const { ok, failed } = await probeHosts(entries, inv, {
-    knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
-    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
-    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-    ...(o.factsApi ? { factsApi: o.factsApi } : {}),
-  });
+  const { ok, failed } = await probeHosts(entries, inv, probeOptions(o, inv));
   let shown = ok;
   try {
     if (selector !== undefined && !selectsByName(selector)) {
@@ -193,18 +197,7 @@ async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out;
     const rows = shown.map((h) => ({ h, s: summarize(h) })).sort((a, b) => order(a.h.name) - order(b.h.name));
     if (o.json) {
       const out = [
-        ...rows.map(({ h, s }) => ({
-          host: h.name,
-          ok: h.tagErrors.length === 0,
-          summary: s,
-          fingerprint: h.fingerprint,
-          hostEnvId: envIds.get(h.name) ?? null,
-          emulated: h.transport.emulated,
-          tags: { manual: h.entry.tags, derived: h.derivedTags },
-          tagErrors: h.tagErrors,
-          warnings: h.warnings,
-          facts: h.facts,
-        })),
+        ...rows.map(({ h, s }) => hostJson(h, s, envIds.get(h.name))),
         ...failed.map((f) => ({ host: f.name, ok: false, error: f.error })),
       ];
       io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -218,6 +211,22 @@ async function check(arg: string | undefined, inv: Inventory, io: { stdout: Out;
   }
 }
 
+/** One host as `check --json` and `facts` print it. */
+function hostJson(h: ProbedHost, summary: HostSummary, hostEnvId: number | undefined) {
+  return {
+    host: h.name,
+    ok: h.tagErrors.length === 0,
+    summary,
+    fingerprint: h.fingerprint,
+    hostEnvId: hostEnvId ?? null,
+    emulated: h.transport.emulated,
+    tags: { manual: h.entry.tags, derived: h.derivedTags },
+    tagErrors: h.tagErrors,
+    warnings: h.warnings,
+    facts: h.facts,
+  };
+}
+
 /** Every fact of one host as JSON (stored like check does), with its fingerprint and tags. */
 async function facts(name: string, inv: Inventory, io: { stdout: Out; stderr: Out }, o: HostsCommandOptions): Promise<number> {
   let entry: HostEntry;
@@ -227,21 +236,14 @@ async function facts(name: string, inv: Inventory, io: { stdout: Out; stderr: Ou
     io.stderr.write(`metalbench hosts facts: ${(e as Error).message}\n`);
     return 2;
   }
-  const { ok, failed } = await probeHosts([entry], inv, {
-    knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
-    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
-    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-    ...(o.factsApi ? { factsApi: o.factsApi } : {}),
-  });
+  const { ok, failed } = await probeHosts([entry], inv, probeOptions(o, inv));
   try {
     if (failed.length > 0) {
       io.stderr.write(`metalbench hosts facts: ${failed[0]!.error}\n`);
       return 1;
     }
     const h = ok[0]!;
-    const envId = storeFacts(o.dbPath, [h]).get(h.name) ?? null;
-    const out = { host: h.name, fingerprint: h.fingerprint, hostEnvId: envId, tags: { manual: h.entry.tags, derived: h.derivedTags }, facts: h.facts };
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(hostJson(h, summarize(h), storeFacts(o.dbPath, [h]).get(h.name)), null, 2)}\n`);
     return h.tagErrors.length > 0 ? 1 : 0;
   } finally {
     await Promise.all(ok.map((h) => h.transport.close().catch(() => undefined)));

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openTransport } from '../fleet/probe.ts';
+import { openTransport, type ProbeOptions } from '../fleet/probe.ts';
 import { findHost, type Inventory } from '../fleet/inventory.ts';
 import type { Transport } from '../transport/transport.ts';
 import { loadTuneState, resetHost, saveTuneState, tuneHost, type TuneState } from './tune.ts';
@@ -23,8 +23,8 @@ export interface TuneCommandOptions {
   json: boolean;
   /** Root of the host's /sys and /proc; "/" except in tests and containers. */
   sysRoot?: string;
-  knownHostsPaths?: string[];
-  sshConfigPath?: string;
+  /** How to connect (known_hosts, ssh_config, timeout), as the other hosts subcommands do. */
+  probe: ProbeOptions;
 }
 
 /** Where a host's tune state lives: beside the results database. */
@@ -32,13 +32,6 @@ export function tuneStatePath(dbPath: string, host: string): string {
   return join(dirname(dbPath), 'tune', `${host}.json`);
 }
 
-async function connect(name: string, o: TuneCommandOptions): Promise<Transport> {
-  const entry = findHost(o.inv, name);
-  return openTransport(entry, o.inv, {
-    ...(o.knownHostsPaths ? { knownHostsPaths: o.knownHostsPaths } : {}),
-    ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
-  });
-}
 
 /** Tune one connected host and save its state; throws when it is already tuned. */
 export async function tuneAndSave(t: Transport, statePath: string, sysRoot?: string): Promise<TuneState> {
@@ -71,7 +64,7 @@ export async function tuneCommand(sub: 'tune' | 'reset', name: string, io: { std
   }
   let t: Transport;
   try {
-    t = await connect(name, o);
+    t = await openTransport(findHost(o.inv, name), o.inv, o.probe);
   } catch (e) {
     err((e as Error).message);
     return 1;
