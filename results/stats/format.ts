@@ -1,8 +1,7 @@
 // Exact decimal formatting (Go's strconv 'f' with round-half-to-even on the
 // exact binary value) and benchstat's per-row scaler with SI/IEC prefixes.
 
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
+import { decompose } from './float-bits.ts';
 
 /** 2^(prec+1) for small precisions. */
 const TWO_POW = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -21,17 +20,9 @@ export function formatFixed(x: number, prec: number): string {
     const t = ax.toFixed(prec);
     return x < 0 || Object.is(x, -0) ? `-${t}` : t;
   }
-  f64[0] = x;
-  const bits = u64[0]!;
-  const neg = bits >> 63n === 1n;
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  let mant = bits & 0xfffffffffffffn;
-  let exp: number;
-  if (biased === 0) exp = -1074;
-  else {
-    mant |= 1n << 52n;
-    exp = biased - 1075;
-  }
+  const [m, exp] = decompose(x);
+  const neg = m < 0n || Object.is(x, -0);
+  const mant = neg ? -m : m;
   // |x| * 10^prec = mant * 10^prec * 2^exp, rounded half to even.
   let num = mant * 10n ** BigInt(prec);
   let q: bigint;

@@ -3,28 +3,13 @@
 // FMA). benchstat prints geomeans at full precision in CSV, and V8's log/exp
 // differ from these in the last bit now and then.
 
+import { decompose } from './float-bits.ts';
+
 const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
 /** The same 8 bytes as 32-bit words (index HI holds sign, exponent and the top fraction bits). */
 const u32 = new Uint32Array(f64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LO = 1 - HI;
-
-/** x = m · 2^e with m an integer (BigInt), exactly; x finite and non-zero. */
-function decompose(x: number): [bigint, number] {
-  f64[0] = x;
-  const bits = u64[0]!;
-  const neg = bits >> 63n === 1n;
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  let m = bits & 0xfffffffffffffn;
-  let e: number;
-  if (biased === 0) e = -1074;
-  else {
-    m |= 1n << 52n;
-    e = biased - 1075;
-  }
-  return [neg ? -m : m, e];
-}
 
 /** a·b + c with a single rounding (what the CPU's fused multiply-add gives). */
 export function fma(a: number, b: number, c: number): number {
