@@ -1,7 +1,7 @@
 // Text and CSV output of the comparison tables, laid out as benchstat does.
 import type { Key, Field } from './projection.ts';
 import type { Table, TableCell, Tables } from './tables.ts';
-import { TextTable, runeLen, spaceRun, isBlank } from './texttab.ts';
+import { TextTable, emitCell, runeLen, isBlank } from './texttab.ts';
 import { unitTokens } from './scan.ts';
 import { pctRange, comparisonString, formatDelta, formatSigned } from '../stats/summary.ts';
 import { commonScale, formatScaled, scale, type UnitClass } from '../stats/format.ts';
@@ -395,29 +395,8 @@ class OneLevelText {
       this.curRow++;
       this.off = 0;
     }
-    const lm = lmargin[c]!;
-    const sp = offs[c]! - this.off;
-    const lead = (sp < 0 ? -sp : sp) + lm - margin.length;
-    const tw = offs[c + span]! - offs[c]! - lm;
     const len = c === 0 || span > 1 ? runeLen(value) : value.length;
-    let before = 0;
-    let after = 0;
-    if (align === 2) {
-      if (tw >= 0) {
-        if (len < tw) before = tw - len;
-      } else if (len < -tw) after = -tw - len;
-    } else if (align === 1) {
-      const l = Math.trunc((tw - len) / 2);
-      before = l < 0 ? -l : l;
-    }
-    this.off += sp + lm + before + len + after;
-    if (margin.length > 0) {
-      if (lead > 0) out.push(spaceRun(lead));
-      out.push(margin);
-      if (before > 0) out.push(spaceRun(before));
-    } else if (lead + before > 0) out.push(spaceRun(lead + before));
-    out.push(value);
-    if (after > 0) out.push(spaceRun(after));
+    this.off = emitCell(out, this.off, offs[c]!, offs[c + span]!, lmargin[c]!, margin, value, len, align);
   }
 }
 

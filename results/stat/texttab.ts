@@ -38,12 +38,42 @@ export function isBlank(s: string): boolean {
   return s.length === 0 || s.trim().length === 0;
 }
 
-const ALIGN_LEFT = 0;
-const ALIGN_CENTER = 1;
-const ALIGN_RIGHT = 2;
+export const ALIGN_LEFT = 0;
+export const ALIGN_CENTER = 1;
+export const ALIGN_RIGHT = 2;
 const ALIGN: Record<Align, number> = { left: ALIGN_LEFT, center: ALIGN_CENTER, right: ALIGN_RIGHT };
 
 /** The cells are kept in parallel arrays, in the order they were added (row by row, left to right). */
+/**
+ * Print one cell as Go's "%*s%*s" does: |sp| spaces, the margin right-aligned
+ * in the column's left margin `lm`, then the value (`len` runes) padded to its
+ * span [start, end) as its alignment says. `off` is how far the row has got;
+ * returns how far it gets with this cell.
+ */
+export function emitCell(out: string[], off: number, start: number, end: number, lm: number, margin: string, value: string, len: number, align: number): number {
+  const sp = start - off;
+  const lead = (sp < 0 ? -sp : sp) + lm - margin.length;
+  const tw = end - start - lm;
+  let before = 0;
+  let after = 0;
+  if (align === ALIGN_RIGHT) {
+    if (tw >= 0) {
+      if (len < tw) before = tw - len;
+    } else if (len < -tw) after = -tw - len;
+  } else if (align === ALIGN_CENTER) {
+    const l = Math.trunc((tw - len) / 2);
+    before = l < 0 ? -l : l;
+  }
+  if (margin.length > 0) {
+    if (lead > 0) out.push(spaceRun(lead));
+    out.push(margin);
+    if (before > 0) out.push(spaceRun(before));
+  } else if (lead + before > 0) out.push(spaceRun(lead + before));
+  out.push(value);
+  if (after > 0) out.push(spaceRun(after));
+  return off + sp + lm + before + len + after;
+}
+
 export class TextTable {
   private readonly rowOf: number[] = [];
   private readonly colOf: number[] = [];
@@ -173,32 +203,7 @@ export class TextTable {
         off = 0;
       }
       const c = colOf[i]!;
-      const lm = lmargin[c]!;
-      const sp = offs[c]! - off;
-      // Go's "%*s%*s": |sp| spaces, then the margin right-aligned in lm …
-      const lead = (sp < 0 ? -sp : sp) + lm - margin.length;
-      // … then the value padded to the span's width as its alignment says.
-      const tw = offs[c + spanOf[i]!]! - offs[c]! - lm;
-      const len = lens[i]!;
-      const a = aligns[i]!;
-      let before = 0;
-      let after = 0;
-      if (a === ALIGN_RIGHT) {
-        if (tw >= 0) {
-          if (len < tw) before = tw - len;
-        } else if (len < -tw) after = -tw - len;
-      } else if (a === ALIGN_CENTER) {
-        const l = Math.trunc((tw - len) / 2);
-        before = l < 0 ? -l : l;
-      }
-      off += sp + lm + before + len + after;
-      if (margin.length > 0) {
-        if (lead > 0) out.push(spaceRun(lead));
-        out.push(margin);
-        if (before > 0) out.push(spaceRun(before));
-      } else if (lead + before > 0) out.push(spaceRun(lead + before));
-      out.push(value);
-      if (after > 0) out.push(spaceRun(after));
+      off = emitCell(out, off, offs[c]!, offs[c + spanOf[i]!]!, lmargin[c]!, margin, value, lens[i]!, aligns[i]!);
     }
     if (this.anyCell) out.push('\n');
     return out.join('');
