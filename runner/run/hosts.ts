@@ -5,10 +5,9 @@
  * only sees HostSession.
  */
 import { resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import type { HostFacts } from '../host/facts.ts';
 import { formatCpuList } from '../host/cpulist.ts';
-import { pinConfigLines, pinnedArgv, pinPolicySchema, planPinning, PinningError, verifyPinReport, type PinPlan, type PinSpec } from '../host/pinning.ts';
+import { pinConfigLines, pinnedArgv, planPinning, PinningError, verifyPinReport, type PinPlan, type PinSpec } from '../host/pinning.ts';
 import { loadInventory, type HostEntry, type Inventory } from '../fleet/inventory.ts';
 import { defaultKnownHosts, openSelection, type ProbedHost } from '../fleet/probe.ts';
 import { selectHosts, selectsByName, SelectionError, type HostSelector } from '../fleet/selection.ts';
@@ -19,7 +18,6 @@ import type { SuiteSpec } from '../spec/spec.ts';
 export interface JobPin {
   /** Wrap the benchmark argv so it runs pinned and reports its CPUs. */
   wrap(argv: string[]): string[];
-  env: Record<string, string>;
   /** The CPU list as text, e.g. "1" or "2-3"; undefined when unpinned. */
   cpus?: string;
   /** Identity lines written with every sample. */
@@ -42,7 +40,7 @@ export interface HostSession {
   readonly lost: boolean;
   /** Configuration lines that identify the host in every sample. */
   config: Array<readonly [string, string]>;
-  /** Plans the job's CPUs; throws PinningError when this host cannot satisfy the policy. */
+  /** The CPUs for a suite's jobs, planned once per suite; throws PinningError when this host cannot satisfy the policy. */
   pinFor(suite: SuiteSpec): JobPin;
   cwdFor(suite: SuiteSpec): string | undefined;
   close(): Promise<void>;
@@ -103,12 +101,6 @@ export async function openHosts(selector: HostSelector, inv: Inventory, o: OpenH
       await h.transport.close().catch(() => undefined);
       continue;
     }
-    const overrideError = checkPinOverride(h.entry, inv.path);
-    if (overrideError) {
-      out.failed.push({ name: h.name, error: overrideError });
-      await h.transport.close().catch(() => undefined);
-      continue;
-    }
     out.sessions.push(sessionOf(h));
   }
   // The order hosts appear in the inventory: stable, so --resume plans the same job numbers.
@@ -127,19 +119,13 @@ function manualTagsMatch(selector: HostSelector, entry: HostEntry): boolean {
   }
 }
 
-const validatePin = new Ajv({ strict: false }).compile(pinPolicySchema);
-
-function checkPinOverride(entry: HostEntry, inventoryPath: string): string | undefined {
-  if (entry.pin === undefined || validatePin(entry.pin)) return undefined;
-  return `${inventoryPath}: hosts.${entry.name}.pin is not a pin policy (a CPU count, a list of CPU ids, or {cpus, smt, numa, avoid, preferIsolated, bigOnly})`;
-}
-
 function sessionOf(h: ProbedHost): HostSession {
   const facts = h.facts as HostFacts;
   const override = h.entry.pin as PinSpec | undefined;
   const config: Array<readonly [string, string]> = [['host', h.name]];
   if (h.transport.emulated) config.push(['emulated', `qemu-user ${h.target.goarch}`]);
   const transport = h.transport;
+  const pins = new Map<string, JobPin>();
   return {
     name: h.name,
     transport,
@@ -148,10 +134,14 @@ function sessionOf(h: ProbedHost): HostSession {
     fingerprint: h.fingerprint,
     warnings: h.warnings,
     get lost() {
-      return 'lostReason' in transport && (transport as { lostReason?: string }).lostReason !== undefined;
+      return transport.lost;
     },
     config,
-    pinFor: (suite) => jobPin(suite, facts, h.fingerprint, override),
+    pinFor: (suite) => {
+      let pin = pins.get(suite.name);
+      if (!pin) pins.set(suite.name, (pin = jobPin(suite, facts, h.fingerprint, override)));
+      return pin;
+    },
     // Locally a test runs in its package directory (testdata/ works); remotely in the login directory.
     cwdFor: (suite) => (h.builtin ? resolve(suite.moduleDir, suite.package) : undefined),
     close: () => transport.close(),
@@ -164,7 +154,7 @@ function jobPin(suite: SuiteSpec, facts: HostFacts, fp: string, override: PinSpe
   const overrideHasCpus = override !== undefined && (typeof override !== 'object' || Array.isArray(override) || override.cpus !== undefined);
   if (suite.pin === undefined && !overrideHasCpus) {
     // Unpinned is an identity too: never compared silently with pinned runs.
-    return { wrap: (argv) => argv, env: {}, config: [['pin-cpus', 'none'], ['host-fingerprint', short]], warnings: [] };
+    return { wrap: (argv) => argv, config: [['pin-cpus', 'none'], ['host-fingerprint', short]], warnings: [] };
   }
   if (!facts.topology) throw new PinningError(`pin: the host's facts have no CPU topology, so no pinning can be planned`);
   const plan: PinPlan = planPinning(facts.topology, suite.pin ?? (override as PinSpec), {
@@ -176,7 +166,6 @@ function jobPin(suite: SuiteSpec, facts: HostFacts, fp: string, override: PinSpe
   if (suite.cpu) lines.gomaxprocs = `cpu ${suite.cpu.join(',')}`;
   return {
     wrap: (argv) => pinnedArgv(plan, argv, facts.tools, { gomaxprocs: !suite.cpu }),
-    env: {},
     cpus: formatCpuList(plan.cpus),
     config: Object.entries(lines),
     verify: (stderr) => verifyPinReport(stderr, plan),

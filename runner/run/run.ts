@@ -290,7 +290,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
           const report = await executeJob({
             transport: host.transport,
             argv: pin.wrap([bin.remote, ...benchArgs(job)]),
-            env: { ...job.suite.env, ...pin.env },
+            env: job.suite.env,
             cwd: host.cwdFor(job.suite),
             timeoutMs: job.suite.timeoutMs,
             extraConfig: [...host.config, ...pin.config],

@@ -77,6 +77,8 @@ function killGroup(child: ChildProcess): void {
 export class LocalTransport implements Transport {
   readonly hostName = 'local';
   readonly emulated = false;
+  /** This machine cannot drop away. */
+  readonly lost = false;
   private lockHolder: ChildProcess | undefined;
 
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {

@@ -117,6 +117,10 @@ export class SshTransport implements Transport {
   readonly workdir: string;
   /** Why the connection ended, once it has. */
   lostReason: string | undefined;
+
+  get lost(): boolean {
+    return this.lostReason !== undefined;
+  }
   private readonly pending = new Set<Pending>();
   private readonly uploaded = new Set<string>();
   /**

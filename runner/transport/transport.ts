@@ -37,6 +37,8 @@ export interface Transport {
   readonly hostName: string;
   /** True when commands run under emulation (e.g. qemu-user), not natively. */
   readonly emulated: boolean;
+  /** True once the connection to the host is gone: nothing more can run on it. */
+  readonly lost: boolean;
   /**
    * Run argv on the host without a shell: every element arrives as exactly
    * one argument, whatever characters it holds.
