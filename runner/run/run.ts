@@ -3,9 +3,9 @@
  * parallel, one benchmark process per host at a time), store as results
  * stream in, and finish the run as ok, partial or interrupted.
  */
-import { loadSpec, parseSpec, type Spec } from '../spec/spec.ts';
+import { loadSpec, parseSpec, type Spec, type SuiteSpec } from '../spec/spec.ts';
 import { ValidationError } from '../spec/validate.ts';
-import { buildSuite, BuildError, hostGoEnv, type BuiltBinary } from '../build/build.ts';
+import { buildSuite, BuildError, type BuildTarget, type BuiltBinary } from '../build/build.ts';
 import { Store, type JobRow } from '../../results/store/store.ts';
 import { planJobs, benchArgs, type PlannedJob } from './plan.ts';
 import { executeJob } from './execute-job.ts';
@@ -14,7 +14,6 @@ import { openHosts, readInventory, type HostSession, type OpenedHosts } from './
 import type { Inventory } from '../fleet/inventory.ts';
 import { SelectionError } from '../fleet/selection.ts';
 import { PIN_MARKER, PinningError } from '../host/pinning.ts';
-import type { BuildTarget } from '../build/build.ts';
 import type { TuneState } from '../host/tune.ts';
 
 export const EXIT_OK = 0;
@@ -93,7 +92,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     opened = await openHosts(spec.hosts, inv, { ...opts, ...(resumeHosts ? { names: resumeHosts } : {}) });
   } catch (e) {
     if (e instanceof ValidationError) err(e.message);
-    else if (e instanceof SelectionError) err(`${spec.path}: hosts: ${e.message}${e.message.includes('unknown host') ? ` (inventory: ${opts.inventoryPath})` : ''}`);
+    else if (e instanceof SelectionError) err(`${spec.path}: hosts: ${e.message} (inventory: ${opts.inventoryPath})`);
     else throw e;
     store?.close();
     return EXIT_BAD_INPUT;
@@ -115,16 +114,22 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     for (const h of opened.sessions) for (const w of h.warnings) progress.log(`warning ${h.name}: ${w}`);
   }
 
-  // Compile every suite for every target before anything is recorded: a
-  // compile error is bad input and must not leave a half-made run behind.
+  // Compile every suite for every host's target before anything is recorded:
+  // a compile error is bad input and must not leave a half-made run behind.
+  // The job loop takes the same binaries from here.
+  const builds = new Map<string, Promise<BuiltBinary>>();
+  const binaryFor = (suite: SuiteSpec, target: BuildTarget): Promise<BuiltBinary> => {
+    const key = `${target.goos}/${target.goarch}\0${suite.name}`;
+    let b = builds.get(key);
+    if (!b) builds.set(key, (b = buildSuite(suite, target)));
+    return b;
+  };
   try {
-    const env = await hostGoEnv();
-    const targets = new Map<string, BuildTarget>([[`${env.GOHOSTOS}/${env.GOHOSTARCH}`, { goos: env.GOHOSTOS, goarch: env.GOHOSTARCH }]]);
-    for (const h of opened.sessions) targets.set(`${h.target.goos}/${h.target.goarch}`, h.target);
+    const targets = new Map(opened.sessions.map((h) => [`${h.target.goos}/${h.target.goarch}`, h.target]));
     for (const [key, target] of targets) {
       for (const suite of spec.suites) {
         progress.show(`building ${suite.name} (${suite.package}) for ${key}`);
-        await buildSuite(suite, target);
+        await binaryFor(suite, target);
       }
     }
     progress.clear();
@@ -269,7 +274,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
           }
           let bin = binaries.get(job.suite.name);
           if (!bin) {
-            const built = await buildSuite(job.suite, host.target);
+            const built = await binaryFor(job.suite, host.target);
             const buildId = db.recordBuild({
               cacheKey: built.cacheKey,
               suite: job.suite.name,
