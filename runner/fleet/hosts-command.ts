@@ -18,9 +18,7 @@ import { connectSsh, HostKeyError } from '../transport/ssh.ts';
 import { findHost, InventoryError, loadInventory, type HostEntry, type Inventory } from './inventory.ts';
 import { keyFingerprint, keyTypeOf, recordHostKey } from './known-hosts.ts';
 import { defaultKnownHosts, probeHosts, type ProbedHost, type ProbeFailure, type ProbeOptions } from './probe.ts';
-import type { HostFacts } from '../host/facts.ts';
 import { formatCpuList } from '../host/cpulist.ts';
-import type { FactsApi } from './facts-api.ts';
 import { describeHop } from './route.ts';
 import { describeSelector, hostSelectorSchema, joinsTagSelection, SelectionError, selectHosts, selectsByName, type HostSelector } from './selection.ts';
 
@@ -39,8 +37,6 @@ export interface HostsCommandOptions {
   /** Default: known_hosts next to the inventory, then ~/.ssh/known_hosts. */
   knownHostsPaths?: string[];
   connectTimeoutMs?: number;
-  /** Facts functions; default runner/host/facts.ts. */
-  factsApi?: FactsApi;
 }
 
 const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
@@ -149,7 +145,6 @@ function probeOptions(o: HostsCommandOptions, inv: Inventory): ProbeOptions {
     knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
     ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
     connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-    ...(o.factsApi ? { factsApi: o.factsApi } : {}),
   };
 }
 
@@ -282,21 +277,19 @@ export interface HostSummary {
   load: string;
 }
 
-/** The table's columns, read from the facts (missing facts show as '?'). */
+/** The table's columns, read from the facts ('?' where the host does not say). */
 export function summarize(h: ProbedHost): HostSummary {
-  const f = h.facts as Partial<HostFacts> | undefined;
-  const t = f?.topology;
-  const arch = h.transport.emulated ? `${h.target.goarch} (emulated)` : h.target.goarch;
-  const governors = f?.governors;
+  const f = h.facts;
+  const t = f.topology;
   return {
-    arch,
-    cpus: t ? String(t.online.length) : '?',
-    numa: t ? String(t.nodes.length) : '?',
-    governor: governors ? (governors.length ? governors.join('/') : 'none') : '?',
-    turbo: f?.turbo ?? '?',
-    smt: t ? (t.smt ? 'on' : 'off') : '?',
-    isolated: t ? (t.isolated.length ? formatCpuList(t.isolated) : 'none') : '?',
-    load: typeof f?.load1 === 'number' ? f.load1.toFixed(2) : '?',
+    arch: h.transport.emulated ? `${h.target.goarch} (emulated)` : h.target.goarch,
+    cpus: String(t.online.length),
+    numa: String(t.nodes.length),
+    governor: f.governors.length ? f.governors.join('/') : 'none',
+    turbo: f.turbo,
+    smt: t.smt ? 'on' : 'off',
+    isolated: t.isolated.length ? formatCpuList(t.isolated) : 'none',
+    load: f.load1 !== null ? f.load1.toFixed(2) : '?',
   };
 }
 

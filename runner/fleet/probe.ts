@@ -11,13 +11,14 @@ import { connectSsh, type SshConnectOptions } from '../transport/ssh.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { HostEntry, Inventory } from './inventory.ts';
 import { joinsTagSelection, selectHosts, selectsByName, type HostSelector } from './selection.ts';
-import { loadFactsApi, type FactsApi } from './facts-api.ts';
+import { checkManualTags, collectFacts, derivedTags, fingerprint as factsFingerprint, hygieneWarnings, type HostFacts } from '../host/facts.ts';
 
 export interface ProbedHost {
   entry: HostEntry;
   name: string;
   transport: Transport;
-  facts: unknown;
+  /** The collected facts; `emulated` says binaries run under qemu-user as another GOARCH. */
+  facts: HostFacts & { emulated?: { goarch: string; via: 'qemu-user' } };
   fingerprint: string;
   /** Manual then derived tags: what selectors match against. */
   tags: string[];
@@ -43,8 +44,6 @@ export interface ProbeOptions {
   connectTimeoutMs?: number;
   /** Take each host's lock right after connecting. */
   lock?: boolean;
-  /** Facts functions; default runner/host/facts.ts. */
-  factsApi?: FactsApi;
 }
 
 /** hosts/known_hosts next to the inventory first, then the user's own. */
@@ -65,22 +64,21 @@ export async function openTransport(entry: HostEntry, inv: Inventory, opts: Prob
 }
 
 /** Connect, optionally lock, collect facts. Closes the transport on failure. */
-export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}, api?: FactsApi): Promise<ProbedHost> {
-  const facts = api ?? opts.factsApi ?? (await loadFactsApi());
+export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}): Promise<ProbedHost> {
   const transport = await openTransport(entry, inv, opts);
   try {
     if (opts.lock) await transport.lock(entry.lockWaitMs > 0 ? { waitMs: entry.lockWaitMs } : {});
-    const collected = await facts.collectFacts(transport);
-    let derived = facts.derivedTags(collected);
-    let fingerprint = facts.fingerprint(collected);
-    let tagErrors = facts.checkManualTags(entry.tags, collected);
-    let stored: unknown = collected;
+    const collected = await collectFacts(transport);
+    let derived = derivedTags(collected);
+    let fingerprint = factsFingerprint(collected);
+    let tagErrors = checkManualTags(entry.tags, collected);
+    let stored: ProbedHost['facts'] = collected;
     if (transport.emulated && entry.emulate) {
       // The host runs these binaries under qemu: it is an emulated arm64 (say)
       // host, never to be compared with the same machine running natively.
       derived = [...derived.filter((t) => !t.startsWith('arch:')), `arch:${entry.emulate}`, 'emulated'];
       fingerprint = createHash('sha256').update(`${fingerprint}\nemulate=${entry.emulate}`).digest('hex');
-      stored = { ...(collected as object), emulated: { goarch: entry.emulate, via: 'qemu-user' } };
+      stored = { ...collected, emulated: { goarch: entry.emulate, via: 'qemu-user' } };
       // Arch tags are judged against the emulated architecture, not the machine's.
       const goarch = entry.emulate;
       const archTags = entry.tags.filter((t) => ARCH_TAGS.includes(t));
@@ -98,7 +96,7 @@ export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOpt
       tags: [...new Set([...entry.tags, ...derived])],
       derivedTags: derived,
       tagErrors,
-      warnings: facts.hygieneWarnings(collected),
+      warnings: hygieneWarnings(collected),
       builtin: entry.builtin,
       target: buildTarget(entry, collected),
     };
@@ -114,8 +112,7 @@ export async function probeHosts(
   inv: Inventory,
   opts: ProbeOptions = {},
 ): Promise<{ ok: ProbedHost[]; failed: ProbeFailure[] }> {
-  const api = opts.factsApi ?? (await loadFactsApi());
-  const settled = await Promise.allSettled(entries.map((e) => probeHost(e, inv, opts, api)));
+  const settled = await Promise.allSettled(entries.map((e) => probeHost(e, inv, opts)));
   const ok: ProbedHost[] = [];
   const failed: ProbeFailure[] = [];
   settled.forEach((s, i) => {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { HostFacts } from '../host/facts.ts';
 import { formatCpuList } from '../host/cpulist.ts';
-import { pinConfigLines, pinnedArgv, planPinning, PinningError, verifyPinReport, type PinPlan, type PinSpec } from '../host/pinning.ts';
+import { pinConfigLines, pinnedArgv, planPinning, verifyPinReport, type PinPlan, type PinSpec } from '../host/pinning.ts';
 import { loadInventory, type HostEntry, type Inventory } from '../fleet/inventory.ts';
 import { defaultKnownHosts, openSelection, type ProbedHost } from '../fleet/probe.ts';
 import { selectHosts, selectsByName, SelectionError, type HostSelector } from '../fleet/selection.ts';
@@ -120,7 +120,7 @@ function manualTagsMatch(selector: HostSelector, entry: HostEntry): boolean {
 }
 
 function sessionOf(h: ProbedHost): HostSession {
-  const facts = h.facts as HostFacts;
+  const facts = h.facts;
   const override = h.entry.pin as PinSpec | undefined;
   const config: Array<readonly [string, string]> = [['host', h.name]];
   if (h.transport.emulated) config.push(['emulated', `qemu-user ${h.target.goarch}`]);
@@ -156,7 +156,6 @@ function jobPin(suite: SuiteSpec, facts: HostFacts, fp: string, override: PinSpe
     // Unpinned is an identity too: never compared silently with pinned runs.
     return { wrap: (argv) => argv, config: [['pin-cpus', 'none'], ['host-fingerprint', short]], warnings: [] };
   }
-  if (!facts.topology) throw new PinningError(`pin: the host's facts have no CPU topology, so no pinning can be planned`);
   const plan: PinPlan = planPinning(facts.topology, suite.pin ?? (override as PinSpec), {
     ...(suite.cpu ? { cpuSweep: suite.cpu } : {}),
     ...(override !== undefined && suite.pin !== undefined ? { override } : {}),
