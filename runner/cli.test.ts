@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PassThrough } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './cli.ts';
+import { capture } from './test-io.ts';
 import { benchstatPath } from '../results/stat/test-harness.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,14 +15,9 @@ const GOLDEN = join(root, '..', 'shared', 'benchstat-golden', 'cmd-benchstat-tes
 const work = mkdtempSync(join(tmpdir(), 'metalbench-cli-'));
 
 async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await main(args, { stdout, stderr });
-  return { code, out, err };
+  const c = capture();
+  const code = await main(args, c.io);
+  return { code, out: c.out(), err: c.err() };
 }
 
 test('--help prints usage and exits 0; no command is a usage error', async () => {

@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -19,6 +18,7 @@ import { Store, type JobRow } from '../../results/store/store.ts';
 import { exportBenchfmt } from '../../results/store/export.ts';
 import { inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { QEMU_FOR_GOARCH } from '../transport/ssh.ts';
+import { capture } from '../test-io.ts';
 import { EXIT_OK, EXIT_PARTIAL, runCommand } from './run.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -83,12 +83,7 @@ interface Outcome {
 
 /** runCommand in this process, against the harness's hosts, keys and an empty ssh_config. */
 async function run(target: { spec: string } | { resume: number }, db: string): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const c = capture();
   const code = await runCommand({
     ...('spec' in target ? { specPath: target.spec } : { resumeRunId: target.resume }),
     dbPath: db,
@@ -98,10 +93,9 @@ async function run(target: { spec: string } | { resume: number }, db: string): P
     sshConfigPath: h.sshConfigPath,
     trigger: 'manual',
     json: false,
-    stdout,
-    stderr,
+    ...c.io,
   });
-  return { code, out, err };
+  return { code, out: c.out(), err: c.err() };
 }
 
 /**

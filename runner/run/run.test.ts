@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli.ts';
+import { capture } from '../test-io.ts';
 import { Store } from '../../results/store/store.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -15,16 +15,6 @@ const root = join(here, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'metalbench-run-'));
 // Builds go to a private cache so the tests see real builds.
 process.env.METALBENCH_CACHE = join(work, 'cache');
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
 
 test('smoke spec runs on local, stores every sample, prints a table', async () => {
   const db = join(work, 'smoke.db');
