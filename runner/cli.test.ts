@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './cli.ts';
-import { capture } from './test-io.ts';
+import { capture, writeTree } from './test-support.ts';
 import { benchstatPath } from '../results/stat/test-harness.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -84,10 +84,7 @@ test('hosts tune records previous values, refuses a second tune, and reset resto
     'sys/devices/system/cpu/cpu0/cpufreq/scaling_available_governors': 'performance powersave\n',
     'sys/devices/system/cpu/cpufreq/boost': '1\n',
   };
-  for (const [p, v] of Object.entries(files)) {
-    mkdirSync(dirname(join(sys, p)), { recursive: true });
-    writeFileSync(join(sys, p), v);
-  }
+  writeTree(sys, files);
   const db = join(work, 'tune', 'mb.db');
   const t = await cli(['hosts', 'tune', 'local', '--sysfs-root', sys, '--db', db]);
   assert.is(t.code, 0, t.err);

@@ -18,7 +18,7 @@ import { Store, type JobRow } from '../../results/store/store.ts';
 import { exportBenchfmt } from '../../results/store/export.ts';
 import { inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { QEMU_FOR_GOARCH } from '../transport/ssh.ts';
-import { capture } from '../test-io.ts';
+import { capture } from '../test-support.ts';
 import { EXIT_OK, EXIT_PARTIAL, runCommand } from './run.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli.ts';
-import { capture } from '../test-io.ts';
+import { capture, writeTree } from '../test-support.ts';
 import { Store } from '../../results/store/store.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -165,10 +165,7 @@ test('run --tune tunes the host for the run and restores every value at the end'
     'sys/devices/system/cpu/cpu0/cpufreq/scaling_available_governors': 'performance schedutil\n',
     'sys/devices/system/cpu/cpufreq/boost': '1\n',
   };
-  for (const [p, v] of Object.entries(files)) {
-    mkdirSync(dirname(join(sys, p)), { recursive: true });
-    writeFileSync(join(sys, p), v);
-  }
+  writeTree(sys, files);
   writeFileSync(
     join(dir, 'tune.yaml'),
     `name: tune\nbenchtime: 3x\nsuites:\n  - name: ok\n    package: .\n    module: ${JSON.stringify(join(fixtures, 'faulty'))}\n    bench: '^BenchmarkOK$'\n`,
