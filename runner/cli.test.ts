@@ -10,7 +10,7 @@ import { capture, writeTree } from './test-support.ts';
 import { benchstatPath } from '../results/stat/test-harness.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const GOLDEN = join(root, '..', 'shared', 'benchstat-golden', 'cmd-benchstat-testdata');
+const GOLDEN = join(root, 'results', 'fixtures', 'benchstat-golden', 'cmd-benchstat-testdata');
 
 const work = mkdtempSync(join(tmpdir(), 'metalbench-cli-'));
 

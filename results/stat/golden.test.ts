@@ -28,7 +28,7 @@ interface Case {
 }
 
 function cases(): Case[] {
-  if (!existsSync(GOLDEN)) throw new Error(`golden data missing at ${GOLDEN}: clone the shared folder beside the repository`);
+  if (!existsSync(GOLDEN)) throw new Error(`golden data missing at ${GOLDEN}: it ships in results/fixtures`);
   const td: Array<[string, string]> = [
     ['csvOldNew', '-format csv old.txt new.txt'],
     ['csvErrors', '-format csv -row .name new.txt'],

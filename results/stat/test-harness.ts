@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { statCommand } from './command.ts';
 
 export const BENCHSTAT_VERSION = 'golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da';
-export const GOLDEN = fileURLToPath(new URL('../../../shared/benchstat-golden/', import.meta.url));
+export const GOLDEN = fileURLToPath(new URL('../fixtures/benchstat-golden/', import.meta.url));
 export const TESTDATA = `${GOLDEN}cmd-benchstat-testdata/`;
 
 class Sink extends Writable {

@@ -8,11 +8,11 @@ import { summarize, compare, pctRange, comparisonString, formatDelta } from './s
 import { scale } from './format.ts';
 import { formatGoV } from '../benchfmt/gofloat.ts';
 
-const GOLDEN = fileURLToPath(new URL('../../../shared/benchstat-golden/generated/', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('../fixtures/benchstat-golden/generated/', import.meta.url));
 
 function lines(name: string): Array<Record<string, unknown>> {
   const path = GOLDEN + name;
-  if (!existsSync(path)) throw new Error(`golden data missing: ${path} (clone the shared folder beside the repository)`);
+  if (!existsSync(path)) throw new Error(`golden data missing: ${path} (it ships in results/fixtures)`);
   return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 

@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { join } from 'node:path';
 import { appendTail, type ExecOptions, type ExecResult, type Transport } from './transport.ts';
 
-/** Where the built-in host's lock lives; shared by every metalbench on this machine. */
-export const LOCAL_LOCK_PATH = '/tmp/metalbench-local.lock';
+/**
+ * Where the built-in host's lock lives; shared by every metalbench on this
+ * machine. `METALBENCH_LOCK_DIR` moves it (tests use a private directory so
+ * they never contend with a real run).
+ */
+export function localLockPath(): string {
+  return join(process.env.METALBENCH_LOCK_DIR || '/tmp', 'metalbench-local.lock');
+}
 
 /** Run a process in its own process group so a timeout can kill all of it. */
 export function spawnCollect(
@@ -99,9 +106,10 @@ export class LocalTransport implements Transport {
   async lock(opts: { waitMs?: number } = {}): Promise<void> {
     if (this.lockHolder) return;
     const waitSec = Math.max(0, Math.ceil((opts.waitMs ?? 0) / 1000));
+    const lockPath = localLockPath();
     const holder = spawn(
       'flock',
-      ['--exclusive', '--wait', String(waitSec), LOCAL_LOCK_PATH, 'sh', '-c', 'echo locked; exec cat >/dev/null'],
+      ['--exclusive', '--wait', String(waitSec), lockPath, 'sh', '-c', 'echo locked; exec cat >/dev/null'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     await new Promise<void>((resolve, reject) => {
@@ -114,7 +122,7 @@ export class LocalTransport implements Transport {
       holder.on('close', (code) =>
         reject(
           new Error(
-            `host local is busy: another metalbench holds ${LOCAL_LOCK_PATH} (flock exited ${code}); wait for it to finish or raise the lock wait`,
+            `host local is busy: another metalbench holds ${lockPath} (flock exited ${code}); wait for it to finish or raise the lock wait`,
           ),
         ),
       );
