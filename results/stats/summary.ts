@@ -131,5 +131,6 @@ export function formatDelta(c: Comparison, old: number, cur: number): string {
 
 export function formatSigned(x: number, prec: number): string {
   const s = formatFixed(x, prec);
-  return s.startsWith('-') ? s : `+${s}`;
+  // formatFixed already signs infinities ("+Inf"), as Go's %+f does.
+  return s.startsWith('-') || s.startsWith('+') ? s : `+${s}`;
 }
