@@ -307,8 +307,9 @@ export class StatReader {
   /** Per measurement position, the last unit text seen there (saves slicing). */
   private readonly unitAt: TidyEntry[] = [];
 
+  /** By the tidied unit, as benchstat looks metadata up: a zero "ns/op" value keeps its unit but is "sec/op" here. */
   isExact(unit: string): boolean {
-    return this.unitMeta.get(`${unit}\u0000assume`) === 'exact';
+    return this.unitMeta.get(`${tidy(unit).unit}\u0000assume`) === 'exact';
   }
 
   /**
