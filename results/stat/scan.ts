@@ -10,6 +10,8 @@
 // all files; a line of 64 KiB or more stops reading.
 
 /** One input: its column label and its text. */
+import { decodeRaw } from '../benchfmt/rawtext.ts';
+
 export interface InputFile {
   label: string;
   text: string;
@@ -384,7 +386,7 @@ export class StatReader {
     }
     let end = nl;
     if (end > pos && buf[end - 1] === 13) end--;
-    const config = this.otherLine(buf.toString('utf8', pos, end), this.config, this.fileName, this.line, sink);
+    const config = this.otherLine(decodeRaw(buf, pos, end), this.config, this.fileName, this.line, sink);
     if (config !== this.config) {
       this.config = config;
       sink.config(config);
