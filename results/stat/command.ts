@@ -278,11 +278,14 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   }
   if (o.db !== undefined) {
     let runs: InputFile[];
+    const { readRuns, DbInputError } = await import('./dbinput.ts');
     try {
-      const { readRuns } = await import('./dbinput.ts');
       runs = await readRuns(resolve(io.cwd, o.db), o.runs);
     } catch (e) {
-      return fatal(`reading --db ${o.db}: ${(e as Error).message}`);
+      if (!(e instanceof DbInputError)) throw e;
+      // Not benchstat's territory: a bad --db or run is bad input (status 2).
+      io.stderr.write(`metalbench stat: --db ${o.db}: ${e.message}\n`);
+      return 2;
     }
     for (const f of runs) {
       const stop = reader.read(Buffer.from(f.text, 'utf8'), f.label, f.label, builder);
