@@ -75,3 +75,19 @@ export function encodeRaw(s: string): Buffer {
   parts.push(Buffer.from(s.slice(run), 'utf8'));
   return Buffer.concat(parts);
 }
+
+/**
+ * Go's string order (bytewise over UTF-8, escaped bytes as themselves), which
+ * differs from JS's UTF-16 order past ASCII: "v\x80" < "v€" < "v\u{1F600}" < "v\uFFFD".
+ */
+export function compareRaw(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  const ca = a.charCodeAt(i);
+  const cb = b.charCodeAt(i);
+  // An ASCII character against anything else orders the same in both encodings.
+  if (ca < 0x80 || cb < 0x80) return ca - cb;
+  return Buffer.compare(encodeRaw(a.slice(Math.max(0, i - 1))), encodeRaw(b.slice(Math.max(0, i - 1))));
+}
