@@ -2,7 +2,7 @@
 // with benchstat's flags, output, messages and exit statuses.
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StatReader, parseFloatGo, type InputFile } from './scan.ts';
+import { StatReader, parseFloatGo, type InputFile } from '../benchfmt/scan.ts';
 import { SyntaxError, goQuote } from './syntax.ts';
 import { encodeRaw } from '../benchfmt/rawtext.ts';
 import type { Filter } from './projection.ts';

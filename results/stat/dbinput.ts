@@ -1,6 +1,6 @@
 // `--db PATH --run ID…`: stored runs as inputs, one column per run, through the
 // store's benchfmt export (loaded only when asked for, to keep startup lean).
-import type { InputFile } from './scan.ts';
+import type { InputFile } from '../benchfmt/scan.ts';
 
 /** A --db input that cannot be used: the database or a run. Exit status 2 (bad input). */
 export class DbInputError extends Error {}

@@ -3,7 +3,7 @@
 // -filter predicate with its per-unit masks. Keys are interned tuples of field
 // values; their sort order is lexicographic over the (flattened) fields.
 import { compareRaw } from '../benchfmt/rawtext.ts';
-import { parseFloatGo, type ConfigSnapshot } from './scan.ts';
+import { parseFloatGo, type ConfigSnapshot } from '../benchfmt/scan.ts';
 import { parseFilterQuery, parseProjectionQuery, SyntaxError, goQuote, type FilterNode, type ProjField } from './syntax.ts';
 
 /** What projections and filters look at. */

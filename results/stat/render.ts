@@ -2,7 +2,7 @@
 import type { Key, Field } from './projection.ts';
 import type { Table, TableCell, Tables } from './tables.ts';
 import { TextTable, emitCell, runeLen, isBlank } from './texttab.ts';
-import { unitTokens } from './scan.ts';
+import { unitTokens } from '../benchfmt/scan.ts';
 import { pctRange, comparisonString, formatDelta, formatSigned } from '../stats/summary.ts';
 import { commonScale, formatScaled, scale, type UnitClass } from '../stats/format.ts';
 import { formatGoV } from '../benchfmt/gofloat.ts';

@@ -1,7 +1,7 @@
 // The query language shared by -filter and the projection flags (-table,
 // -row, -col, -ignore): tokens, the filter expression tree and the list of
 // projection fields, with benchstat's error messages and offsets.
-import { isSpaceCode } from './scan.ts';
+import { isSpaceCode } from '../benchfmt/scan.ts';
 import { compileGoRegexp, type GoRegexp } from './goregexp.ts';
 
 export class SyntaxError extends Error {

@@ -1,7 +1,7 @@
 // Grouping measurements into table cells, then the statistics of every cell,
 // its comparison with the baseline column and each column's geomean.
 import { goSortFloat64s } from '../stats/gosort.ts';
-import type { ConfigSnapshot, ScanSink } from './scan.ts';
+import type { ConfigSnapshot, ScanSink } from '../benchfmt/scan.ts';
 import { Key, nonSingularFields, sortKeys, type Filter, type Projection, type ResultView, type FilterSubject } from './projection.ts';
 import { summarize, compare, type Summary, type Comparison, type Assumption } from '../stats/summary.ts';
 import { goLog, goExp } from '../stats/gomath.ts';
