@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { BenchReader, type BenchResult, type ReadWarning } from '../benchfmt/reader.ts';
+import { StatReader } from '../benchfmt/scan.ts';
 import type { Store } from './store.ts';
 
 export interface ImportResult {
@@ -22,7 +23,7 @@ export function importFiles(
   // Read everything first: an unreadable file stores nothing at all.
   const texts = files.map((f) => {
     try {
-      return readFileSync(f, 'utf8');
+      return readFileSync(f);
     } catch (e) {
       throw new Error(`${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
@@ -32,9 +33,11 @@ export function importFiles(
   const warnings: ImportResult['warnings'] = [];
   let results = 0;
   let samples = 0;
+  // Unit metadata is shared by the files, as benchstat reads them together.
+  const scanner = new StatReader();
   files.forEach((file, i) => {
     // Each file starts with no configuration, as benchstat reads files.
-    const reader = new BenchReader();
+    const reader = new BenchReader(scanner, file);
     const batch: BenchResult[] = [];
     const take = (recs: ReturnType<BenchReader['push']>) => {
       for (const r of recs) {
