@@ -9,7 +9,7 @@
 import type { BuiltBinary } from '../build/build.ts';
 import { PinningError } from '../host/pinning.ts';
 import type { SuiteSpec } from '../spec/spec.ts';
-import type { Store } from '../../results/store/store.ts';
+import { isStoreError, type Store } from '../../results/store/store.ts';
 import { executeJob } from './execute-job.ts';
 import type { HostFailure, HostSession } from './hosts.ts';
 
@@ -89,6 +89,9 @@ export async function dispatch<T>(jobs: readonly DispatchJob<T>[], o: DispatchOp
     failed.push({ seq: job.seq, host: job.host, suite: job.suite.name, error, stderrTail });
     finished(job, false, 0, error);
   };
+  // A failing database stops every host: nothing more could be recorded.
+  let storeFailure: unknown;
+  const halted = () => storeFailure !== undefined || o.stopped();
   const sessions = new Map(o.sessions.map((h) => [h.name, h]));
   const byHost = new Map<string, DispatchJob<T>[]>();
   for (const j of jobs) byHost.set(j.host, [...(byHost.get(j.host) ?? []), j]);
@@ -115,7 +118,7 @@ export async function dispatch<T>(jobs: readonly DispatchJob<T>[], o: DispatchOp
       }
     };
     for (const job of hostJobs) {
-      if (o.stopped()) return;
+      if (halted()) return;
       if (skipped.has(job.seq)) continue;
       o.show(`[${done + 1}/${total}] ${hostName} ${job.suite.name} ${job.suite.bench}${job.status ? ` (${job.status})` : ''}`);
       try {
@@ -169,7 +172,11 @@ export async function dispatch<T>(jobs: readonly DispatchJob<T>[], o: DispatchOp
         }
         finished(job, report.ok, report.results, report.error);
       } catch (e) {
-        if (o.stopped()) return;
+        if (isStoreError(e)) {
+          storeFailure ??= e;
+          return;
+        }
+        if (halted()) return;
         const msg = (e as Error).message;
         fail(job, msg, '', hostEnvId);
         o.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${msg}`);
@@ -182,6 +189,15 @@ export async function dispatch<T>(jobs: readonly DispatchJob<T>[], o: DispatchOp
       }
     }
   };
-  await Promise.all([...byHost].map(([name, hostJobs]) => runHost(name, hostJobs)));
+  const settled = await Promise.allSettled(
+    [...byHost].map(([name, hostJobs]) =>
+      runHost(name, hostJobs).catch((e: unknown) => {
+        if (!isStoreError(e)) throw e;
+        storeFailure ??= e;
+      }),
+    ),
+  );
+  if (storeFailure !== undefined) throw storeFailure;
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
   return { failed, done, total };
 }

@@ -7,7 +7,8 @@
  */
 import { loadSpec, parseSpec, type Spec } from '../spec/spec.ts';
 import { ValidationError } from '../spec/validate.ts';
-import { Store, type JobRow } from '../../results/store/store.ts';
+import { checkStorePath, describeStoreError, isStoreError, Store, StoreOpenError, type JobRow } from '../../results/store/store.ts';
+import { existsSync } from 'node:fs';
 import { planJobs, benchArgs } from './plan.ts';
 import { Progress } from './progress.ts';
 import { resolveHosts, type ResolvedHosts } from './resolve-hosts.ts';
@@ -18,7 +19,7 @@ import { finishRun } from './finish.ts';
 import { onStopSignal, SIGNAL_EXIT, type SignalGuard } from './signals.ts';
 import { NO_TUNING, tuneHosts, type RunTuning } from './tuning.ts';
 import { resumeCommand } from './hint.ts';
-import { EXIT_BAD_INPUT, RunStop } from './stop.ts';
+import { EXIT_BAD_INPUT, EXIT_PARTIAL, RunStop } from './stop.ts';
 
 export { EXIT_OK, EXIT_FAILED_CHECK, EXIT_BAD_INPUT, EXIT_PARTIAL } from './stop.ts';
 export type { RunSummary } from './finish.ts';
@@ -111,7 +112,7 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   let resumeJobs: JobRow[] | undefined;
   try {
     if (opts.resumeRunId !== undefined) {
-      held.store = new Store(opts.dbPath);
+      held.store = openStore(opts.dbPath);
       const run = held.store.getRun(opts.resumeRunId);
       if (!run || run.kind !== 'run' || !run.spec_path) {
         throw new RunStop(EXIT_BAD_INPUT, [`metalbench: run ${opts.resumeRunId} is not a spec run in ${opts.dbPath}; list runs with 'metalbench runs'`]);
@@ -130,6 +131,14 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
     throw e;
   }
 
+  // The database before any host is locked: an unusable --db is bad input
+  // found while nothing is held. A new database is only created once the
+  // run is certain to be recorded (after the builds).
+  if (!held.store) {
+    if (existsSync(opts.dbPath)) held.store = openStore(opts.dbPath);
+    else storeCheck(() => checkStorePath(opts.dbPath));
+  }
+
   // Hosts first: a tag selector needs facts, and builds need each host's target.
   // A resumed run keeps its hosts, in the order its jobs were numbered.
   const resumeHosts = resumeJobs ? [...new Set([...resumeJobs].sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
@@ -145,17 +154,22 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   progress.clear();
 
   const planned = planJobs(spec, hosts.names);
-  const store = (held.store ??= new Store(opts.dbPath));
+  const store = (held.store ??= openStore(opts.dbPath));
   let plan: RecordedPlan;
-  if (opts.resumeRunId !== undefined) {
-    plan = recordResume(store, opts.resumeRunId, resumeJobs!, planned);
-    log(`resuming run ${plan.runId}: ${plan.todo.length} of ${planned.length} jobs left`);
-  } else {
-    plan = recordNewRun(
-      store,
-      { kind: 'run', trigger: opts.trigger, specPath: spec.path, specName: spec.name, specText: spec.text, source: spec.path, revision: opts.revision, variant: opts.variant },
-      planned,
-    );
+  try {
+    if (opts.resumeRunId !== undefined) {
+      plan = recordResume(store, opts.resumeRunId, resumeJobs!, planned);
+      log(`resuming run ${plan.runId}: ${plan.todo.length} of ${planned.length} jobs left`);
+    } else {
+      plan = recordNewRun(
+        store,
+        { kind: 'run', trigger: opts.trigger, specPath: spec.path, specName: spec.name, specText: spec.text, source: spec.path, revision: opts.revision, variant: opts.variant },
+        planned,
+      );
+    }
+  } catch (e) {
+    if (isStoreError(e)) throw new RunStop(EXIT_BAD_INPUT, [`metalbench: cannot record the run in ${opts.dbPath}: ${describeStoreError(e)}; nothing was run`]);
+    throw e;
   }
   held.runId = plan.runId;
 
@@ -176,21 +190,50 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
       label: undefined,
     };
   });
-  const result = await dispatch(jobs, {
-    store,
-    runId: plan.runId,
-    sessions: hosts.sessions,
-    unavailable: hosts.failed,
-    show: (t) => progress.show(t),
-    log,
-    stopped,
-  });
+  let result;
+  try {
+    result = await dispatch(jobs, {
+      store,
+      runId: plan.runId,
+      sessions: hosts.sessions,
+      unavailable: hosts.failed,
+      show: (t) => progress.show(t),
+      log,
+      stopped,
+    });
+  } catch (e) {
+    if (!isStoreError(e)) throw e;
+    // The samples already committed are kept; the run cannot be completed in this database now.
+    try {
+      store.finishRun(plan.runId, 'failed', `the results database failed: ${describeStoreError(e)}`);
+    } catch {
+      // The next command that opens it marks the run interrupted.
+    }
+    throw new RunStop(EXIT_PARTIAL, [
+      `metalbench: writing to ${opts.dbPath} failed: ${describeStoreError(e)}`,
+      `metalbench: run ${plan.runId} stopped; what was stored is kept (once the database is writable, resume with: ${resumeCommand(plan.runId, opts)})`,
+    ]);
+  }
   // Stopped by a signal: its handler records the interruption and exits.
   if (stopped()) throw new RunStop(EXIT_BAD_INPUT, []);
   await held.tuning.restore();
   await hosts.close();
   progress.clear();
   return finishRun(store, plan.runId, planned.length, result.failed, result.total, opts);
+}
+
+/** Open the store; a database that cannot be opened is bad input (exit 2), reported as such. */
+function openStore(path: string): Store {
+  return storeCheck(() => new Store(path));
+}
+
+function storeCheck<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof StoreOpenError) throw new RunStop(EXIT_BAD_INPUT, [`metalbench: ${e.message}`, 'metalbench: nothing was run']);
+    throw e;
+  }
 }
 
 /** Stands in for the binary of a job on a host that cannot run it. */
