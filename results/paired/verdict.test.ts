@@ -125,6 +125,16 @@ test('identical B/op on both sides: d = 0 everywhere is no change, not an error'
   assert.is(row!.p, 1);
 });
 
+test('too few rounds for a 95 % interval never prove "no change"', () => {
+  const quiet = { base: [100, 100, 100, 100, 100], head: [100.1, 99.9, 100.2, 100, 99.8] };
+  const [row] = compareRows([input('B', 'sec/op', quiet)]);
+  assert.is(row!.paired!.ciLevel, 1 - 2 / 32);
+  assert.is(row!.verdict, 'inconclusive');
+  assert.match(row!.reason, /5 rounds give only a 93\.8 % interval/);
+  const [six] = compareRows([input('B', 'sec/op', { base: [...quiet.base, 100], head: [...quiet.head, 100.1] })]);
+  assert.is(six!.verdict, 'no-change');
+});
+
 test('options are checked', () => {
   assert.throws(() => compareRows([], { alpha: 0 }), /alpha/);
   assert.throws(() => compareRows([], { threshold: -1 }), /threshold/);
