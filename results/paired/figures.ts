@@ -75,7 +75,14 @@ function main(): void {
   // round, 0.5 % per process shared by all benchmarks, 2 % drift.
   const quiet = syntheticSource({ sd: [0.01, 0.02], roundCommon: 0.03, processCommon: 0.005, drift: 0.02 });
   const sources: RoundSource[] = [quiet];
-  if (args.aa) sources.push(resampledSource(loadSessions(args.aa)));
+  if (args.aa) {
+    const sessions = loadSessions(args.aa);
+    try {
+      sources.push(resampledSource(sessions));
+    } catch (e) {
+      fail(`${args.aa}: ${(e as Error).message}`);
+    }
+  }
   const aa: FalseAlarmResult[] = [];
   for (const source of sources) {
     for (const m of [20, 100]) {
