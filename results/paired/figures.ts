@@ -47,10 +47,10 @@ function loadSessions(file: string): AaSession[] {
 const pctCell = (r: RateEstimate) => `${(r.rate * 100).toFixed(1)} % ± ${(r.se * 100).toFixed(1)}`;
 
 function falseAlarmTable(rows: FalseAlarmResult[]): string {
-  const out = ['| source | m | R | metalbench (confirmed) | metalbench screening | benchstat α = 0.05, same rounds | benchstat α = 0.05, sequential | asv 1.1 & p < 0.002 | benchstat either direction, same / sequential |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
+  const out = ['| source | m | R | metalbench (confirmed) | metalbench screening | metalbench, δ = 0 (confirmed) | benchstat α = 0.05, same rounds | benchstat α = 0.05, sequential | asv 1.1 & p < 0.002 | benchstat either direction, same / sequential |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|'];
   const opt = (r: RateEstimate | undefined) => (r ? pctCell(r) : 'n/a');
   for (const r of rows) {
-    out.push(`| ${r.source} | ${r.m} | ${r.rounds} | ${pctCell(r.regression.metalbench)} | ${pctCell(r.regression.metalbenchScreen)} | ${pctCell(r.regression.benchstat)} | ${opt(r.regression.benchstatSequential)} | ${pctCell(r.regression.asv)} | ${pctCell(r.anyDirection.benchstat)} / ${opt(r.anyDirection.benchstatSequential)} |`);
+    out.push(`| ${r.source} | ${r.m} | ${r.rounds} | ${pctCell(r.regression.metalbench)} | ${pctCell(r.regression.metalbenchScreen)} | ${pctCell(r.regression.metalbenchNoDelta)} | ${pctCell(r.regression.benchstat)} | ${opt(r.regression.benchstatSequential)} | ${pctCell(r.regression.asv)} | ${pctCell(r.anyDirection.benchstat)} / ${opt(r.anyDirection.benchstatSequential)} |`);
   }
   return out.join('\n');
 }

@@ -81,6 +81,29 @@ test('A/A: confirmation keeps metalbench at or below its screening; benchstat on
   assert.is(r.regression.metalbench.trials, 40);
 });
 
+test('resampled real A/A rounds run through every rule; no sequential column without a model', () => {
+  const g = rng(9);
+  const sessions: AaSession[] = Array.from({ length: 3 }, () => ({
+    benchmarks: Array.from({ length: 5 }, (_, i) => {
+      const base: number[] = [];
+      const head: number[] = [];
+      for (let r = 0; r < 16; r++) {
+        const c = 0.03 * g.normal();
+        base.push(1000 * (i + 1) * Math.exp(c + 0.01 * g.normal()));
+        head.push(1000 * (i + 1) * Math.exp(c + 0.01 * g.normal()));
+      }
+      return { name: `B${i}`, base, head };
+    }),
+  }));
+  const src = resampledSource(sessions);
+  const r = falseAlarms(src, rng(10), { m: 20, rounds: 16, trials: 20, seed: 10 });
+  assert.is(r.regression.benchstatSequential, undefined);
+  assert.ok(r.regression.metalbench.rate <= r.regression.metalbenchScreen.rate);
+  assert.ok(r.regression.metalbenchNoDelta.rate <= 0.1, `no-δ ${r.regression.metalbenchNoDelta.rate}`);
+  const p = power(src, rng(11), 0.2, { m: 5, rounds: 16, trials: 10, seed: 11 });
+  assert.is(p.metalbench.rate, 1);
+});
+
 test('power: a 10 % slowdown at 1 % SD is always confirmed; nothing is confirmed at 0 %', () => {
   const src = syntheticSource({ sd: [0.01], roundCommon: 0.03, processCommon: 0.005, drift: 0.02 });
   const hit = power(src, rng(5), 0.1, { m: 20, rounds: 16, trials: 15, seed: 5 });

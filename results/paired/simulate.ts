@@ -288,7 +288,7 @@ export interface FalseAlarmResult {
    * confirmation and at screening; benchstat and asv on the same interleaved
    * rounds, and benchstat on sequential data (its usual protocol) when the source models it.
    */
-  regression: { metalbench: RateEstimate; metalbenchScreen: RateEstimate; benchstat: RateEstimate; asv: RateEstimate; benchstatSequential?: RateEstimate };
+  regression: { metalbench: RateEstimate; metalbenchScreen: RateEstimate; metalbenchNoDelta: RateEstimate; benchstat: RateEstimate; asv: RateEstimate; benchstatSequential?: RateEstimate };
   /** ≥ 1 flag in either direction per comparison. */
   anyDirection: { metalbenchScreen: RateEstimate; benchstat: RateEstimate; asv: RateEstimate; benchstatSequential?: RateEstimate };
   /** Flagged benchmarks per comparison (mean), by rule. */
@@ -303,11 +303,14 @@ export interface TrialOptions extends RuleOptions {
 
 /** A/A: no benchmark changes; how often does each rule call ≥ 1 regression? */
 export function falseAlarms(source: RoundSource, g: Rng, opts: TrialOptions): FalseAlarmResult {
-  const c = { mb: 0, mbs: 0, bs: 0, asv: 0, mbsAny: 0, bsAny: 0, asvAny: 0, nMb: 0, nBs: 0, nAsv: 0, seq: 0, seqAny: 0 };
+  const c = { mb: 0, mbs: 0, mb0: 0, bs: 0, asv: 0, mbsAny: 0, bsAny: 0, asvAny: 0, nMb: 0, nBs: 0, nAsv: 0, seq: 0, seqAny: 0 };
   for (let t = 0; t < opts.trials; t++) {
     const ids = source.pick(g, opts.m);
     const s = source.session(g, ids, opts.rounds);
     const mb = metalbenchOutcome(s, (idx) => source.session(g, idx.map((i) => ids[i]!), opts.confirmRounds ?? opts.rounds), opts);
+    // The statistics alone (BH, then Holm on a new session), without δ.
+    const mb0 = metalbenchOutcome(s, (idx) => source.session(g, idx.map((i) => ids[i]!), opts.confirmRounds ?? opts.rounds), { ...opts, threshold: 0 });
+    if (mb0.confirmed.length > 0) c.mb0++;
     const bs = benchstatFlags(s);
     const asv = asvFlags(s);
     if (mb.confirmed.length > 0) c.mb++;
@@ -331,7 +334,7 @@ export function falseAlarms(source: RoundSource, g: Rng, opts: TrialOptions): Fa
     m: opts.m,
     rounds: opts.rounds,
     source: source.describe,
-    regression: { metalbench: rate(c.mb, n), metalbenchScreen: rate(c.mbs, n), benchstat: rate(c.bs, n), asv: rate(c.asv, n) },
+    regression: { metalbench: rate(c.mb, n), metalbenchScreen: rate(c.mbs, n), metalbenchNoDelta: rate(c.mb0, n), benchstat: rate(c.bs, n), asv: rate(c.asv, n) },
     anyDirection: { metalbenchScreen: rate(c.mbsAny, n), benchstat: rate(c.bsAny, n), asv: rate(c.asvAny, n) },
     perBenchmark: { metalbench: c.nMb / n, benchstat: c.nBs / n, asv: c.nAsv / n },
   };
