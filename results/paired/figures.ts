@@ -106,6 +106,8 @@ function main(): void {
       process.stderr.write(`power ${source.describe} R=${rounds} done\n`);
     }
   }
+  const legend = [...new Map([...sources, ...powerSources].map((s) => [s.describe, s.details])).entries()].map(([k, v]) => `- ${k}: ${v}`).join('\n');
+  process.stdout.write(`Sources:\n\n${legend}\n\n`);
   process.stdout.write(`## A/A: comparisons with ≥ 1 regression (${trials} comparisons each, seed ${seed})\n\n${falseAlarmTable(aa)}\n\n`);
   process.stdout.write(`## Power: the changed benchmark called a regression (m = 20, ${powerTrials} trials each)\n\n${powerTable(pw)}\n`);
   if (args.json) writeFileSync(args.json, `${JSON.stringify({ seed, trials, powerTrials, falseAlarms: aa, power: pw }, null, 2)}\n`);
