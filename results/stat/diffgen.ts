@@ -259,7 +259,27 @@ function manySamplesFamily(r: Rand): DiffCase {
   return { family: 'many-samples', files, args: ['m0.txt', 'm1.txt'] };
 }
 
+/** What a reader easily loses: "+5" iterations, -0, out-of-range values, configuration values with trailing blanks or only U+00A0 / U+FEFF. */
+function losslessFamily(r: Rand): DiffCase {
+  const files = [0, 1].map((f) => {
+    const lines: string[] = [];
+    for (let b = 0; b < int(r, 1, 4); b++) {
+      if (r() < 0.7) lines.push(`${pick(r, ['note', 'key', 'cpu'])}: ${pick(r, ['x  ', '\u00a0', '\ufeff', 'a\t', ' b ', '', 'v'])}`);
+      const n = int(r, 1, 8);
+      for (let i = 0; i < n; i++) {
+        const iters = pick(r, ['+5', '5', '007', '-3', '+0', '1000000']);
+        const v = pick(r, ['-0', '0', '1.5', '+2', '1e999', '-1e-999', '0x1p-2', '1_000', '3']);
+        lines.push(`BenchmarkL${b} ${iters} ${v} ${pick(r, ['ns/op', 'x/op'])} ${pick(r, ['-0', '0', '7'])} B/op`);
+      }
+    }
+    if (r() < 0.3) lines.push('Unit x/op assume=exact');
+    return { name: `l${f}.txt`, data: text(lines) };
+  });
+  return { family: 'lossless', files, args: [...(r() < 0.3 ? ['-col', 'note'] : []), 'l0.txt', 'l1.txt'] };
+}
+
 const FAMILIES: Array<[number, (r: Rand) => DiffCase]> = [
+  [5, losslessFamily],
   [40, general],
   [6, regexpFamily],
   [5, zeroUnitFamily],
@@ -285,4 +305,4 @@ export function generateCase(r: Rand): DiffCase {
   return general(r);
 }
 
-export const FAMILY_NAMES = ['general', 'go-regexp', 'zero-unit', 'tiny-alpha', 'nan-centre', 'inf-delta', 'csv-quote', 'signed-zero', 'invalid-utf8', 'empty-path', 'ci-orders', 'many-samples'];
+export const FAMILY_NAMES = ['general', 'lossless', 'go-regexp', 'zero-unit', 'tiny-alpha', 'nan-centre', 'inf-delta', 'csv-quote', 'signed-zero', 'invalid-utf8', 'empty-path', 'ci-orders', 'many-samples'];

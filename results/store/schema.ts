@@ -116,6 +116,11 @@ export const MIGRATIONS: readonly string[] = [
     JOIN config_sets c ON c.id = s.config_id
     LEFT JOIN jobs j ON j.id = s.job_id;
   `,
+  // 2: the sign of a zero sample. A REAL column stores -0 as the integer 0;
+  // benchstat tells -0 from 0, so an export must give back what was read.
+  `
+  ALTER TABLE samples ADD COLUMN neg_zero INTEGER NOT NULL DEFAULT 0; -- 1: value and orig_value are -0
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -111,8 +111,8 @@ export class Store {
       cfgSel: this.db.prepare<[string], { id: number }>('SELECT id FROM config_sets WHERE pairs_json = ?'),
       cfgIns: this.db.prepare('INSERT INTO config_sets (pairs_json) VALUES (?)'),
       sampleIns: this.db.prepare(
-        `INSERT INTO samples (run_id, job_id, result_seq, pos, benchmark_id, config_id, iters, unit, value, orig_unit, orig_value)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO samples (run_id, job_id, result_seq, pos, benchmark_id, config_id, iters, unit, value, orig_unit, orig_value, neg_zero)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       nextSeq: this.db.prepare<[number], { n: number }>(
         'SELECT COALESCE(MAX(result_seq), -1) + 1 AS n FROM samples WHERE run_id = ?',
@@ -331,7 +331,8 @@ export class Store {
 
   /** @internal */
   insertSample(...row: [number, number | null, number, number, number, number, number, string, number, string, number]): void {
-    this.stmts.sampleIns.run(...row);
+    // SQLite keeps no sign of a zero REAL: remember -0 apart (tidying scales it to -0 too).
+    this.stmts.sampleIns.run(...row, Object.is(row[10], -0) ? 1 : 0);
   }
 }
 
