@@ -19,6 +19,7 @@ interface Row {
   name: string;
   iters: number;
   orig_value: number | null;
+  neg_zero: number;
   orig_unit: string;
   config_id: number;
   pairs_json: string;
@@ -46,7 +47,7 @@ export function exportBenchfmt(db: DB, opts: ExportOptions = {}): string {
   const configs = new Map<number, Config>();
   const rows = db
     .prepare<unknown[], Row>(
-      `SELECT s.run_id, s.result_seq, b.name, s.iters, s.orig_value, s.orig_unit, s.config_id, c.pairs_json
+      `SELECT s.run_id, s.result_seq, b.name, s.iters, s.orig_value, s.neg_zero, s.orig_unit, s.config_id, c.pairs_json
        FROM samples s JOIN benchmarks b ON b.id = s.benchmark_id JOIN config_sets c ON c.id = s.config_id
        ${inRuns} ORDER BY s.run_id, s.result_seq, s.pos`,
     )
@@ -72,7 +73,8 @@ export function exportBenchfmt(db: DB, opts: ExportOptions = {}): string {
       }
       pending = { config, name: r.name, iters: r.iters, values: [] };
     }
-    pending!.values.push({ origValue: r.orig_value ?? NaN, origUnit: r.orig_unit });
+    // SQLite keeps no sign of a zero REAL: neg_zero remembers -0.
+    pending!.values.push({ origValue: r.neg_zero ? -0 : (r.orig_value ?? NaN), origUnit: r.orig_unit });
   }
   flush();
   return text;
