@@ -1,15 +1,16 @@
-// Reading Go benchmark files the way benchstat's reader does, tuned for
-// `metalbench stat`: one pass over the text with character codes, no object
-// per result line, the configuration shared until a config line changes it.
+// The one reader of the Go benchmark format, with benchstat's semantics: used
+// by `metalbench stat` directly (tuned for it: one pass over the bytes with
+// character codes, no object per result line, the configuration shared until
+// a config line changes it) and, through reader.ts's records, by `import` and
+// the runner.
 //
-// Differences from results/benchfmt/reader.ts are deliberate and are what
-// benchstat prints: ".file" is a (non-file) configuration key; deleting a key
-// moves the last key into its place; a value that tidying leaves unchanged
-// (0 ns/op, Inf) keeps its original unit; numbers follow strconv rules
-// including range errors and digit separators; unit metadata is shared by
-// all files; a line of 64 KiB or more stops reading.
-
-/** One input: its column label and its text. */
+// What benchstat does, it does: ".file" is a (non-file) configuration key;
+// deleting a key moves the last key into its place; a value that tidying
+// leaves unchanged (0 ns/op, Inf) keeps its original unit; numbers follow
+// strconv rules including range errors and digit separators ("1e999" is an
+// error, "+5" iterations are 5); configuration values keep trailing blanks;
+// unit metadata is shared by all files; a line of 64 KiB or more stops
+// reading; bytes that are not UTF-8 pass through (rawtext.ts).
 import { decodeRaw } from './rawtext.ts';
 
 export interface InputFile {
