@@ -1,5 +1,6 @@
 // Two-sided Mann–Whitney U test as benchstat runs it.
 import { normalCdf } from './normal.ts';
+import { choose } from './lgamma.ts';
 
 export interface UTestResult {
   p: number;
@@ -44,12 +45,13 @@ function rankMerged(a: ArrayLike<number>, b: ArrayLike<number>): { r1: number; r
 interface RankSumDist {
   /** cum[t]: the number of n1-subsets with doubled rank sum ≤ t (in order of t, as one running sum). */
   cum: Float64Array;
-  all: number;
+  /** The number of scores (n1 + n2). */
+  n: number;
 }
 
 /**
- * The distribution depends only on n1 and the tie structure, which repeat
- * across a table's benchmarks (always so without ties): computed once each.
+ * With ties, the distribution depends only on n1 and the tie structure,
+ * which repeat across a table's benchmarks: computed once each.
  */
 const distCache = new Map<string, RankSumDist>();
 const DIST_CACHE_LIMIT = 4096;
@@ -76,13 +78,13 @@ function rankSumDist(scores2: ArrayLike<number>, n1: number): RankSumDist {
   }
   const row = dp[n1]!;
   const cum = new Float64Array(total + 1);
-  let all = 0;
+  let running = 0;
   for (let t = 0; t <= total; t++) {
     const c = row[t]!;
-    if (c !== 0) all += c;
-    cum[t] = all;
+    if (c !== 0) running += c;
+    cum[t] = running;
   }
-  return { cum, all };
+  return { cum, n: scores2.length };
 }
 
 /** P(U1 ≤ u) under the null, u doubled; `key` names the tie structure for the cache. */
@@ -95,30 +97,76 @@ function exactCdf(key: string, scores2: () => ArrayLike<number>, n1: number, u2:
   }
   const base2 = n1 * (n1 + 1); // 2 * n1(n1+1)/2
   const last = Math.min(d.cum.length - 1, Math.floor(base2 + u2 + 1e-9));
-  return last < 0 ? 0 : d.cum[last]! / d.all;
+  // Over Go's C(n, n1), as Go's UDist.CDF divides (exact for n ≤ 20).
+  return last < 0 ? 0 : d.cum[last]! / choose(d.n, n1);
 }
 
 /**
  * Two tie groups: U is fixed by how many of sample 1 fall in the second
- * group, a hypergeometric count. benchstat's table truncates the bound toward
- * zero, which lifts a below-minimum U to the minimum; do the same.
+ * group. Summed as Go's makeUmemo does for K = 2 (same terms, same order,
+ * Go-rounded binomials), then divided by C(n, n1).
  */
 function twoGroupCdf(t0: number, t1: number, n1: number, twoU: number): number {
   const n = t0 + t1;
-  const x = Math.trunc((twoU - n1 * (t0 - n1)) / n);
-  let c = 0;
-  for (let r = 0; r <= Math.min(x, t1, n1); r++) {
-    if (n1 - r > t0) continue;
-    c += (chooseExact(t1, r) * chooseExact(t0, n1 - r)) / chooseExact(n, n1);
-  }
-  return c;
+  const high = Math.trunc((twoU - n1 * (t0 - n1)) / n);
+  let sum = 0;
+  for (let r = Math.max(0, n1 - t0); r <= high; r++) sum += choose(t0, n1 - r) * choose(t1, r);
+  return sum / choose(n, n1);
 }
 
-function chooseExact(n: number, k: number): number {
-  if (k < 0 || k > n) return 0;
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return Math.round(r);
+/**
+ * The U distribution without ties, as Go's UDist.p computes it: the
+ * probabilities p_{n,m}(U) by the recurrence, in floating point, up to the
+ * largest U a CDF needs after its flip; with the running sums its CDF takes.
+ * One table per pair of sample sizes, shared by every benchmark.
+ */
+const untiedCache = new Map<string, Float64Array>();
+
+function untiedCumulative(n1: number, n2: number): Float64Array {
+  const key = `${n1}/${n2}`;
+  let cum = untiedCache.get(key);
+  if (cum) return cum;
+  const N = Math.min(n1, n2);
+  const M = Math.max(n1, n2);
+  const U = Math.max(0, Math.trunc((n1 * n2 + 1) / 2) - 1);
+  const memo: Float64Array[] = [];
+  for (let n = 0; n <= N; n++) memo.push(new Float64Array(U + 1));
+  for (let m = 0; m <= M; m++) {
+    memo[0]![0] = 1;
+    const nlim = Math.min(N, m);
+    for (let n = 1; n <= nlim; n++) {
+      const lp = memo[n - 1]!;
+      const rp = n <= m - 1 ? memo[n]! : memo[m - 1]!;
+      const ulim = Math.min(n * m, U);
+      const out = memo[n]!;
+      const nplusm = n + m;
+      for (let u1 = ulim; u1 >= 0; u1--) {
+        const l = u1 - m >= 0 ? n * lp[u1 - m]! : 0;
+        const r = m * rp[u1]!;
+        out[u1] = (l + r) / nplusm;
+      }
+    }
+  }
+  const pdf = memo[N]!;
+  cum = new Float64Array(U + 1);
+  let p = 0;
+  for (let u = 0; u <= U; u++) {
+    p += pdf[u]!;
+    cum[u] = p;
+  }
+  untiedCache.set(key, cum);
+  return cum;
+}
+
+/** Go's UDist.CDF without ties. */
+function untiedCdf(n1: number, n2: number, u: number): number {
+  if (u < 0) return 0;
+  if (u >= n1 * n2) return 1;
+  let ui = Math.floor(u);
+  const flip = ui >= Math.trunc((n1 * n2 + 1) / 2);
+  if (flip) ui = n1 * n2 - ui - 1;
+  const p = untiedCumulative(n1, n2)[ui]!;
+  return flip ? 1 - p : p;
 }
 
 /** Rank sum of the first sample and the tie structure, in one merge of the sorted samples. */
@@ -214,12 +262,12 @@ export function mannWhitneyU(old: ArrayLike<number>, cur: ArrayLike<number>): UT
     if (groups === 1) return { p: 1, error: ALL_EQUAL };
     if (u1 === u2) return { p: 1 };
     const twoU = 2 * Math.min(u1, u2);
+    if (!hasTies) return { p: untiedCdf(n1, n2, twoU / 2) * 2 };
     if (groups === 2) return { p: 2 * twoGroupCdf(t0, t1, n1, twoU) };
-    // Without ties the scores are 2, 4, … 2(n1+n2): the key is the sizes.
-    const merged = hasTies ? rankMerged(old, cur) : undefined;
-    const key = merged ? `${n1}:${merged.ties.join(',')}` : `${n1}/${n2}`;
-    const scores2 = () => (merged ?? rankMerged(old, cur)).ranks.map((r) => r * 2);
-    return { p: 2 * exactCdf(key, scores2, n1, twoU) };
+    // The distribution depends on n1 and the tie structure only.
+    const merged = rankMerged(old, cur);
+    const scores2 = () => merged.ranks.map((r) => r * 2);
+    return { p: 2 * exactCdf(`${n1}:${merged.ties.join(',')}`, scores2, n1, twoU) };
   }
   const n = n1 + n2;
   const sigma = Math.sqrt((n1 * n2 * (n + 1 - tieSum / (n * (n - 1)))) / 12);
