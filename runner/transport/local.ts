@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
@@ -32,6 +33,22 @@ function setpriv(): string | null {
 export function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
   const sp = setpriv();
   return sp ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
+/**
+ * The file must still have the sha256 it was built with; hashed in this
+ * process (no fork) right before the exec, a few milliseconds for a test binary.
+ */
+function verifyFile(path: string, sha256: string): void {
+  let have: string;
+  try {
+    have = createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch (e) {
+    throw new Error(`host local: cannot read ${path} to verify it before running it: ${(e as Error).message}`);
+  }
+  if (have !== sha256) {
+    throw new Error(`host local: refused to run ${path}: its sha256 is ${have}, but it was built as ${sha256}; something changed the build cache (delete that entry and run again)`);
+  }
 }
 
 /** Who holds a lock file, as its holder wrote it; undefined when unknown. */
@@ -120,8 +137,9 @@ export class LocalTransport implements Transport {
   readonly lost = false;
   private lockHolder: ChildProcess | undefined;
 
-  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+  async exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
     if (argv.length === 0) throw new Error('exec: empty argv');
+    if (opts?.verify) verifyFile(opts.verify.path, opts.verify.sha256);
     return spawnCollect(argv[0]!, argv.slice(1), opts);
   }
 
