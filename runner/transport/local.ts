@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
 import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
@@ -35,13 +35,27 @@ export function dyingWithParent(command: string, args: readonly string[]): [stri
   return sp ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
 }
 
+/** Per file: its identity when its sha256 was last verified in this process. */
+const verifiedIdentity = new Map<string, string>();
+
+/** device, inode, size, mtime and ctime to the nanosecond: any write or replacement changes one. */
+function fileIdentity(path: string): string {
+  const st = statSync(path, { bigint: true });
+  return `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
+}
+
 /**
- * The file must still have the sha256 it was built with; hashed in this
- * process (no fork) right before the exec, a few milliseconds for a test binary.
+ * The file must still have the sha256 it was built with, checked right
+ * before the exec: hashed in this process the first time, and again
+ * whenever its identity differs from the one it had when it was hashed
+ * (otherwise it is the same unchanged file, and a stat suffices).
  */
-function verifyFile(path: string, sha256: string): void {
+export function verifyFile(path: string, sha256: string): void {
+  let before: string;
   let have: string;
   try {
+    before = fileIdentity(path);
+    if (verifiedIdentity.get(`${path}\0${sha256}`) === before) return;
     have = createHash('sha256').update(readFileSync(path)).digest('hex');
   } catch (e) {
     throw new Error(`host local: cannot read ${path} to verify it before running it: ${(e as Error).message}`);
@@ -49,6 +63,8 @@ function verifyFile(path: string, sha256: string): void {
   if (have !== sha256) {
     throw new Error(`host local: refused to run ${path}: its sha256 is ${have}, but it was built as ${sha256}; something changed the build cache (delete that entry and run again)`);
   }
+  // Only an identity that held while the file was read vouches for these bytes.
+  if (fileIdentity(path) === before) verifiedIdentity.set(`${path}\0${sha256}`, before);
 }
 
 /** Who holds a lock file, as its holder wrote it; undefined when unknown. */
