@@ -16,13 +16,6 @@ kv() {
   fi
   return 0
 }
-# cpuinfo KEY FIELD: first "FIELD : value" line of /proc/cpuinfo.
-cpuinfo() {
-  [ -r "$R/proc/cpuinfo" ] || return 0
-  v=$(sed -n "/^$2[[:space:]]*:/{s/^[^:]*:[[:space:]]*//p;q;}" "$R/proc/cpuinfo" 2>/dev/null)
-  [ -n "$v" ] && printf '%s=%s\n' "$1" "$v"
-  return 0
-}
 has() { command -v "$1" >/dev/null 2>&1 && echo 1 || echo 0; }
 
 echo 'format=metalbench-facts 1'
@@ -30,19 +23,23 @@ printf 'uname.s=%s\n' "$(uname -s 2>/dev/null)"
 printf 'uname.m=%s\n' "$(uname -m 2>/dev/null)"
 printf 'uname.r=%s\n' "$(uname -r 2>/dev/null)"
 printf 'uname.v=%s\n' "$(uname -v 2>/dev/null)"
-cpuinfo cpu.vendor vendor_id
-cpuinfo cpu.model 'model name'
-cpuinfo cpu.family 'cpu family'
-cpuinfo cpu.modelnum model
-cpuinfo cpu.stepping stepping
-cpuinfo cpu.microcode microcode
-cpuinfo cpu.implementer 'CPU implementer'
-cpuinfo cpu.variant 'CPU variant'
-cpuinfo cpu.part 'CPU part'
-cpuinfo cpu.revision 'CPU revision'
-cpuinfo cpu.hardware Hardware
-cpuinfo cpu.flags flags
-cpuinfo cpu.features Features
+# The first value of each field of /proc/cpuinfo, in one pass (ARM boards
+# put Hardware at the end, after the per-CPU blocks).
+if [ -r "$R/proc/cpuinfo" ]; then
+  awk -F: '
+    BEGIN {
+      n = split("vendor_id|model name|cpu family|model|stepping|microcode|CPU implementer|CPU variant|CPU part|CPU revision|Hardware|flags|Features", f, "|")
+      split("cpu.vendor|cpu.model|cpu.family|cpu.modelnum|cpu.stepping|cpu.microcode|cpu.implementer|cpu.variant|cpu.part|cpu.revision|cpu.hardware|cpu.flags|cpu.features", k, "|")
+      for (i = 1; i <= n; i++) key[f[i]] = k[i]
+    }
+    {
+      name = $1; sub(/[ \t]+$/, "", name)
+      if (!(name in key) || (name in seen)) next
+      seen[name] = 1
+      v = substr($0, index($0, ":") + 1); sub(/^[ \t]+/, "", v)
+      if (v != "") print key[name] "=" v
+    }' "$R/proc/cpuinfo" 2>/dev/null
+fi
 kv cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1"
 kv cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version"
 
@@ -55,25 +52,27 @@ kv cpus.nohz_full "$S/cpu/nohz_full"
 kv smt.control "$S/cpu/smt/control"
 kv smt.active "$S/cpu/smt/active"
 
-for d in "$S"/cpu/cpu[0-9]*; do
-  [ -d "$d" ] || continue
-  n=${d##*/cpu}
-  kv "cpu$n.online" "$d/online"
-  t=$d/topology
-  kv "cpu$n.package" "$t/physical_package_id"
-  kv "cpu$n.die" "$t/die_id"
-  kv "cpu$n.cluster" "$t/cluster_id"
-  kv "cpu$n.core" "$t/core_id"
-  if [ -r "$t/core_cpus_list" ]; then kv "cpu$n.siblings" "$t/core_cpus_list"
-  else kv "cpu$n.siblings" "$t/thread_siblings_list"; fi
-  kv "cpu$n.capacity" "$d/cpu_capacity"
-  kv "cpu$n.governor" "$d/cpufreq/scaling_governor"
-  kv "cpu$n.max_freq" "$d/cpufreq/cpuinfo_max_freq"
-done
+# Per-CPU files and vulnerabilities through one grep(1) each: a process per
+# file (head) costs seconds on a many-core host. A file that cannot be read
+# prints nothing (-s); the sed names each file's key. thread_siblings_list
+# comes before core_cpus_list, so the newer file wins where both exist.
+C="$S/cpu/cpu[0-9]*"
+# shellcheck disable=SC2086 # the globs are meant to expand
+grep -s -H -m 1 '' $C/online $C/topology/physical_package_id $C/topology/die_id $C/topology/cluster_id \
+  $C/topology/core_id $C/topology/thread_siblings_list $C/topology/core_cpus_list $C/cpu_capacity \
+  $C/cpufreq/scaling_governor $C/cpufreq/cpuinfo_max_freq 2>/dev/null | sed -n \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/online:|cpu\1.online=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/physical_package_id:|cpu\1.package=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/die_id:|cpu\1.die=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/cluster_id:|cpu\1.cluster=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/core_id:|cpu\1.core=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/thread_siblings_list:|cpu\1.siblings=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/core_cpus_list:|cpu\1.siblings=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/cpu_capacity:|cpu\1.capacity=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/scaling_governor:|cpu\1.governor=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/cpuinfo_max_freq:|cpu\1.max_freq=|p'
 
-for f in "$S"/cpu/vulnerabilities/*; do
-  [ -f "$f" ] && kv "vuln.${f##*/}" "$f"
-done
+grep -s -H -m 1 '' "$S"/cpu/vulnerabilities/* 2>/dev/null | sed -n 's|^.*/vulnerabilities/\([^/:]*\):|vuln.\1=|p'
 
 kv nodes.online "$S/node/online"
 for d in "$S"/node/node[0-9]*; do
