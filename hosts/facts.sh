@@ -16,6 +16,21 @@ kv() {
   fi
   return 0
 }
+# kvs KEY FILE [KEY FILE ...]: kv for many files with one grep(1); the
+# positional parameters end up holding just the files.
+kvs() {
+  prog=
+  n=$(($# / 2))
+  while [ "$n" -gt 0 ]; do
+    prog="${prog}s|^$2:|$1=|p;"
+    k=$2
+    shift 2
+    set -- "$@" "$k"
+    n=$((n - 1))
+  done
+  grep -s -H -m 1 '' "$@" 2>/dev/null | sed -n "$prog"
+  return 0
+}
 has() { command -v "$1" >/dev/null 2>&1 && echo 1 || echo 0; }
 
 echo 'format=metalbench-facts 1'
@@ -40,17 +55,17 @@ if [ -r "$R/proc/cpuinfo" ]; then
       if (v != "") print key[name] "=" v
     }' "$R/proc/cpuinfo" 2>/dev/null
 fi
-kv cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1"
-kv cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version"
-
-kv cpus.online "$S/cpu/online"
-kv cpus.present "$S/cpu/present"
-kv cpus.possible "$S/cpu/possible"
-kv cpus.offline "$S/cpu/offline"
-kv cpus.isolated "$S/cpu/isolated"
-kv cpus.nohz_full "$S/cpu/nohz_full"
-kv smt.control "$S/cpu/smt/control"
-kv smt.active "$S/cpu/smt/active"
+kvs \
+  cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1" \
+  cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version" \
+  cpus.online "$S/cpu/online" \
+  cpus.present "$S/cpu/present" \
+  cpus.possible "$S/cpu/possible" \
+  cpus.offline "$S/cpu/offline" \
+  cpus.isolated "$S/cpu/isolated" \
+  cpus.nohz_full "$S/cpu/nohz_full" \
+  smt.control "$S/cpu/smt/control" \
+  smt.active "$S/cpu/smt/active"
 
 # Per-CPU files and vulnerabilities through one grep(1) each: a process per
 # file (head) costs seconds on a many-core host. A file that cannot be read
@@ -86,18 +101,19 @@ for d in "$S"/node/node[0-9]*; do
   fi
 done
 
-kv cmdline "$R/proc/cmdline"
-kv cpufreq.driver "$S/cpu/cpu0/cpufreq/scaling_driver"
-kv cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor"
-kv cpufreq.boost "$S/cpu/cpufreq/boost"
-kv intel_pstate.no_turbo "$S/cpu/intel_pstate/no_turbo"
-kv intel_pstate.status "$S/cpu/intel_pstate/status"
-kv amd_pstate.status "$S/cpu/amd_pstate/status"
-kv cpuidle.driver "$S/cpu/cpuidle/current_driver"
-kv aslr "$R/proc/sys/kernel/randomize_va_space"
-kv perf_sample_rate "$R/proc/sys/kernel/perf_event_max_sample_rate"
-kv thp.enabled "$R/sys/kernel/mm/transparent_hugepage/enabled"
-kv thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag"
+kvs \
+  cmdline "$R/proc/cmdline" \
+  cpufreq.driver "$S/cpu/cpu0/cpufreq/scaling_driver" \
+  cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor" \
+  cpufreq.boost "$S/cpu/cpufreq/boost" \
+  intel_pstate.no_turbo "$S/cpu/intel_pstate/no_turbo" \
+  intel_pstate.status "$S/cpu/intel_pstate/status" \
+  amd_pstate.status "$S/cpu/amd_pstate/status" \
+  cpuidle.driver "$S/cpu/cpuidle/current_driver" \
+  aslr "$R/proc/sys/kernel/randomize_va_space" \
+  perf_sample_rate "$R/proc/sys/kernel/perf_event_max_sample_rate" \
+  thp.enabled "$R/sys/kernel/mm/transparent_hugepage/enabled" \
+  thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag"
 if [ -r "$R/proc/meminfo" ]; then
   v=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' "$R/proc/meminfo" 2>/dev/null)
   [ -n "$v" ] && printf 'mem.total_kb=%s\n' "$v"
