@@ -84,7 +84,7 @@ function curveTable(rows: PowerResult[], pick: (r: PowerResult) => RateEstimate 
     const cells = changes.map((c) => {
       const e = rows.find((r) => r.source === source && String(r.rounds) === rounds && r.change === c);
       const v = e ? pick(e) : undefined;
-      return v ? `${(v.rate * 100).toFixed(0)} %` : 'n/a';
+      return v ? `${(v.rate * 100).toFixed(1)} %` : 'n/a';
     });
     out.push(`| ${source} | ${rounds} | ${cells.join(' | ')} |`);
   }
