@@ -295,7 +295,7 @@ const FAMILIES: Array<[number, (r: Rand) => DiffCase]> = [
 ];
 const TOTAL_WEIGHT = FAMILIES.reduce((s, [w]) => s + w, 0);
 
-/** The i-th case of a seeded stream; each family gets its share. */
+/** The next case from a seeded stream; each family gets its weighted share. */
 export function generateCase(r: Rand): DiffCase {
   let k = r() * TOTAL_WEIGHT;
   for (const [w, gen] of FAMILIES) {

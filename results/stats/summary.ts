@@ -89,7 +89,7 @@ export function summarize(sorted: ArrayLike<number>, conf: number, assume: Assum
 /** old and cur sorted ascending. */
 export function compare(old: ArrayLike<number>, cur: ArrayLike<number>, alpha: number, assume: Assumption): Comparison {
   if (assume === 'exact') return { p: 0, alpha: 0, n1: old.length, n2: cur.length, warnings: NONE };
-  const r = mannWhitneyU(old, cur);
+  const r = mannWhitneyU(old, cur, alpha);
   let warnings: string[] = NONE;
   if (r.error) warnings = [r.error];
   else if (r.p > alpha) {
