@@ -26,6 +26,8 @@ const lockFile = join(lockDir, 'metalbench-local.lock');
 const warmCache = join(work, 'cache');
 
 interface Cli {
+  /** When `pattern` first appeared in the output (polled every 10 ms). */
+  saidAt: (pattern: RegExp) => Promise<number>;
   child: ChildProcess;
   /** Exit code (or 128+n for a signal death) and when it came. */
   exited: Promise<{ code: number; at: number }>;
@@ -47,7 +49,14 @@ function cli(args: string[], env: Record<string, string> = {}): Cli {
   const exited = new Promise<{ code: number; at: number }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : 0), at: Date.now() })),
   );
-  return { child, exited, output: () => out };
+  const saidAt = async (pattern: RegExp) => {
+    while (!pattern.test(out)) {
+      if (child.exitCode !== null && !pattern.test(out)) throw new Error(`${pattern} never appeared:\n${out}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return Date.now();
+  };
+  return { child, exited, output: () => out, saidAt };
 }
 
 /** True when another process could take the local host's lock right now. */
@@ -161,10 +170,11 @@ for (const [what, prepare, expect] of [
     const db = join(work, `bad-${what.length}`);
     prepare(db);
     const p = cli(['run', slow, '--db', db]);
-    const { code } = await p.exited;
+    const said = await p.saidAt(/nothing was run/);
+    const { code, at } = await p.exited;
     assert.is(code, 2, p.output());
     assert.match(p.output(), expect);
-    assert.match(p.output(), /nothing was run/);
+    assert.ok(at - said < 2000, `exited ${at - said} ms after the error`);
     assert.ok(lockIsFree());
   });
 }
@@ -172,7 +182,9 @@ for (const [what, prepare, expect] of [
 test('SQLite\'s native module missing (METALBENCH_SQLITE_BINDING points nowhere): named, exit 2, no database created, lock free', async () => {
   const db = join(work, 'nobinding', 'x.db');
   const p = cli(['run', slow, '--db', db], { METALBENCH_SQLITE_BINDING: join(work, 'no-such-binding.node') });
-  const { code } = await p.exited;
+  const said = await p.saidAt(/nothing was run/);
+  const { code, at } = await p.exited;
+  assert.ok(at - said < 2000, `exited ${at - said} ms after the error`);
   assert.is(code, 2, p.output());
   assert.match(p.output(), /SQLite's native module \(better-sqlite3\) did not load/);
   assert.match(p.output(), /npm rebuild better-sqlite3/);
@@ -187,11 +199,12 @@ test('a store write failing mid-run (a trigger refuses to start a job): named, e
              BEGIN SELECT RAISE(ABORT, 'injected: the disk refused the write'); END`);
   s.close();
   const p = cli(['run', slow, '--db', db]);
-  const { code, at } = await p.exited;
+  const said = await p.saidAt(/writing to .* failed/);
+  const { code } = await p.exited;
   assert.is(code, 3, p.output());
   assert.match(p.output(), /writing to .*refuse\.db failed: injected: the disk refused the write/);
   assert.match(p.output(), /resume with: metalbench run --resume 1 --db /);
-  await assertReleased(p, at);
+  await assertReleased(p, said);
   assert.equal(runStatus(db), ['failed']);
 });
 
