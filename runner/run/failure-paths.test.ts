@@ -131,7 +131,9 @@ async function waitForSamples(db: string, p: Cli, atLeast = 1): Promise<void> {
 async function assertReleased(p: Cli, since: number, pids: number[] = []): Promise<number> {
   const { code, at } = await p.exited;
   assert.ok(at - since < 2000, `the process ended ${at - since} ms after it was told to stop:\n${p.output()}`);
-  assert.ok(lockIsFree(), `the lock is free after exit ${code}:\n${p.output()}`);
+  // After kill -9 the kernel closes the lock holder's pipe; its exit takes a moment on a busy machine.
+  while (!lockIsFree() && Date.now() - since < 2000) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(lockIsFree(), `the lock is free within 2 s (exit ${code}):\n${p.output()}`);
   // Killed processes are reaped by the kernel's subreaper shortly after; give it a moment.
   const end = Date.now() + 2000;
   while (pids.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -253,8 +255,8 @@ test('SIGTERM while waiting for the busy host: exit 143, nothing recorded, the w
     const db = join(work, 'lockwait.db');
     const p = cli(['run', slow, '--db', db, '--lock-wait', '60s']);
     await until(() => /host local is busy .*; waiting up to 60s for it/.test(p.output()), 'the wait to begin', p);
+    await until(() => descendants(p.child.pid!).some((c) => commOf(c) === 'flock'), 'a flock waiting for the lock', p);
     const tree = descendants(p.child.pid!);
-    assert.ok(tree.some((c) => commOf(c) === 'flock'), 'a flock waits for the lock');
     const t = Date.now();
     p.child.kill('SIGTERM');
     const { code, at } = await p.exited;
