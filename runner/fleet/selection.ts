@@ -36,16 +36,16 @@ const TERM_HINT = 'a tag such as arm or arch:arm64, or a comparison such as numa
 export const hostSelectorSchema = {
   description: 'Where to run: a host name, a list of host names, or a tag selector {all, any, not}. Default: local.',
   oneOf: [
-    { type: 'string', minLength: 1, description: 'a host name from the inventory, or local' },
-    { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+    { type: 'string', minLength: 1, maxLength: 128, description: 'a host name from the inventory, or local' },
+    { type: 'array', minItems: 1, maxItems: 1024, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 } },
     {
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
       properties: {
-        all: { type: 'array', minItems: 1, items: { type: 'string', pattern: TERM_PATTERN, description: TERM_HINT } },
-        any: { type: 'array', minItems: 1, items: { type: 'string', pattern: TERM_PATTERN, description: TERM_HINT } },
-        not: { type: 'array', minItems: 1, items: { type: 'string', pattern: TERM_PATTERN, description: TERM_HINT } },
+        all: { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', maxLength: 128, pattern: TERM_PATTERN, description: TERM_HINT } },
+        any: { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', maxLength: 128, pattern: TERM_PATTERN, description: TERM_HINT } },
+        not: { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', maxLength: 128, pattern: TERM_PATTERN, description: TERM_HINT } },
       },
     },
   ],
