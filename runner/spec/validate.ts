@@ -3,9 +3,10 @@
  * `file:line:col: key.path: what is wrong (what is allowed)`. Used for specs
  * and the host inventory alike.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync, statSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { compileSchemaCached } from './compiled-schema.ts';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 export interface Problem {
   file: string;
@@ -88,8 +89,7 @@ export function readYamlFile(path: string, what: string): string {
 }
 
 export function compileSchema(schema: object): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-  return ajv.compile(schema);
+  return compileSchemaCached(schema);
 }
 
 /** Validate and turn ajv's errors into positioned problems, one per real problem. */
