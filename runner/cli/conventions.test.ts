@@ -97,6 +97,11 @@ test('read-only commands given a database that does not exist create nothing and
     assert.not.match(r.err, /\n\s+at /, 'no stack trace');
     assert.equal(readdirSync(r.cwd), [], `${args.join(' ')} created files`);
   }
+  // hosts facts prints the facts; it records them only in a database that exists.
+  const facts = metalbench(['hosts', 'facts', 'local', '--db', 'typo/dir/x.db']);
+  assert.is(facts.code, 0, facts.err);
+  assert.is((JSON.parse(facts.out) as { host: string }).host, 'local');
+  assert.equal(readdirSync(facts.cwd), [], 'hosts facts created files');
   // The default database too: runs in a fresh directory makes no results/ folder.
   const d = metalbench(['runs']);
   assert.is(d.code, 2);
