@@ -2,6 +2,7 @@
 // positioned problem before anything is built or stored.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,24 @@ test('bench: each /-separated element must be a Go regexp, positioned at the val
   // What Go accepts and JavaScript would not, and a / inside brackets or parentheses.
   for (const ok of ['\\pL+', '(?P<n>a)', '[[:alpha:]]/x', '[/]', '(a/b)', 'A|B/C']) assert.is(benchPatternError(ok), undefined, ok);
   assert.equal(benchElements('A/[/]b/(c/d)|e'), ['A', '[/]b', '(c/d)', 'e']);
+});
+
+test('bench patterns: accepted and refused exactly as a real go test binary does', () => {
+  const dir = join(work, 'gobench');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/b\n\ngo 1.21\n');
+  writeFileSync(join(dir, 'b_test.go'), 'package b\n\nimport "testing"\n\nfunc BenchmarkA(b *testing.B) { b.Run("x", func(b *testing.B) {}) }\n');
+  const build = spawnSync('go', ['test', '-c', '-o', 'b.test', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  assert.is(build.status, 0, build.stderr);
+  const patterns = ['A/(x', 'A|B(', '[/]x/y', '(?=x)', 'a{1001}', '\\pL/x)', 'A/[', '(a/b)', 'A/x$', '(?P<n>A)|B', '[[:alpha:]]', '\\1', 'a**'];
+  for (const p of patterns) {
+    const go = spawnSync(join(dir, 'b.test'), ['-test.run', '^$', '-test.bench', p, '-test.benchtime', '1x'], { cwd: dir, encoding: 'utf8' });
+    const goRefuses = /invalid regexp/.test(go.stderr + go.stdout);
+    const ours = benchPatternError(p);
+    assert.is(ours !== undefined, goRefuses, `${p}: go says ${go.stderr || go.stdout}; we say ${ours ?? 'ok'}`);
+    // The reason is Go's own words.
+    if (ours) assert.ok((go.stderr + go.stdout).includes(ours.replace(/^.*not a Go regular expression: /, '')), `${p}: ${ours}`);
+  }
 });
 
 test('benchtime and timeout must be more than zero', () => {
