@@ -64,6 +64,16 @@ for (const c of COMMANDS) {
   });
 }
 
+test('every command marked read-only creates nothing when its database does not exist', () => {
+  const readOnly = COMMANDS.filter((c) => c.readOnly && !c.ownHelp);
+  assert.ok(readOnly.some((c) => c.name === 'runs') && readOnly.some((c) => c.name === 'export'));
+  for (const c of readOnly) {
+    const r = metalbench([c.name, '--db', 'typo/dir/x.db']);
+    assert.not.match(r.err, /\n\s+at /, `${c.name}: no stack trace`);
+    assert.equal(readdirSync(r.cwd), [], `${c.name} created files`);
+  }
+});
+
 test('every command is listed by metalbench --help', () => {
   const r = metalbench(['--help']);
   assert.is(r.code, 0);
