@@ -38,23 +38,10 @@ export interface HostsCommandOptions {
   /** Default: known_hosts next to the inventory, then ~/.ssh/known_hosts. */
   knownHostsPaths?: string[];
   connectTimeoutMs?: number;
+  /** The command's usage (kept in the CLI's command table), for `hosts help`. */
+  usage?: string;
 }
 
-const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
-       metalbench hosts facts NAME
-       metalbench hosts trust NAME [--fingerprint SHA256:…]
-       metalbench hosts tune NAME [--sysfs-root DIR]
-       metalbench hosts reset NAME
-
-SELECTOR is a host name, names separated by commas, or a tag selector in
-YAML flow form, e.g. '{all: [arch:arm64]}' or '{any: [numa>1], not: [noisy]}'.
-Without one, check covers local and every inventory host.
-
-tune (needs root on the host) sets the performance governor, turns turbo off
-and the rest of pyperf's safe system tune, recording every previous value;
-reset restores exactly those values. --sysfs-root points both at a copy of
-/sys and /proc (containers, tests).
-`;
 
 const SUBCOMMANDS = ['check', 'facts', 'trust', 'tune', 'reset'];
 
@@ -86,12 +73,9 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
     return usageError(`metalbench hosts${sub ? ` ${sub}` : ''}: ${(e as Error).message}`);
   }
   const json = opts.json || values.json === true;
-  if (sub === undefined) {
-    io.stderr.write(USAGE);
-    return 2;
-  }
+  if (sub === undefined) return usageError(`metalbench hosts: expected a subcommand: ${SUBCOMMANDS.join(', ')}`);
   if (values.help || sub === 'help') {
-    io.stdout.write(USAGE);
+    io.stdout.write(opts.usage ?? 'usage: metalbench hosts --help\n');
     return 0;
   }
   if (!SUBCOMMANDS.includes(sub)) return usageError(`metalbench hosts: unknown subcommand "${sub}"; the subcommands are ${SUBCOMMANDS.join(', ')}`);
