@@ -116,6 +116,75 @@ export const MIGRATIONS: readonly string[] = [
     JOIN config_sets c ON c.id = s.config_id
     LEFT JOIN jobs j ON j.id = s.job_id;
   `,
+  // detect: per-series state (incremental analysis), change points, alerts and their triage history.
+  `
+  -- The commit time of a measured revision, when known (nightly records it): series are ordered by it.
+  CREATE TABLE IF NOT EXISTS revision_times (
+    revision     TEXT PRIMARY KEY,
+    committed_at TEXT NOT NULL
+  );
+
+  CREATE TABLE detect_series (
+    key            TEXT PRIMARY KEY,   -- benchmark, unit, host, family, pin, GOMAXPROCS, emulation, toolchain, role
+    benchmark      TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    host           TEXT NOT NULL,
+    role           TEXT NOT NULL CHECK (role IN ('ratio', 'absolute', 'anchor')),
+    suite          TEXT,
+    points         INTEGER NOT NULL,   -- points analysed last time
+    segment_start  INTEGER NOT NULL,   -- index after the last confirmed change point
+    pending_json   TEXT,               -- the candidate that stood last time, still pending
+    last_point_at  TEXT,
+    last_run_id    INTEGER,
+    updated_at     TEXT NOT NULL
+  );
+
+  CREATE TABLE change_points (
+    id            INTEGER PRIMARY KEY,
+    series_key    TEXT NOT NULL REFERENCES detect_series(key),
+    idx           INTEGER NOT NULL,    -- first point after the change
+    good_run_id   INTEGER,
+    bad_run_id    INTEGER,
+    last_good     TEXT,                -- revision of the last point before the change
+    first_bad     TEXT,                -- revision of the first point after it
+    effect        REAL NOT NULL,       -- ln(after / before), medians of the two segments
+    p             REAL NOT NULL,
+    q             REAL NOT NULL,
+    permutations  INTEGER NOT NULL,
+    block         INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('code', 'environment')),
+    env_json      TEXT,                -- facts that differ across the change, and whether the anchor moved
+    detected_at   TEXT NOT NULL,
+    UNIQUE (series_key, idx)
+  );
+
+  CREATE TABLE alerts (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('regression', 'improvement', 'environment', 'liveness')),
+    state          TEXT NOT NULL CHECK (state IN ('new', 'acknowledged', 'true', 'false', 'environment', 'expected')),
+    change_point_id INTEGER REFERENCES change_points(id),
+    host           TEXT,
+    suite          TEXT,
+    benchmark      TEXT,
+    unit           TEXT,
+    last_good      TEXT,
+    first_bad      TEXT,
+    effect         REAL,
+    dedup_key      TEXT UNIQUE,        -- liveness: one open alert per condition
+    message        TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+  );
+
+  CREATE TABLE alert_history (
+    id        INTEGER PRIMARY KEY,
+    alert_id  INTEGER NOT NULL REFERENCES alerts(id),
+    state     TEXT NOT NULL,
+    note      TEXT,
+    at        TEXT NOT NULL
+  );
+  CREATE INDEX alert_history_alert ON alert_history (alert_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
