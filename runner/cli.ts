@@ -19,6 +19,8 @@ commands:
   stat [flags] FILE…       compare results as benchstat does (same flags, same output)
   stat --db PATH --run ID… the same, reading stored runs
   site [--out DIR]         write static performance pages (default site-out/)
+  detect [--since DATE]    change points in the nightly series; raises alerts
+  alerts [--markdown]      open alerts grouped by commit range; alerts mark ID STATE
   hosts check [SELECTOR]   connect, collect facts, print each host's table and warnings
   hosts facts NAME         every fact of one host as JSON
   hosts trust NAME         record a host's SSH key after showing its fingerprint
@@ -74,6 +76,14 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
         return await siteCmd(rest, io);
       case 'hosts':
         return await hostsCmd(rest, io);
+      case 'detect': {
+        const { detectCommand } = await import('./detect/detect-command.ts');
+        return await detectCommand(rest, io);
+      }
+      case 'alerts': {
+        const { alertsCommand } = await import('./detect/alerts-command.ts');
+        return await alertsCommand(rest, io);
+      }
       case undefined:
       case 'help':
       case '--help':
