@@ -35,11 +35,13 @@ export function renderText(v: AlertsView): string {
   section('Improvements', v.improvements.flatMap((g) => [g.summary, ...g.alerts.map(line)]));
   section('Environment changes (not blamed on a commit)', v.environment.map(line));
   section('Liveness', v.liveness.map(line));
+  const anyOpen = out.length > 0;
+  if (!anyOpen) out.push('no open alerts', '');
   section(
     'Precision from the marks (true / (true + false))',
     v.precision.map((p) => `  ${p.month} ${p.suite || '(no suite)'} on ${p.host || '?'}: ${(p.precision * 100).toFixed(0)} % (${p.true} true, ${p.false} false)`),
   );
-  if (out.length === 0) return 'no open alerts\n';
+  if (!anyOpen) return out.join('\n');
   return `${out.join('\n')}triage with: metalbench alerts mark ID true|false|environment|expected|acknowledged [--note TEXT]\n`;
 }
 
