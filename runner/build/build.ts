@@ -38,6 +38,18 @@ export class BuildError extends Error {
   }
 }
 
+/**
+ * How one side of a comparison is built beyond the spec: a toolchain
+ * (GOTOOLCHAIN), build environment (GOAMD64, GOARM64, GOEXPERIMENT …),
+ * -gcflags and a PGO profile. Every field is part of the cache key.
+ */
+export interface BuildVariant {
+  env?: Record<string, string>;
+  gcflags?: string;
+  /** Absolute path of a PGO profile (-pgo=FILE). */
+  pgo?: string;
+}
+
 export function defaultCacheDir(): string {
   if (process.env.METALBENCH_CACHE) return process.env.METALBENCH_CACHE;
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -89,13 +101,35 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
+const toolchainVersions = new Map<string, Promise<string>>();
+
+/** The Go version a build environment selects (GOTOOLCHAIN may fetch another toolchain). */
+function goVersionFor(buildEnv: Record<string, string>): Promise<string> {
+  if (Object.keys(buildEnv).length === 0) return hostGoEnv().then((e) => e.GOVERSION);
+  const key = JSON.stringify(buildEnv);
+  let v = toolchainVersions.get(key);
+  if (!v) {
+    v = spawnCollect('go', ['env', 'GOVERSION'], { env: buildEnv }).then((r) => {
+      if (r.code !== 0) throw new BuildError('(toolchain)', `go env GOVERSION with ${key} failed:\n${r.stderrTail}`);
+      return r.stdout.trim();
+    });
+    toolchainVersions.set(key, v);
+  }
+  return v;
+}
+
 export async function buildSuite(
   suite: Pick<SuiteSpec, 'name' | 'package' | 'moduleDir' | 'ldflags'>,
   target: BuildTarget,
   cacheDir = defaultCacheDir(),
+  variant: BuildVariant = {},
 ): Promise<BuiltBinary> {
-  const env = await hostGoEnv();
+  const buildEnv = variant.env ?? {};
+  const env = { GOVERSION: await goVersionFor(buildEnv) };
   const tree = await moduleTreeHash(suite.moduleDir);
+  const pgoHash = variant.pgo ? await sha256File(variant.pgo).catch((e: Error) => {
+    throw new BuildError(suite.name, `cannot read the PGO profile ${variant.pgo}: ${e.message}`);
+  }) : '';
   const cacheKey = createHash('sha256')
     .update(
       JSON.stringify({
@@ -106,6 +140,10 @@ export async function buildSuite(
         pkg: suite.package,
         ldflags: suite.ldflags ?? '',
         cgo: '0',
+        // Only a variant adds fields, so plain builds keep their cache keys.
+        ...(Object.keys(buildEnv).length > 0 ? { env: buildEnv } : {}),
+        ...(variant.gcflags ? { gcflags: variant.gcflags } : {}),
+        ...(pgoHash ? { pgo: pgoHash } : {}),
       }),
     )
     .digest('hex');
@@ -125,11 +163,13 @@ export async function buildSuite(
   const tmp = `${path}.tmp-${process.pid}`;
   const args = ['test', '-c', '-o', tmp];
   if (suite.ldflags) args.push(`-ldflags=${suite.ldflags}`);
+  if (variant.gcflags) args.push(`-gcflags=${variant.gcflags}`);
+  if (variant.pgo) args.push(`-pgo=${variant.pgo}`);
   args.push(suite.package);
   // CGO off: the binary is shipped to hosts that may lack the C libraries.
   const r = await spawnCollect('go', args, {
     cwd: suite.moduleDir,
-    env: { GOOS: target.goos, GOARCH: target.goarch, CGO_ENABLED: '0', GOFLAGS: process.env.GOFLAGS ?? '' },
+    env: { ...buildEnv, GOOS: target.goos, GOARCH: target.goarch, CGO_ENABLED: '0', GOFLAGS: process.env.GOFLAGS ?? '' },
   });
   if (r.code !== 0) {
     await rm(tmp, { force: true });

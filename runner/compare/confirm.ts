@@ -1,0 +1,82 @@
+/**
+ * Confirmation: every regression candidate of the screening is measured
+ * again in a new session (new seed and order, on another host of the same
+ * class when the selection has one), and confirmed only when that session
+ * alone rejects one-sided at 0.05, Holm across the candidates, in the same
+ * direction, with the estimate beyond δ. Exact units confirm by equality.
+ */
+import type { HostSession } from '../run/hosts.ts';
+import type { HostFacts } from '../host/facts.ts';
+import type { HostPlan } from './session.ts';
+import { pWorse, worseBy, type PairedRow } from './analyze.ts';
+import { holmRejects } from './paired-stats.ts';
+
+export interface Candidate {
+  row: PairedRow;
+  /** The host the confirmation measures it on. */
+  confirmHost: string;
+}
+
+/** Hosts alike enough that one confirms the other: same architecture and CPU model. */
+export function hostClass(h: HostSession): string {
+  const f = h.facts as Partial<HostFacts>;
+  return `${h.target.goos}/${h.target.goarch} ${f.cpu?.model ?? '?'}`;
+}
+
+export function chooseConfirmHosts(candidates: readonly PairedRow[], hosts: readonly HostSession[]): Candidate[] {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  return candidates.map((row) => {
+    const own = byName.get(row.host);
+    const other = own ? hosts.find((h) => h.name !== own.name && !h.lost && hostClass(h) === hostClass(own)) : undefined;
+    return { row, confirmHost: other?.name ?? row.host };
+  });
+}
+
+/** Does a printed result name (maybe with -N) belong to a measured benchmark? */
+export function belongsTo(printed: string, measured: string): boolean {
+  return printed === measured || (printed.startsWith(`${measured}-`) && /^[0-9]+$/.test(printed.slice(measured.length + 1)));
+}
+
+/** The confirmation plan per host: only the candidates' benchmarks, with the screening's iterations. */
+export function confirmationPlans(cands: readonly Candidate[], screenPlans: Record<string, HostPlan>): Record<string, HostPlan> {
+  const out: Record<string, HostPlan> = {};
+  for (const c of cands) {
+    const src = screenPlans[c.row.host];
+    const bench = src?.benches.find((b) => belongsTo(c.row.benchmark, b.name));
+    if (!bench) continue;
+    const plan = (out[c.confirmHost] ??= { benches: [], added: [], removed: [] });
+    if (!plan.benches.some((b) => b.suite === bench.suite && b.name === bench.name)) plan.benches.push(bench);
+  }
+  return out;
+}
+
+export interface Confirmation {
+  candidate: Candidate;
+  /** The confirmation session's row, when the benchmark was measured again. */
+  again: PairedRow | null;
+  confirmed: boolean;
+  /** Why not, in a few words. */
+  reason: string;
+}
+
+export function decideConfirmations(cands: readonly Candidate[], confirmRows: readonly PairedRow[], alpha = 0.05): Confirmation[] {
+  const again = cands.map((c) => confirmRows.find((r) => r.host === c.confirmHost && r.benchmark === c.row.benchmark && r.unit === c.row.unit) ?? null);
+  const tested = cands.map((c, i) => ({ i, p: !c.row.exact && again[i] ? pWorse(again[i]!) : null })).filter((t) => t.p !== null);
+  const holm = holmRejects(tested.map((t) => t.p!), alpha);
+  const rejected = new Set(tested.filter((_, k) => holm[k]).map((t) => t.i));
+  return cands.map((c, i) => {
+    const a = again[i];
+    if (!a) return { candidate: c, again: null, confirmed: false, reason: 'not measured again (its jobs failed)' };
+    if (c.row.exact) {
+      const ok = a.verdict === 'regression';
+      return { candidate: c, again: a, confirmed: ok, reason: ok ? 'the count changed again' : 'the count did not change again' };
+    }
+    if (!rejected.has(i)) return { candidate: c, again: a, confirmed: false, reason: `one-sided p ${fmtP(pWorse(a))} not rejected (Holm over ${tested.length})` };
+    if (a.estimate === null || worseBy(a, a.estimate) <= a.delta) return { candidate: c, again: a, confirmed: false, reason: 'significant but within δ' };
+    return { candidate: c, again: a, confirmed: true, reason: 'confirmed' };
+  });
+}
+
+function fmtP(p: number | null): string {
+  return p === null ? '–' : p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+}
