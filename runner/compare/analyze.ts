@@ -35,6 +35,8 @@ export interface PairedRow {
   mde: number | null;
   roundsFor: number | null;
   verdict: Verdict;
+  /** Every pair had equal values (e.g. 0 B/op on both sides). */
+  identical: boolean;
   baseMedian: number;
   headMedian: number;
   /** Sample ids, base then head, by round. */
@@ -149,6 +151,7 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
       mde: null,
       roundsFor: null,
       verdict: 'inconclusive',
+      identical: complete.length > 0 && base.every((v, i) => v === head[i]),
       baseMedian: median(base),
       headMedian: median(head),
       sampleIds: rounds.map((r) => [g.byRound.get(r)!.base?.id ?? null, g.byRound.get(r)!.head?.id ?? null]),
@@ -181,6 +184,7 @@ export function worseBy(r: Pick<PairedRow, 'higherIsBetter'>, x: number): number
 }
 
 function verdictOf(r: PairedRow, level: number): Verdict {
+  if (r.identical) return 'no change';
   if (r.exact) {
     if (r.pairs === 0) return 'inconclusive';
     if (r.baseMedian === r.headMedian) return 'no change';

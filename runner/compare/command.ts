@@ -442,7 +442,7 @@ function buildDoc(
     const run = store.getRun(id)!;
     const plan = readPlan(store, id);
     const orders = Object.fromEntries(Object.keys(plan.hosts).map((h) => [h, roundOrders(s.rounds, s.seed, h)]));
-    return { runId: id, role: s.role, seed: s.seed, rounds: s.rounds, status: run.status, orders, failedJobs: run.failed_jobs };
+    return { runId: id, role: s.role, seed: s.seed, rounds: s.rounds, status: run.status, orders, plans: plan.hosts, failedJobs: run.failed_jobs };
   });
   const screenPlan = readPlan(store, sessionIds[0]!);
   const hostDocs: HostDoc[] = hosts

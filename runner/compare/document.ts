@@ -14,6 +14,8 @@ export interface SessionDoc {
   status: string;
   /** Per host: side order of each round. */
   orders: Record<string, Side[][]>;
+  /** Per host: the benchmarks measured and the fixed iterations of each process. */
+  plans: Record<string, { benches: Array<{ suite: string; name: string; iters: number }>; added: string[]; removed: string[] }>;
   failedJobs: number;
 }
 
