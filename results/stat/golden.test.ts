@@ -1,4 +1,4 @@
-// Byte-for-byte comparison with benchstat's own outputs (../shared/benchstat-golden).
+// Byte-for-byte comparison with benchstat's own outputs (results/fixtures/benchstat-golden).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';

@@ -13,7 +13,7 @@ import { readAll, type BenchResult } from '../benchfmt/reader.ts';
 import { SCHEMA_VERSION } from './schema.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const golden = join(here, '../../../shared/benchstat-golden/cmd-benchstat-testdata');
+const golden = join(here, '../fixtures/benchstat-golden/cmd-benchstat-testdata');
 const work = mkdtempSync(join(tmpdir(), 'metalbench-store-'));
 
 function benchstatPath(): string {
@@ -53,7 +53,7 @@ test('go test output → import → export: benchstat prints the same table', ()
 
 for (const file of ['crc-new.txt', 'units.txt', 'zero.txt', 'issue19565.txt']) {
   test(`benchstat's own ${file} survives import → export unchanged for benchstat`, () => {
-    if (!existsSync(join(golden, file))) throw new Error(`golden data missing: ${golden}/${file} (shared/ must sit beside the repository)`);
+    if (!existsSync(join(golden, file))) throw new Error(`golden data missing: ${golden}/${file} (it ships in results/fixtures)`);
     const r = roundTrip(join(golden, file), file);
     assert.fixture(r.exported, r.original);
   });
