@@ -6,8 +6,15 @@
  * verdict. Units exact by nature are judged by equality, outside the family.
  */
 import type { Store } from '../../results/store/store.ts';
-import { benjaminiHochberg, minimumDetectable, pairedEstimate } from './paired-stats.ts';
-import { noiseFloor } from './floors.ts';
+import {
+  compareRows,
+  minimumDetectableEffect,
+  noiseFloor as floorOf,
+  type PairedInput,
+  type RoundValue,
+  type UnitMetadata,
+  type VerdictRow,
+} from '../../results/paired/index.ts';
 
 export type Verdict = 'regression' | 'improvement' | 'no change' | 'inconclusive';
 
@@ -19,36 +26,42 @@ export interface PairedRow {
   unit: string;
   exact: boolean;
   higherIsBetter: boolean;
+  /** Complete pairs analysed. */
   pairs: number;
-  /** Hodges–Lehmann estimate of ln(head/base); null when undefined (zeros). */
+  /** Hodges–Lehmann estimate of ln(head/base) (exact units: ratio of medians); null when undefined. */
   estimate: number | null;
   ciLow: number | null;
   ciHigh: number | null;
+  /** Exact two-sided signed-rank p and the one-sided p toward worse. */
   p: number | null;
-  pGreater: number | null;
-  pLess: number | null;
+  pWorse: number | null;
   q: number | null;
   /** Practical threshold used, ln(1 + max(threshold, floor)). */
   delta: number;
-  /** The stored noise floor, when there is one. */
+  /** The stored noise floor, when there are enough A/A sessions for one. */
   floor: number | null;
+  /** Minimum detectable effect (ln units) at this many rounds, 80 % power, at the family's per-test level. */
   mde: number | null;
+  /** Rounds that would settle an inconclusive row. */
   roundsFor: number | null;
   verdict: Verdict;
-  /** Every pair had equal values (e.g. 0 B/op on both sides). */
-  identical: boolean;
+  reason: string;
   baseMedian: number;
   headMedian: number;
   /** Sample ids, base then head, by round. */
   sampleIds: Array<[number | null, number | null]>;
 }
 
+/** A row with what confirmation needs from the statistics (not part of the document). */
+export interface AnalysedRow extends PairedRow {
+  input: PairedInput;
+  verdictRow: VerdictRow;
+}
+
 export interface AnalyzeOptions {
   threshold: number;
   rounds: number;
   floorSessions: number;
-  /** FDR level for q, and α of the verdicts. */
-  level?: number;
 }
 
 interface SampleRow {
@@ -63,16 +76,6 @@ interface SampleRow {
   fingerprint: string | null;
 }
 
-/** Units whose values are counts the benchmark fixes, not measurements. */
-export function isExactUnit(unit: string, assumeExact: ReadonlySet<string>): boolean {
-  return unit === 'allocs/op' || assumeExact.has(unit);
-}
-
-/** Throughput-like units improve upward. */
-export function higherIsBetter(unit: string): boolean {
-  return unit.endsWith('/s');
-}
-
 function pinIdentity(config: Record<string, string>): string {
   if (!config['pin-cpus'] || config['pin-cpus'] === 'none') return 'none';
   return `cpus=${config['pin-cpus']} numa=${config['pin-numa'] ?? ''} ${config['pin-policy'] ?? ''}`.trim();
@@ -84,8 +87,22 @@ const median = (xs: number[]) => {
   return n === 0 ? NaN : n % 2 ? a[(n - 1) / 2]! : (a[n / 2 - 1]! + a[n / 2]!) / 2;
 };
 
-export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): PairedRow[] {
-  const level = o.level ?? 0.05;
+const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+
+/** The stored A/A estimates of one benchmark × unit × host fingerprint × pin at R rounds, oldest first (the last K). */
+export function aaEstimates(store: Store, k: { benchmark: string; unit: string; fingerprint: string; pin: string; rounds: number; sessions: number }): number[] {
+  return store.db
+    .prepare<[string, string, string, string, number, number], { estimate: number }>(
+      `SELECT estimate FROM compare_results
+       WHERE is_aa = 1 AND role = 'screen' AND estimate IS NOT NULL AND benchmark = ? AND unit = ? AND host_fingerprint = ? AND pin = ? AND rounds = ?
+       ORDER BY run_id DESC LIMIT ?`,
+    )
+    .all(k.benchmark, k.unit, k.fingerprint, k.pin, k.rounds, k.sessions)
+    .map((r) => r.estimate)
+    .reverse();
+}
+
+export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): AnalysedRow[] {
   const rows = store.db
     .prepare<[number], SampleRow>(
       `SELECT s.id, j.host, j.side, j.round, b.name AS benchmark, s.unit, s.value, c.pairs_json, h.fingerprint
@@ -94,9 +111,10 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
        WHERE s.run_id = ? AND j.side IS NOT NULL AND j.status = 'ok' ORDER BY s.id`,
     )
     .all(runId);
-  const assumeExact = new Set(
-    store.db.prepare<[number], { unit: string }>("SELECT unit FROM unit_meta WHERE run_id = ? AND key = 'assume' AND value = 'exact'").all(runId).map((r) => r.unit),
-  );
+  const meta = new Map<string, Record<string, string>>();
+  for (const m of store.db.prepare<[number], { unit: string; key: string; value: string }>('SELECT unit, key, value FROM unit_meta WHERE run_id = ?').all(runId)) {
+    meta.set(m.unit, { ...(meta.get(m.unit) ?? {}), [m.key]: m.value });
+  }
   interface Group {
     host: string;
     fingerprint: string;
@@ -121,85 +139,59 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
     g.byRound.set(r.round, slot);
   }
 
-  const out: PairedRow[] = [];
-  for (const g of groups.values()) {
-    const rounds = [...g.byRound.keys()].sort((a, b) => a - b);
-    const complete = rounds.map((r) => g.byRound.get(r)!).filter((s) => s.base && s.head && s.base.v !== null && s.head.v !== null);
-    const base = complete.map((s) => s.base!.v!);
-    const head = complete.map((s) => s.head!.v!);
-    const exact = isExactUnit(g.unit, assumeExact);
-    const floor = noiseFloor(store, { benchmark: g.benchmark, unit: g.unit, fingerprint: g.fingerprint, pin: g.pin, rounds: o.rounds, sessions: o.floorSessions });
-    const delta = Math.max(Math.log1p(o.threshold), floor ?? 0);
-    const row: PairedRow = {
+  const list = [...groups.values()];
+  const inputs: PairedInput[] = list.map((g) => {
+    const n = Math.max(-1, ...g.byRound.keys()) + 1;
+    const base: RoundValue[] = new Array<RoundValue>(n).fill(null);
+    const head: RoundValue[] = new Array<RoundValue>(n).fill(null);
+    for (const [r, slot] of g.byRound) {
+      base[r] = slot.base?.v ?? null;
+      head[r] = slot.head?.v ?? null;
+    }
+    const floor = floorOf(aaEstimates(store, { benchmark: g.benchmark, unit: g.unit, fingerprint: g.fingerprint, pin: g.pin, rounds: o.rounds, sessions: o.floorSessions }), o.floorSessions);
+    const m: UnitMetadata | undefined = meta.get(g.unit);
+    return { host: g.host, benchmark: g.benchmark, unit: g.unit, base, head, ...(m ? { meta: m } : {}), ...(floor ? { floor } : {}) };
+  });
+  const verdicts = compareRows(inputs, { threshold: o.threshold });
+  const family = verdicts.filter((v) => v.paired).length;
+  const out: AnalysedRow[] = list.map((g, i) => {
+    const v = verdicts[i]!;
+    const inp = inputs[i]!;
+    const a = v.paired;
+    const both = inp.base.map((b, r) => [b, inp.head[r]] as const).filter(([b, h]) => b !== null && b !== undefined && h !== null && h !== undefined);
+    const mde = a ? minimumDetectableEffect(a.rounds, { sd: a.sd, delta: v.delta.value, testAlpha: 0.05 / Math.max(1, family) }) : NaN;
+    return {
       host: g.host,
       fingerprint: g.fingerprint,
       pin: g.pin,
       benchmark: g.benchmark,
       unit: g.unit,
-      exact,
-      higherIsBetter: higherIsBetter(g.unit),
-      pairs: complete.length,
-      estimate: null,
-      ciLow: null,
-      ciHigh: null,
-      p: null,
-      pGreater: null,
-      pLess: null,
-      q: null,
-      delta,
-      floor,
-      mde: null,
-      roundsFor: null,
-      verdict: 'inconclusive',
-      identical: complete.length > 0 && base.every((v, i) => v === head[i]),
-      baseMedian: median(base),
-      headMedian: median(head),
-      sampleIds: rounds.map((r) => [g.byRound.get(r)!.base?.id ?? null, g.byRound.get(r)!.head?.id ?? null]),
+      exact: v.exact,
+      higherIsBetter: v.better === 'higher',
+      pairs: a?.rounds ?? both.length,
+      estimate: a ? a.estimate : Number.isFinite(v.change) ? Math.log1p(v.change) : null,
+      ciLow: finite(a?.ciLo),
+      ciHigh: finite(a?.ciHi),
+      p: finite(a?.p),
+      pWorse: finite(a?.pWorse),
+      q: finite(v.q),
+      delta: v.delta.value,
+      floor: v.delta.floor?.value ?? null,
+      mde: finite(mde),
+      roundsFor: finite(v.roundsNeeded),
+      verdict: v.verdict === 'no-change' ? 'no change' : v.verdict,
+      reason: v.reason,
+      baseMedian: median(both.map(([b]) => b!)),
+      headMedian: median(both.map(([, h]) => h!)),
+      sampleIds: [...g.byRound.keys()].sort((x, y) => x - y).map((r) => [g.byRound.get(r)!.base?.id ?? null, g.byRound.get(r)!.head?.id ?? null]),
+      input: inp,
+      verdictRow: v,
     };
-    const positive = base.every((v) => v > 0) && head.every((v) => v > 0);
-    if (positive && complete.length > 0) {
-      const d = complete.map((_, i) => Math.log(head[i]! / base[i]!));
-      const e = pairedEstimate(d);
-      Object.assign(row, { estimate: e.estimate, ciLow: e.ciLow, ciHigh: e.ciHigh, p: e.p, pGreater: e.pGreater, pLess: e.pLess });
-      const m = minimumDetectable(e.sd, e.n, delta);
-      row.mde = Number.isFinite(m.mde) ? m.mde : null;
-      row.roundsFor = m.roundsFor;
-    } else if (row.baseMedian > 0 && row.headMedian > 0) {
-      row.estimate = Math.log(row.headMedian / row.baseMedian);
-    }
-    out.push(row);
-  }
-
-  // One family: every benchmark × unit × host that is measured, not counted.
-  const family = out.filter((r) => !r.exact && r.p !== null);
-  const q = benjaminiHochberg(family.map((r) => r.p!));
-  family.forEach((r, i) => (r.q = q[i]!));
-  for (const r of out) r.verdict = verdictOf(r, level);
+  });
   return out.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : a.unit < b.unit ? -1 : 1));
 }
 
 /** Signed so that positive is worse (slower, more memory, less throughput). */
 export function worseBy(r: Pick<PairedRow, 'higherIsBetter'>, x: number): number {
   return r.higherIsBetter ? -x : x;
-}
-
-function verdictOf(r: PairedRow, level: number): Verdict {
-  if (r.identical) return 'no change';
-  if (r.exact) {
-    if (r.pairs === 0) return 'inconclusive';
-    if (r.baseMedian === r.headMedian) return 'no change';
-    return worseBy(r, r.headMedian - r.baseMedian) > 0 ? 'regression' : 'improvement';
-  }
-  if (r.ciLow === null || r.ciHigh === null || r.q === null) return 'inconclusive';
-  const lo = Math.min(worseBy(r, r.ciLow), worseBy(r, r.ciHigh));
-  const hi = Math.max(worseBy(r, r.ciLow), worseBy(r, r.ciHigh));
-  if (r.q <= level && lo > r.delta) return 'regression';
-  if (r.q <= level && hi < -r.delta) return 'improvement';
-  if (lo > -r.delta && hi < r.delta) return 'no change';
-  return 'inconclusive';
-}
-
-/** One-sided p in the worse direction. */
-export function pWorse(r: PairedRow): number | null {
-  return r.higherIsBetter ? r.pLess : r.pGreater;
 }

@@ -3,16 +3,16 @@
  * again in a new session (new seed and order, on another host of the same
  * class when the selection has one), and confirmed only when that session
  * alone rejects one-sided at 0.05, Holm across the candidates, in the same
- * direction, with the estimate beyond δ. Exact units confirm by equality.
+ * direction, and its one-sided bound clears δ (results/paired decides).
  */
 import type { HostSession } from '../run/hosts.ts';
 import type { HostFacts } from '../host/facts.ts';
 import type { HostPlan } from './session.ts';
-import { pWorse, worseBy, type PairedRow } from './analyze.ts';
-import { holmRejects } from './paired-stats.ts';
+import type { AnalysedRow } from './analyze.ts';
+import { confirmCandidates } from '../../results/paired/index.ts';
 
 export interface Candidate {
-  row: PairedRow;
+  row: AnalysedRow;
   /** The host the confirmation measures it on. */
   confirmHost: string;
 }
@@ -23,7 +23,7 @@ export function hostClass(h: HostSession): string {
   return `${h.target.goos}/${h.target.goarch} ${f.cpu?.model ?? '?'}`;
 }
 
-export function chooseConfirmHosts(candidates: readonly PairedRow[], hosts: readonly HostSession[]): Candidate[] {
+export function chooseConfirmHosts(candidates: readonly AnalysedRow[], hosts: readonly HostSession[]): Candidate[] {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   return candidates.map((row) => {
     const own = byName.get(row.host);
@@ -53,30 +53,15 @@ export function confirmationPlans(cands: readonly Candidate[], screenPlans: Reco
 export interface Confirmation {
   candidate: Candidate;
   /** The confirmation session's row, when the benchmark was measured again. */
-  again: PairedRow | null;
+  again: AnalysedRow | null;
   confirmed: boolean;
-  /** Why not, in a few words. */
+  /** Why (not), in a few words. */
   reason: string;
 }
 
-export function decideConfirmations(cands: readonly Candidate[], confirmRows: readonly PairedRow[], alpha = 0.05): Confirmation[] {
+/** The decision, from the confirmation session alone (results/paired's rule). */
+export function decideConfirmations(cands: readonly Candidate[], confirmRows: readonly AnalysedRow[], alpha = 0.05): Confirmation[] {
   const again = cands.map((c) => confirmRows.find((r) => r.host === c.confirmHost && r.benchmark === c.row.benchmark && r.unit === c.row.unit) ?? null);
-  const tested = cands.map((c, i) => ({ i, p: !c.row.exact && again[i] ? pWorse(again[i]!) : null })).filter((t) => t.p !== null);
-  const holm = holmRejects(tested.map((t) => t.p!), alpha);
-  const rejected = new Set(tested.filter((_, k) => holm[k]).map((t) => t.i));
-  return cands.map((c, i) => {
-    const a = again[i];
-    if (!a) return { candidate: c, again: null, confirmed: false, reason: 'not measured again (its jobs failed)' };
-    if (c.row.exact) {
-      const ok = a.verdict === 'regression';
-      return { candidate: c, again: a, confirmed: ok, reason: ok ? 'the count changed again' : 'the count did not change again' };
-    }
-    if (!rejected.has(i)) return { candidate: c, again: a, confirmed: false, reason: `one-sided p ${fmtP(pWorse(a))} not rejected (Holm over ${tested.length})` };
-    if (a.estimate === null || worseBy(a, a.estimate) <= a.delta) return { candidate: c, again: a, confirmed: false, reason: 'significant but within δ' };
-    return { candidate: c, again: a, confirmed: true, reason: 'confirmed' };
-  });
-}
-
-function fmtP(p: number | null): string {
-  return p === null ? '–' : p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+  const summary = confirmCandidates(cands.map((c, i) => ({ candidate: c.row.verdictRow, confirmation: again[i]?.input })), alpha);
+  return cands.map((c, i) => ({ candidate: c, again: again[i] ?? null, confirmed: summary.rows[i]!.confirmed, reason: summary.rows[i]!.reason }));
 }

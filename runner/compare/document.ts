@@ -73,7 +73,9 @@ export interface CompareDoc {
 
 export const pct = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : Math.expm1(x) * 100);
 
-export function resultDoc(r: PairedRow): ResultDoc {
+export function resultDoc(row: PairedRow): ResultDoc {
+  // Only the document's fields: analysed rows also carry the statistics' inputs.
+  const { input: _i, verdictRow: _v, ...r } = row as PairedRow & { input?: unknown; verdictRow?: unknown };
   return {
     ...r,
     changePct: pct(r.estimate),
