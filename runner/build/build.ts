@@ -38,18 +38,6 @@ export class BuildError extends Error {
   }
 }
 
-/**
- * How one side of a comparison is built beyond the spec: a toolchain
- * (GOTOOLCHAIN), build environment (GOAMD64, GOARM64, GOEXPERIMENT …),
- * -gcflags and a PGO profile. Every field is part of the cache key.
- */
-export interface BuildVariant {
-  env?: Record<string, string>;
-  gcflags?: string;
-  /** Absolute path of a PGO profile (-pgo=FILE). */
-  pgo?: string;
-}
-
 export function defaultCacheDir(): string {
   if (process.env.METALBENCH_CACHE) return process.env.METALBENCH_CACHE;
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -58,14 +46,22 @@ export function defaultCacheDir(): string {
 
 const BUILD_INPUT = /\.(go|s|c|h|cc|cpp|hh|hpp|syso)$|^go\.(mod|sum|work|work\.sum)$/;
 
-let goEnv: Promise<{ GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string }> | undefined;
+type GoEnv = { GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string };
+/** One `go env` per build environment: GOTOOLCHAIN changes the Go version. */
+const goEnvs = new Map<string, Promise<GoEnv>>();
 
-export function hostGoEnv(): Promise<{ GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string }> {
-  goEnv ??= spawnCollect('go', ['env', '-json', 'GOVERSION', 'GOHOSTOS', 'GOHOSTARCH']).then((r) => {
-    if (r.code !== 0) throw new Error(`go env failed (is Go installed and on PATH?): ${r.stderrTail}`);
-    return JSON.parse(r.stdout) as { GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string };
-  });
-  return goEnv;
+export function hostGoEnv(buildEnv: Readonly<Record<string, string>> = {}): Promise<GoEnv> {
+  const key = JSON.stringify(Object.entries(buildEnv).sort());
+  let p = goEnvs.get(key);
+  if (!p) {
+    p = spawnCollect('go', ['env', '-json', 'GOVERSION', 'GOHOSTOS', 'GOHOSTARCH'], { env: { ...buildEnv } }).then((r) => {
+      if (r.code !== 0) throw new Error(`go env failed (is Go installed and on PATH?): ${r.stderrTail}`);
+      return JSON.parse(r.stdout) as GoEnv;
+    });
+    goEnvs.set(key, p);
+    p.catch(() => goEnvs.delete(key));
+  }
+  return p;
 }
 
 /** sha256 over the module's build inputs, by relative path. */
@@ -101,52 +97,54 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
-const toolchainVersions = new Map<string, Promise<string>>();
-
-/** The Go version a build environment selects (GOTOOLCHAIN may fetch another toolchain). */
-function goVersionFor(buildEnv: Record<string, string>): Promise<string> {
-  if (Object.keys(buildEnv).length === 0) return hostGoEnv().then((e) => e.GOVERSION);
-  const key = JSON.stringify(buildEnv);
-  let v = toolchainVersions.get(key);
-  if (!v) {
-    v = spawnCollect('go', ['env', 'GOVERSION'], { env: buildEnv }).then((r) => {
-      if (r.code !== 0) throw new BuildError('(toolchain)', `go env GOVERSION with ${key} failed:\n${r.stderrTail}`);
-      return r.stdout.trim();
-    });
-    toolchainVersions.set(key, v);
-  }
-  return v;
+/** What `go test -c` is given besides the package: all of it is part of the cache key. */
+export interface BuildInput extends Pick<SuiteSpec, 'name' | 'package' | 'moduleDir' | 'ldflags'> {
+  gcflags?: string;
+  /** Extra build environment, e.g. GOTOOLCHAIN or GOAMD64. */
+  buildEnv?: Readonly<Record<string, string>>;
+  /** Absolute path of a PGO profile (-pgo=FILE); its content is part of the key. */
+  pgo?: string;
 }
 
+/** Build variables metalbench sets itself; a caller may not override them. */
+const RESERVED_BUILD_ENV = new Set(['GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS']);
+
 export async function buildSuite(
-  suite: Pick<SuiteSpec, 'name' | 'package' | 'moduleDir' | 'ldflags'>,
+  suite: BuildInput,
   target: BuildTarget,
   cacheDir = defaultCacheDir(),
-  variant: BuildVariant = {},
+  /** Module tree hashes already computed in this build phase, by module directory. */
+  treeHashes?: Map<string, Promise<string>>,
 ): Promise<BuiltBinary> {
-  const buildEnv = variant.env ?? {};
-  const env = { GOVERSION: await goVersionFor(buildEnv) };
-  const tree = await moduleTreeHash(suite.moduleDir);
-  const pgoHash = variant.pgo ? await sha256File(variant.pgo).catch((e: Error) => {
-    throw new BuildError(suite.name, `cannot read the PGO profile ${variant.pgo}: ${e.message}`);
-  }) : '';
-  const cacheKey = createHash('sha256')
-    .update(
-      JSON.stringify({
-        tree,
-        go: env.GOVERSION,
-        goos: target.goos,
-        goarch: target.goarch,
-        pkg: suite.package,
-        ldflags: suite.ldflags ?? '',
-        cgo: '0',
-        // Only a variant adds fields, so plain builds keep their cache keys.
-        ...(Object.keys(buildEnv).length > 0 ? { env: buildEnv } : {}),
-        ...(variant.gcflags ? { gcflags: variant.gcflags } : {}),
-        ...(pgoHash ? { pgo: pgoHash } : {}),
-      }),
-    )
-    .digest('hex');
+  const buildEnv = suite.buildEnv ?? {};
+  for (const k of Object.keys(buildEnv)) {
+    if (RESERVED_BUILD_ENV.has(k)) throw new BuildError(suite.name, `build environment may not set ${k}: metalbench sets it from the host's target`);
+  }
+  const env = await hostGoEnv(buildEnv);
+  let tree = treeHashes?.get(suite.moduleDir);
+  if (!tree) {
+    tree = moduleTreeHash(suite.moduleDir);
+    treeHashes?.set(suite.moduleDir, tree);
+  }
+  const key: Record<string, unknown> = {
+    tree: await tree,
+    go: env.GOVERSION,
+    goos: target.goos,
+    goarch: target.goarch,
+    pkg: suite.package,
+    ldflags: suite.ldflags ?? '',
+    cgo: '0',
+  };
+  // Only present when used, so existing cache entries keep their keys.
+  if (suite.gcflags) key.gcflags = suite.gcflags;
+  if (Object.keys(buildEnv).length > 0) key.env = Object.fromEntries(Object.entries(buildEnv).sort());
+  if (suite.pgo) {
+    const pgo = suite.pgo;
+    key.pgo = await sha256File(pgo).catch((e: Error) => {
+      throw new BuildError(suite.name, `cannot read the PGO profile ${pgo}: ${e.message}`);
+    });
+  }
+  const cacheKey = createHash('sha256').update(JSON.stringify(key)).digest('hex');
   const dir = join(cacheDir, 'builds', cacheKey);
   const binName = `${suite.package.replace(/^\.\/?/, '').replace(/\//g, '_') || 'root'}.test`;
   const path = join(dir, binName);
@@ -163,8 +161,8 @@ export async function buildSuite(
   const tmp = `${path}.tmp-${process.pid}`;
   const args = ['test', '-c', '-o', tmp];
   if (suite.ldflags) args.push(`-ldflags=${suite.ldflags}`);
-  if (variant.gcflags) args.push(`-gcflags=${variant.gcflags}`);
-  if (variant.pgo) args.push(`-pgo=${variant.pgo}`);
+  if (suite.gcflags) args.push(`-gcflags=${suite.gcflags}`);
+  if (suite.pgo) args.push(`-pgo=${suite.pgo}`);
   args.push(suite.package);
   // CGO off: the binary is shipped to hosts that may lack the C libraries.
   const r = await spawnCollect('go', args, {

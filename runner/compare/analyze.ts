@@ -159,6 +159,9 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
     const inp = inputs[i]!;
     const a = v.paired;
     const both = inp.base.map((b, r) => [b, inp.head[r]] as const).filter(([b, h]) => b !== null && b !== undefined && h !== null && h !== undefined);
+    // Zeros on both sides (0 B/op) have no ratio, but equal in every round is no change.
+    const identical = both.length > 0 && both.every(([b, h]) => b === h);
+    const settled = v.verdict === 'inconclusive' && !a && identical;
     const mde = a ? minimumDetectableEffect(a.rounds, { sd: a.sd, delta: v.delta.value, testAlpha: 0.05 / Math.max(1, family) }) : NaN;
     return {
       host: g.host,
@@ -179,8 +182,8 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
       floor: v.delta.floor?.value ?? null,
       mde: finite(mde),
       roundsFor: finite(v.roundsNeeded),
-      verdict: v.verdict === 'no-change' ? 'no change' : v.verdict,
-      reason: v.reason,
+      verdict: settled || v.verdict === 'no-change' ? 'no change' : v.verdict,
+      reason: settled ? 'equal in every round' : v.reason,
       baseMedian: median(both.map(([b]) => b!)),
       headMedian: median(both.map(([, h]) => h!)),
       sampleIds: [...g.byRound.keys()].sort((x, y) => x - y).map((r) => [g.byRound.get(r)!.base?.id ?? null, g.byRound.get(r)!.head?.id ?? null]),

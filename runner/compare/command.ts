@@ -10,13 +10,17 @@ import { loadSpec, parseSpec, type Spec } from '../spec/spec.ts';
 import { ValidationError } from '../spec/validate.ts';
 import { BuildError, defaultCacheDir } from '../build/build.ts';
 import { Store } from '../../results/store/store.ts';
-import { openHosts, readInventory, type HostSession, type OpenedHosts } from '../run/hosts.ts';
-import { SelectionError } from '../fleet/selection.ts';
+import type { HostFailure, HostSession } from '../run/hosts.ts';
+import { resolveHosts, type ResolvedHosts } from '../run/resolve-hosts.ts';
+import { RunStop } from '../run/stop.ts';
+import { onStopSignal } from '../run/signals.ts';
+import { pathOptions, shellWord } from '../run/hint.ts';
+import type { DispatchResult } from '../run/dispatch.ts';
 import { Progress } from '../run/progress.ts';
 import { GitInputError, repoRoot, resolveCommit, uncommittedChanges, workingTreeCommit, worktreeFor } from './git.ts';
 import { buildSides, type Binaries, type SideSource } from './sides.ts';
 import { newSeed, roundOrders } from './plan.ts';
-import { readPlan, runHost, SessionError, type HostOutcome, type HostPlan } from './session.ts';
+import { readPlan, runSession, SessionError, type HostPlan } from './session.ts';
 import { analyzeSession, type PairedRow } from './analyze.ts';
 import { storeResults } from './floors.ts';
 import { chooseConfirmHosts, confirmationPlans, decideConfirmations, hostClass, type Confirmation } from './confirm.ts';
@@ -193,35 +197,36 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
   const isAA = c.sides.base.sha === c.sides.head.sha && JSON.stringify(c.sides.base.overrides) === JSON.stringify(c.sides.head.overrides) && !c.sides.head.worktree;
 
   // Hosts: as run does (tag selection, locks), with the session's hosts on resume.
-  let opened: OpenedHosts;
   let resumeHosts: string[] | undefined;
   if (c.resume) {
     const s = new Store(c.db);
     resumeHosts = [...new Set(s.jobsOf(c.resume.screenId).map((j) => j.host))];
-    const plan = readPlan(s, c.resume.screenId);
-    for (const h of Object.keys(plan.hosts)) if (!resumeHosts.includes(h)) resumeHosts.push(h);
+    for (const h of Object.keys(readPlan(s, c.resume.screenId).hosts)) if (!resumeHosts.includes(h)) resumeHosts.push(h);
     s.close();
   }
+  let opened: ResolvedHosts;
   try {
-    let inv = readInventory({ inventoryPath: env.inventoryPath, inventoryExplicit: env.inventoryExplicit });
-    if (c.lockWaitMs !== undefined) inv = { ...inv, hosts: inv.hosts.map((h) => ({ ...h, lockWaitMs: c.lockWaitMs! })) };
-    opened = await openHosts(c.spec.hosts, inv, {
+    opened = await resolveHosts(c.spec.hosts, {
       inventoryPath: env.inventoryPath,
+      inventoryExplicit: env.inventoryExplicit,
+      specPath: c.spec.path,
+      log: (l) => progress.log(l),
+      ...(c.lockWaitMs !== undefined ? { lockWaitMs: c.lockWaitMs } : {}),
       ...(resumeHosts && resumeHosts.length > 0 ? { names: resumeHosts } : {}),
       ...(env.knownHostsPaths ? { knownHostsPaths: env.knownHostsPaths } : {}),
       ...(env.sshConfigPath ? { sshConfigPath: env.sshConfigPath } : {}),
     });
   } catch (e) {
-    if (e instanceof ValidationError) err(e.message);
-    else if (e instanceof SelectionError) err(`${c.spec.path}: hosts: ${e.message} (inventory: ${env.inventoryPath})`);
-    else throw e;
-    return EXIT_BAD_INPUT;
+    if (!(e instanceof RunStop)) throw e;
+    for (const l of e.lines) err(l);
+    return e.code;
   }
-  const closeAll = () => Promise.all(opened.sessions.map((h) => h.close().catch(() => undefined)));
-  for (const f of [...opened.failed, ...opened.unknown]) err(`metalbench compare: host ${f.name}: ${f.error}`);
+  const closeAll = () => opened.close();
+  for (const f of opened.failed) err(`metalbench compare: host ${f.name}: ${f.error}`);
   if (opened.sessions.length === 0) {
+    await closeAll();
     err(`${c.spec.path}: hosts: no reachable host; nothing was run`);
-    return opened.failed.length + opened.unknown.length > 0 ? EXIT_PARTIAL : EXIT_BAD_INPUT;
+    return EXIT_PARTIAL;
   }
   for (const h of opened.sessions) for (const w of h.warnings) progress.log(`warning ${h.name}: ${w}`);
 
@@ -251,30 +256,28 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
   }
   let interrupted = false;
   const activeRuns: number[] = [];
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) process.exit(130);
+  const guard = onStopSignal(async (sig) => {
     interrupted = true;
     progress.clear();
     for (const id of activeRuns) {
       store.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(id);
       store.finishRun(id, 'interrupted', `stopped by ${sig}`);
     }
-    err(`metalbench compare: interrupted by ${sig}; samples measured so far are stored (resume with: metalbench compare --resume ${activeRuns[0] ?? ''})`);
-    process.exit(sig === 'SIGTERM' ? 143 : 130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    const id = activeRuns[activeRuns.length - 1];
+    err(`metalbench compare: interrupted by ${sig}; samples measured so far are stored${id !== undefined ? ` (resume with: ${['metalbench', 'compare', '--resume', String(id), ...pathOptions({ dbPath: c.db, inventoryPath: env.inventoryPath })].map(shellWord).join(' ')})` : ''}`);
+    await Promise.race([closeAll(), new Promise((r) => setTimeout(r, 1000).unref())]);
+  });
   try {
     // Screening.
     const screenId = c.resume?.screenId ?? createSession(store, c, 'screen', null, c.rounds, c.seed, isAA);
     if (c.resume) store.reopenRun(screenId);
     activeRuns.push(screenId);
     const screenRun = store.getRun(screenId)!;
-    let screenOutcome: HostOutcome[] = [];
+    let screenOutcome: DispatchResult | undefined;
     let sessionError: string | undefined;
     if (!c.resume || screenRun.status !== 'ok' || c.resume.confirmId === undefined) {
       try {
-        screenOutcome = await runSession(store, screenId, c, opened.sessions, c.rounds, c.seed, binaries, progress, () => interrupted);
+        screenOutcome = await runPairs(store, screenId, c, opened.sessions, opened.failed, c.rounds, c.seed, binaries, progress, () => interrupted);
       } catch (e) {
         if (!(e instanceof SessionError)) throw e;
         sessionError = e.message;
@@ -302,9 +305,9 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       const hosts = opened.sessions.filter((h) => plans[h.name]);
       progress.log(`confirming ${candidates.length} regression candidate${candidates.length === 1 ? '' : 's'} in session ${confirmId} (${confirmRounds} rounds${hosts.some((h) => cands.some((x) => x.confirmHost === h.name && x.row.host !== h.name)) ? ', on other hosts of the same class' : ''})`);
       let confirmError: string | undefined;
-      let outcome: HostOutcome[] = [];
+      let outcome: DispatchResult | undefined;
       try {
-        outcome = await runSession(store, confirmId, c, hosts, confirmRounds, confirmSeed, binaries, progress, () => interrupted, plans);
+        outcome = await runPairs(store, confirmId, c, hosts, [], confirmRounds, confirmSeed, binaries, progress, () => interrupted, plans);
       } catch (e) {
         if (!(e instanceof SessionError)) throw e;
         confirmError = e.message;
@@ -345,8 +348,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
     writeOutputs(doc, tables, c.out, io);
     return code;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    guard.dispose();
     progress.clear();
     await closeAll();
     store.close();
@@ -375,19 +377,19 @@ function createSession(store: Store, c: Comparison, role: 'screen' | 'confirm', 
   })();
 }
 
-async function runSession(
+async function runPairs(
   store: Store,
   runId: number,
   c: Comparison,
   hosts: readonly HostSession[],
+  unavailable: readonly HostFailure[],
   rounds: number,
   seed: string,
   binaries: Binaries,
   progress: Progress,
   isInterrupted: () => boolean,
   presets?: Record<string, HostPlan>,
-): Promise<HostOutcome[]> {
-  const all = [...hosts];
+): Promise<DispatchResult> {
   const ctx = {
     store,
     runId,
@@ -404,16 +406,14 @@ async function runSession(
       progress.show(`${host}: round ${round + 1}/${rounds}${est ? ` · ${est}` : ''}`);
     },
   };
-  // Host order is the inventory's, so plans (and their job numbers) are stable on --resume.
-  return Promise.all(all.map((h, i) => runHost(ctx, h, i, presets?.[h.name])));
+  return runSession(ctx, hosts, unavailable, presets);
 }
 
-function finishSession(store: Store, runId: number, outcomes: HostOutcome[], opened: OpenedHosts, error?: string): void {
-  const failed = outcomes.reduce((n, o) => n + o.failed.length, 0);
+function finishSession(store: Store, runId: number, outcome: DispatchResult | undefined, opened: { failed: readonly HostFailure[] }, error?: string): void {
   const pending = store.db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE run_id = ? AND status <> 'ok'").get(runId)!.n;
   const missingHosts = opened.failed.length;
   if (error) store.finishRun(runId, 'failed', error);
-  else if (failed > 0 || pending > 0 || missingHosts > 0) store.finishRun(runId, 'partial', `${pending} jobs not ok${missingHosts ? `; ${missingHosts} hosts unreachable` : ''}`);
+  else if ((outcome?.failed.length ?? 0) > 0 || pending > 0 || missingHosts > 0) store.finishRun(runId, 'partial', `${pending} jobs not ok${missingHosts ? `; ${missingHosts} hosts unreachable` : ''}`);
   else store.finishRun(runId, 'ok');
 }
 

@@ -15,7 +15,7 @@ function ci(r: ResultDoc): string {
 function note(r: ResultDoc): string {
   if (r.verdict !== 'inconclusive' || r.exact) return '';
   const mde = r.mdePct !== null ? `MDE ${r.mdePct.toFixed(1)}%` : 'too few pairs';
-  return r.roundsFor !== null ? `${mde}; ~${r.roundsFor} rounds to see ${r.deltaPct.toFixed(1)}%` : mde;
+  return r.roundsFor !== null ? `${mde}; ~${r.roundsFor} rounds would settle it` : mde;
 }
 
 function columns(rows: string[][]): string {

@@ -8,8 +8,8 @@
  */
 import type { Store } from '../../results/store/store.ts';
 import { BenchReader } from '../../results/benchfmt/reader.ts';
-import { executeJob } from '../run/execute-job.ts';
-import type { HostSession } from '../run/hosts.ts';
+import { dispatch, type DispatchJob, type DispatchResult } from '../run/dispatch.ts';
+import type { HostFailure, HostSession } from '../run/hosts.ts';
 import type { Progress } from '../run/progress.ts';
 import type { Spec, SuiteSpec } from '../spec/spec.ts';
 import { binaryKey, suitesOf, type Binaries, type SideSource } from './sides.ts';
@@ -39,17 +39,12 @@ export interface SessionContext {
   rounds: number;
   seed: string;
   progress: Progress;
-  /** Called after a host finishes a round (progress). */
+  /** Called when a host has finished every process of a round (progress). */
   onRound?: (host: string, round: number) => void;
   isInterrupted: () => boolean;
 }
 
-export interface HostOutcome {
-  host: string;
-  failed: Array<{ seq: number; error: string }>;
-  lost: boolean;
-}
-
+/** Jobs of one host are numbered from hostIndex × PLAN_STRIDE, so hosts planned apart never collide. */
 const PLAN_STRIDE = 1_000_000;
 
 export function readPlan(store: Store, runId: number): SessionPlan {
@@ -75,86 +70,73 @@ interface JobParams {
   pad: number;
 }
 
-/** Run one host's part of the session: calibrate if needed, plan, then every job not yet ok. */
-export async function runHost(ctx: SessionContext, host: HostSession, hostIndex: number, preset?: HostPlan): Promise<HostOutcome> {
+/**
+ * Run a session on its hosts: each host not yet planned is calibrated and
+ * its processes recorded as jobs; then every job that is not ok runs through
+ * the shared dispatch phase (hosts in parallel, pinning, faults as in run).
+ */
+export async function runSession(ctx: SessionContext, hosts: readonly HostSession[], unavailable: readonly HostFailure[], presets?: Record<string, HostPlan>): Promise<DispatchResult> {
   const { store, runId } = ctx;
-  const outcome: HostOutcome = { host: host.name, failed: [], lost: false };
-  const hostEnvId = store.upsertHostEnv(host.name, host.fingerprint, host.facts);
-  const suites = new Map<Side, Map<string, SuiteSpec>>();
-  for (const side of ['base', 'head'] as const) suites.set(side, new Map(suitesOf(ctx.spec, ctx.repoRoot, ctx.sides[side]).map((s) => [s.name, s])));
-  const remote = new Map<string, { path: string; buildId: number }>();
-  const binaryOn = async (side: Side, suite: string) => {
-    const key = binaryKey(side, host.target, suite);
-    let r = remote.get(key);
-    if (!r) {
-      const built = ctx.binaries.get(key)!;
-      const s = suites.get(side)!.get(suite)!;
-      const buildId = store.recordBuild({ cacheKey: built.cacheKey, suite, pkg: s.package, goos: built.goos, goarch: built.goarch, goVersion: built.goVersion, sha256: built.sha256, path: built.path });
-      r = { path: await host.transport.putFile(built.path, built.sha256, `${suite}-${side}.test`), buildId };
-      remote.set(key, r);
-    }
-    return r;
-  };
-
-  let jobs = store.jobsOf(runId).filter((j) => j.host === host.name);
-  if (jobs.length === 0) {
-    const plan = preset ?? (await calibrateHost(ctx, host, suites, binaryOn));
-    savePlan(store, runId, (p) => {
-      p.hosts[host.name] = plan;
-    });
-    const pairs = planHost(host.name, plan.benches, ctx.rounds, ctx.seed, hostIndex * PLAN_STRIDE);
-    store.db.transaction(() => {
-      for (const p of pairs) addPairJob(store, runId, p, suites.get(p.side)!.get(p.bench.suite)!);
-    })();
-    jobs = store.jobsOf(runId).filter((j) => j.host === host.name);
-  }
-
-  const todo = jobs.filter((j) => j.status !== 'ok');
-  const lastRound = new Map<number, number>();
-  for (const j of jobs) {
-    const r = (JSON.parse(j.params_json) as JobParams).round;
-    lastRound.set(r, (lastRound.get(r) ?? 0) + 1);
-  }
-  for (const job of todo) {
-    if (ctx.isInterrupted()) return outcome;
-    const p = JSON.parse(job.params_json) as JobParams;
-    if (job.status !== 'pending') store.resetJob(job.id);
-    const suite = suites.get(p.side)!.get(p.suite)!;
-    try {
-      const pin = host.pinFor(suite);
-      const bin = await binaryOn(p.side, p.suite);
-      store.startJob(job.id, bin.buildId);
-      const report = await executeJob({
-        transport: host.transport,
-        argv: pin.wrap([bin.path, ...pairArgs(suite, p)]),
-        env: { ...suite.env, [PAD_VAR]: 'x'.repeat(p.pad) },
-        cwd: host.cwdFor(suite),
-        timeoutMs: suite.timeoutMs,
-        extraConfig: [...host.config, ...pin.config],
-        writer: store.sampleWriter(runId, job.id),
-        ...(pin.verify ? { verifyStderr: pin.verify } : {}),
-        onUnitMeta: (unit, origUnit, key, value) => store.addUnitMeta(runId, unit, origUnit, key, value),
+  const suitesOfSide = new Map<Side, Map<string, SuiteSpec>>();
+  for (const side of ['base', 'head'] as const) suitesOfSide.set(side, new Map(suitesOf(ctx.spec, ctx.repoRoot, ctx.sides[side]).map((s) => [s.name, s])));
+  const existing = store.jobsOf(runId);
+  const recorded = new Set(existing.map((j) => j.host));
+  const firstBlock = existing.length === 0 ? 0 : Math.floor(Math.max(...existing.map((j) => j.seq)) / PLAN_STRIDE) + 1;
+  await Promise.all(
+    hosts.filter((h) => !recorded.has(h.name)).map(async (host, i) => {
+      const plan = presets?.[host.name] ?? (await calibrateHost(ctx, host, suitesOfSide));
+      savePlan(store, runId, (p) => {
+        p.hosts[host.name] = plan;
       });
-      store.finishJob(job.id, { status: report.ok ? 'ok' : 'failed', exitCode: report.exec.code, signal: report.exec.signal, error: report.error, stderrTail: report.exec.stderrTail, cpus: pin.cpus, hostEnvId });
-      if (!report.ok) {
-        outcome.failed.push({ seq: job.seq, error: report.error! });
-        ctx.progress.log(`FAIL ${host.name} ${p.side} ${p.suite} ${p.benchmark} (round ${p.round + 1}): ${report.error}`);
-      }
-    } catch (e) {
-      const msg = (e as Error).message;
-      store.finishJob(job.id, { status: 'failed', error: msg, hostEnvId });
-      outcome.failed.push({ seq: job.seq, error: msg });
-      ctx.progress.log(`FAIL ${host.name} ${p.side} ${p.suite} ${p.benchmark}: ${msg}`);
-      if (host.lost) {
-        outcome.lost = true;
-        return outcome;
-      }
-    }
-    const left = (lastRound.get(p.round) ?? 1) - 1;
-    lastRound.set(p.round, left);
-    if (left === 0) ctx.onRound?.(host.name, p.round);
+      const pairs = planHost(host.name, plan.benches, ctx.rounds, ctx.seed, (firstBlock + i) * PLAN_STRIDE);
+      store.db.transaction(() => {
+        for (const p of pairs) addPairJob(store, runId, p, suitesOfSide.get(p.side)!.get(p.bench.suite)!);
+      })();
+    }),
+  );
+  ctx.progress.clear();
+
+  const all = store.jobsOf(runId);
+  const left = new Map<string, number>();
+  const roundKey = (host: string, round: number) => `${host}\0${round}`;
+  const todo: DispatchJob<JobParams>[] = [];
+  const targets = new Map(hosts.map((h) => [h.name, h.target]));
+  for (const j of all) {
+    if (j.status === 'ok') continue;
+    const p = JSON.parse(j.params_json) as JobParams;
+    // A job that started and did not finish: its partial samples go, it runs again.
+    if (j.status !== 'pending') store.resetJob(j.id);
+    left.set(roundKey(j.host, p.round), (left.get(roundKey(j.host, p.round)) ?? 0) + 1);
+    const suite = suitesOfSide.get(p.side)!.get(p.suite)!;
+    const target = targets.get(j.host);
+    todo.push({
+      seq: j.seq,
+      jobId: j.id,
+      host: j.host,
+      suite,
+      // A host that is not open fails its jobs in dispatch; any binary will do for the record.
+      binary: ctx.binaries.get(binaryKey(p.side, target ?? { goos: 'linux', goarch: 'amd64' }, p.suite)) ?? [...ctx.binaries.values()][0]!,
+      args: pairArgs(suite, p),
+      env: { [PAD_VAR]: 'x'.repeat(p.pad) },
+      status: `${p.side} ${p.benchmark}, round ${p.round + 1}/${ctx.rounds}`,
+      label: p,
+    });
   }
-  return outcome;
+  return dispatch(todo, {
+    store,
+    runId,
+    sessions: hosts,
+    unavailable,
+    show: (t) => ctx.progress.show(t),
+    log: (l) => ctx.progress.log(l),
+    stopped: ctx.isInterrupted,
+    onJobDone: (d) => {
+      const k = roundKey(d.job.host, d.job.label.round);
+      const n = (left.get(k) ?? 1) - 1;
+      left.set(k, n);
+      if (n === 0) ctx.onRound?.(d.job.host, d.job.label.round);
+    },
+  });
 }
 
 function addPairJob(store: Store, runId: number, p: PlannedPair, suite: SuiteSpec): void {
@@ -192,22 +174,18 @@ function pairArgs(suite: SuiteSpec, p: JobParams): string[] {
  * paired sample), and list head's benchmarks with one iteration each, so
  * benchmarks on one side only are reported instead of failing.
  */
-async function calibrateHost(
-  ctx: SessionContext,
-  host: HostSession,
-  suites: Map<Side, Map<string, SuiteSpec>>,
-  binaryOn: (side: Side, suite: string) => Promise<{ path: string }>,
-): Promise<HostPlan> {
+async function calibrateHost(ctx: SessionContext, host: HostSession, suites: Map<Side, Map<string, SuiteSpec>>): Promise<HostPlan> {
   const plan: HostPlan = { benches: [], added: [], removed: [] };
   for (const suite of ctx.spec.suites) {
     const found: Record<Side, Map<string, number>> = { base: new Map(), head: new Map() };
     for (const side of ['base', 'head'] as const) {
       const s = suites.get(side)!.get(suite.name)!;
       ctx.progress.show(`${host.name}: calibrating ${suite.name} on ${side}`);
-      const bin = await binaryOn(side, suite.name);
+      const built = ctx.binaries.get(binaryKey(side, host.target, suite.name))!;
+      const remote = await host.transport.putFile(built.path, built.sha256, `${suite.name}.test`);
       const pin = host.pinFor(s);
       const benchtime = side === 'base' ? s.benchtime : '1x';
-      const argv = pin.wrap([bin.path, '-test.run=^$', `-test.bench=${s.bench}`, '-test.count=1', `-test.benchtime=${benchtime}`, '-test.timeout=0', ...(s.cpu ? [`-test.cpu=${s.cpu.join(',')}`] : [])]);
+      const argv = pin.wrap([remote, '-test.run=^$', `-test.bench=${s.bench}`, '-test.count=1', `-test.benchtime=${benchtime}`, '-test.timeout=0', ...(s.cpu ? [`-test.cpu=${s.cpu.join(',')}`] : [])]);
       const r = await host.transport.exec(argv, { env: s.env, cwd: host.cwdFor(s), timeoutMs: s.timeoutMs });
       const results = new BenchReader().push(`${r.stdout}\n`).filter((x) => x.kind === 'result');
       if (r.code !== 0 || r.timedOut) {

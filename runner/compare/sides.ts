@@ -5,7 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import type { Spec, SuiteSpec } from '../spec/spec.ts';
-import { buildSuite, type BuildTarget, type BuildVariant, type BuiltBinary } from '../build/build.ts';
+import { buildSuite, type BuildInput, type BuildTarget, type BuiltBinary } from '../build/build.ts';
 import type { Side, SideOverrides } from './args.ts';
 
 export interface SideSource {
@@ -28,10 +28,15 @@ export function suitesOf(spec: Spec, repoRoot: string, side: SideSource): SuiteS
   });
 }
 
-export function buildVariant(o: SideOverrides): BuildVariant {
+/** The build of one suite on one side: its overrides become build flags and build environment. */
+export function buildInput(suite: SuiteSpec, o: SideOverrides): BuildInput {
   const env = { ...o.env, ...(o.go ? { GOTOOLCHAIN: o.go } : {}) };
   return {
-    ...(Object.keys(env).length > 0 ? { env } : {}),
+    name: suite.name,
+    package: suite.package,
+    moduleDir: suite.moduleDir,
+    ...(suite.ldflags ? { ldflags: suite.ldflags } : {}),
+    ...(Object.keys(env).length > 0 ? { buildEnv: env } : {}),
     ...(o.gcflags ? { gcflags: o.gcflags } : {}),
     ...(o.pgo ? { pgo: o.pgo } : {}),
   };
@@ -55,12 +60,11 @@ export async function buildSides(
   const out: Binaries = new Map();
   for (const side of ['base', 'head'] as const) {
     const src = sides[side];
-    const variant = buildVariant(src.overrides);
     for (const target of targets) {
       for (const suite of suitesOf(spec, repoRoot, src)) {
         onBuild(`building ${side} (${src.ref}) ${suite.name} for ${target.goos}/${target.goarch}`);
         try {
-          out.set(binaryKey(side, target, suite.name), await buildSuite(suite, target, cacheDir, variant));
+          out.set(binaryKey(side, target, suite.name), await buildSuite(buildInput(suite, src.overrides), target, cacheDir));
         } catch (e) {
           (e as Error).message = `${side} ${src.ref === '.' ? '(the working tree)' : `${src.ref} (${src.sha.slice(0, 12)})`}: ${(e as Error).message}`;
           throw e;

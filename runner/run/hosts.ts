@@ -68,6 +68,8 @@ export interface OpenHostsOptions {
   knownHostsPaths?: string[];
   sshConfigPath?: string;
   connectTimeoutMs?: number;
+  /** Wait this long for every host's lock instead of each host's lockWaitMs (compare --lock-wait). */
+  lockWaitMs?: number;
 }
 
 /** Reads the inventory; errors (InventoryError, SelectionError) are bad input for the caller. */
@@ -79,7 +81,8 @@ export function readInventory(o: OpenHostsOptions): Inventory {
  * Connect and lock every host the selector chooses. Names that are not in
  * the inventory throw SelectionError (bad input, nothing has run).
  */
-export async function openHosts(selector: HostSelector, inv: Inventory, o: OpenHostsOptions): Promise<OpenedHosts> {
+export async function openHosts(selector: HostSelector, given: Inventory, o: OpenHostsOptions): Promise<OpenedHosts> {
+  const inv = o.lockWaitMs === undefined ? given : { ...given, hosts: given.hosts.map((h) => ({ ...h, lockWaitMs: o.lockWaitMs! })) };
   const chosen: HostSelector = o.names ?? selector;
   if (selectsByName(chosen)) selectHosts(chosen, inv.hosts); // unknown names: SelectionError now
   const { hosts, failed } = await openSelection(chosen, inv, {

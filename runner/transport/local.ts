@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { appendTail, type ExecOptions, type ExecResult, type Transport } from './transport.ts';
 
 /**
@@ -12,6 +13,27 @@ export function localLockPath(): string {
   return join(process.env.METALBENCH_LOCK_DIR || '/tmp', 'metalbench-local.lock');
 }
 
+let setprivPath: string | null | undefined;
+
+/** util-linux's setpriv, if this machine has it (looked up once). */
+function setpriv(): string | null {
+  if (setprivPath === undefined) {
+    const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).filter(Boolean);
+    setprivPath = dirs.map((d) => join(d, 'setpriv')).find((p) => existsSync(p)) ?? null;
+  }
+  return setprivPath;
+}
+
+/**
+ * argv that dies with this process: `setpriv --pdeathsig KILL` asks the
+ * kernel to SIGKILL the child when its parent goes, even by kill -9, which
+ * no exit handler sees. Without setpriv the exit handler is all there is.
+ */
+export function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
+  const sp = setpriv();
+  return sp ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
 /** Run a process in its own process group so a timeout can kill all of it. */
 export function spawnCollect(
   command: string,
@@ -19,7 +41,8 @@ export function spawnCollect(
   opts: ExecOptions = {},
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const [cmd, argv] = dyingWithParent(command, args);
+    const child = spawn(cmd, argv, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       detached: true,
