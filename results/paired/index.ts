@@ -14,3 +14,7 @@ export { minimumDetectableEffect, roundsNeeded, hlStandardError, exactnessFloor,
 export { compareRows, analysePaired, decide, rowKey, type PairedInput, type PairedAnalysis, type VerdictRow, type VerdictKind, type VerdictOptions } from './verdict.ts';
 export { confirmCandidates, type ConfirmationPair, type ConfirmationRow, type ConfirmationSummary } from './confirm.ts';
 export { summarize, REPORT_SCHEMA_VERSION, type CompareReport, type HostReport, type SideIdentity, type Protocol, type Binary, type SessionRecord, type ReportSummary, type WorstRegression } from './report.ts';
+export { verdictTable, renderVerdictText } from './render-text.ts';
+export { renderMarkdown, headline } from './render-markdown.ts';
+export { renderJson, toDocument, REPORT_SCHEMA_ID, type CompareDocument } from './report-json.ts';
+export { signedPct, pct, pValue, shellQuote, VERDICT_LABEL } from './format.ts';

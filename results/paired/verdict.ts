@@ -164,6 +164,7 @@ function fullOptions(o: VerdictOptions): Required<VerdictOptions> {
   if (!(out.alpha > 0 && out.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${out.alpha}`);
   if (!(out.confidence > 0 && out.confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${out.confidence}`);
   if (!(out.power > 0 && out.power < 1)) throw new RangeError(`power must be in (0, 1), got ${out.power}`);
+  practicalThreshold(out.threshold); // checks the threshold once, even for an empty comparison
   return out;
 }
 
