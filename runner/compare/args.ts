@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { parseDuration } from '../spec/spec.ts';
+import { LOCK_WAIT_USAGE, parseLockWait } from '../run/lock-wait.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -87,7 +87,7 @@ change / inconclusive; regression candidates are confirmed in a new session.
   --fail-on WHAT           regression (default), inconclusive, or never: what makes the exit status 1
   --markdown FILE          write a pull-request comment
   --json FILE              write every figure, seed, order and sample id as JSON
-  --lock-wait D            wait up to D (e.g. 10m) for a host's lock instead of failing
+  ${LOCK_WAIT_USAGE}
   --seed S                 the session's seed (default: random, always recorded)
   --floor-sessions K       A/A sessions the noise floor looks back over (default 20)
   --base-go, --head-go V   toolchain per side through GOTOOLCHAIN, e.g. go1.25.5
@@ -154,7 +154,7 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
   const outputs = { ...(v.markdown !== undefined ? { markdown: v.markdown } : {}), ...(v.json !== undefined ? { json: v.json } : {}) };
   const failOn = parseFailOn(v['fail-on']);
   const floorSessions = v['floor-sessions'] !== undefined ? positiveInt('--floor-sessions', v['floor-sessions'], 1) : 20;
-  const lockWaitMs = v['lock-wait'] !== undefined ? duration('--lock-wait', v['lock-wait']) : undefined;
+  const lockWaitMs = v['lock-wait'] !== undefined ? lockWait(v['lock-wait']) : undefined;
   const sideFlagsUsed = Object.keys(SIDE_FLAGS).filter((k) => v[k as keyof typeof SIDE_FLAGS] !== undefined);
 
   if (v['base-run'] !== undefined || v['head-run'] !== undefined) {
@@ -242,10 +242,8 @@ function percent(s: string): number {
   return x / 100;
 }
 
-function duration(flag: string, s: string): number {
-  try {
-    return parseDuration(s);
-  } catch {
-    throw new UsageError(`${flag} ${JSON.stringify(s)}: expected a duration such as 30s or 10m`);
-  }
+function lockWait(s: string): number {
+  const ms = parseLockWait(s);
+  if (typeof ms !== 'number') throw new UsageError(ms.error);
+  return ms;
 }

@@ -68,8 +68,10 @@ export interface OpenHostsOptions {
   knownHostsPaths?: string[];
   sshConfigPath?: string;
   connectTimeoutMs?: number;
-  /** Wait this long for every host's lock instead of each host's lockWaitMs (compare --lock-wait). */
+  /** Wait this long for a busy host (default: each host's lockWaitMs from the inventory). */
   lockWaitMs?: number;
+  /** A chosen host is busy and the wait for it begins. */
+  onLockWait?: (host: string, holder: string | undefined, waitMs: number) => void;
 }
 
 /** Reads the inventory; errors (InventoryError, SelectionError) are bad input for the caller. */
@@ -81,8 +83,7 @@ export function readInventory(o: OpenHostsOptions): Inventory {
  * Connect and lock every host the selector chooses. Names that are not in
  * the inventory throw SelectionError (bad input, nothing has run).
  */
-export async function openHosts(selector: HostSelector, given: Inventory, o: OpenHostsOptions): Promise<OpenedHosts> {
-  const inv = o.lockWaitMs === undefined ? given : { ...given, hosts: given.hosts.map((h) => ({ ...h, lockWaitMs: o.lockWaitMs! })) };
+export async function openHosts(selector: HostSelector, inv: Inventory, o: OpenHostsOptions): Promise<OpenedHosts> {
   const chosen: HostSelector = o.names ?? selector;
   if (selectsByName(chosen)) selectHosts(chosen, inv.hosts); // unknown names: SelectionError now
   const { hosts, failed } = await openSelection(chosen, inv, {
@@ -90,12 +91,14 @@ export async function openHosts(selector: HostSelector, given: Inventory, o: Ope
     knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
     ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
     connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+    ...(o.lockWaitMs !== undefined ? { lockWaitMs: o.lockWaitMs } : {}),
+    ...(o.onLockWait ? { onLockWait: o.onLockWait } : {}),
   });
   const out: OpenedHosts = { sessions: [], failed: [], unknown: [] };
   for (const f of failed) {
     // A tag selector needs facts to decide; an unreachable host whose manual
     // tags already match is one the run is missing, the others are unknowns.
-    const missing = selectsByName(chosen) || manualTagsMatch(chosen, f.entry);
+    const missing = f.chosen === true || selectsByName(chosen) || manualTagsMatch(chosen, f.entry);
     (missing ? out.failed : out.unknown).push({ name: f.name, error: f.error });
   }
   for (const h of hosts) {
