@@ -188,7 +188,7 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
       headMedian: median(both.map(([, h]) => h!)),
       sampleIds: [...g.byRound.keys()].sort((x, y) => x - y).map((r) => [g.byRound.get(r)!.base?.id ?? null, g.byRound.get(r)!.head?.id ?? null]),
       input: inp,
-      verdictRow: v,
+      verdictRow: settled ? { ...v, verdict: 'no-change', reason: 'equal in every round' } : v,
     };
   });
   return out.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : a.unit < b.unit ? -1 : 1));

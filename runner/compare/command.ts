@@ -23,9 +23,9 @@ import { newSeed, roundOrders } from './plan.ts';
 import { readPlan, runSession, SessionError, type HostPlan } from './session.ts';
 import { analyzeSession, type PairedRow } from './analyze.ts';
 import { storeResults } from './floors.ts';
-import { chooseConfirmHosts, confirmationPlans, decideConfirmations, hostClass, type Confirmation } from './confirm.ts';
-import { countVerdicts, resultDoc, type CompareDoc, type HostDoc, type SessionDoc } from './document.ts';
-import { confirmedKeys, summaryLines, toMarkdown, verdictTable } from './render.ts';
+import { chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
+import { buildReport } from './report.ts';
+import { renderJson, renderMarkdown, summarize, verdictTable, type CompareReport, type ConfirmationSummary, type ReportSummary } from '../../results/paired/index.ts';
 import { hostBenchstat } from './benchstat-table.ts';
 import { runningEstimate } from './running.ts';
 import type { FailOn, PairedArgs, ResumeArgs, Side, SideOverrides } from './args.ts';
@@ -44,8 +44,8 @@ export interface CompareIO {
 export interface CompareEnv {
   inventoryPath: string;
   inventoryExplicit: boolean;
-  /** The command line as typed, for the "reproduce" section. */
-  commandLine: string;
+  /** The command's argv as typed, for the "reproduce" section. */
+  commandLine: string[];
   /** For tests: known_hosts files and ssh config as for run. */
   knownHostsPaths?: string[];
   sshConfigPath?: string;
@@ -58,7 +58,7 @@ interface StoredOptions {
   confirm: boolean;
   confirmRounds?: number;
   floorSessions: number;
-  command: string;
+  command: string[];
   sides: Record<Side, { ref: string; sha: string; worktree: boolean; overrides: SideOverrides }>;
 }
 
@@ -291,7 +291,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
 
     // Confirmation of the regression candidates, in a new session.
     const candidates = screenRows.filter((r) => r.verdict === 'regression');
-    let confirmations: Confirmation[] = [];
+    let confirmation: ConfirmationSummary | undefined = c.opts.confirm ? decideConfirmations([], []).summary : undefined;
     let confirmId: number | undefined = c.resume?.confirmId;
     const confirmRounds = Math.max(c.rounds, c.opts.confirmRounds ?? c.rounds);
     if (c.opts.confirm && candidates.length > 0 && !sessionError) {
@@ -317,36 +317,44 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       activeRuns.pop();
       const confirmRows = analyzeSession(store, confirmId, { threshold: c.opts.threshold, rounds: confirmRounds, floorSessions: c.opts.floorSessions });
       storeResults(store, confirmId, 'confirm', isAA, confirmRounds, confirmRows);
-      confirmations = decideConfirmations(cands, confirmRows);
+      confirmation = decideConfirmations(cands, confirmRows).summary;
       if (confirmError) sessionError ??= confirmError;
     }
 
-    // The outcome.
+    // The outcome: results/paired's report, summary and exit code.
     const sessionIds = confirmId !== undefined ? [screenId, confirmId] : [screenId];
-    const runs = sessionIds.map((id) => store.getRun(id)!);
-    const partial = runs.some((r) => r.status !== 'ok') || sessionError !== undefined;
-    const confirmedCount = confirmations.filter((x) => x.confirmed).length;
-    const anyInconclusive = screenRows.some((r) => r.verdict === 'inconclusive');
-    let code = EXIT_OK;
-    let reason = 'no confirmed regression';
-    const regressions = c.opts.confirm ? confirmedCount : candidates.length;
-    if (c.failOn !== 'never' && regressions > 0) {
-      code = EXIT_REGRESSION;
-      reason = `${regressions} ${c.opts.confirm ? 'confirmed ' : ''}regression${regressions === 1 ? '' : 's'}`;
-    } else if (partial) {
-      code = EXIT_PARTIAL;
-      reason = sessionError ?? `partial session: ${runs.map((r) => `run ${r.id} ${r.status}`).join(', ')}; finish it with metalbench compare --resume ${runs.find((r) => r.status !== 'ok')?.id ?? screenId}`;
-    } else if (c.failOn === 'inconclusive' && anyInconclusive) {
-      code = EXIT_REGRESSION;
-      reason = 'inconclusive results and --fail-on inconclusive';
-    } else if (c.failOn === 'never' && regressions > 0) {
-      reason = `${regressions} regression${regressions === 1 ? '' : 's'}, not failing (--fail-on never)`;
+    const invalid = new Map<string, string>();
+    for (const f of opened.failed) invalid.set(f.name, `unreachable: ${f.error}`);
+    for (const id of sessionIds) {
+      const notOk = store.db.prepare<[number], { host: string; n: number }>("SELECT host, COUNT(*) AS n FROM jobs WHERE run_id = ? AND status <> 'ok' GROUP BY host").all(id);
+      for (const r of notOk) if (!invalid.has(r.host)) invalid.set(r.host, `${r.n} processes of run ${id} did not finish; finish them with ${resumeHint(id, c, env)}`);
     }
-    const doc = buildDoc(store, c, isAA, sessionIds, opened.sessions, binaries, screenRows, confirmations, { code, reason });
-    const tables = new Map<string, string>();
-    for (const h of doc.hosts) tables.set(h.name, await hostBenchstat(store, [screenId], h.name));
-    writeOutputs(doc, tables, c.out, io);
-    return code;
+    if (sessionError) for (const h of opened.sessions) if (!invalid.has(h.name)) invalid.set(h.name, sessionError);
+    const benchstat = new Map<string, string>();
+    for (const h of opened.sessions) benchstat.set(h.name, await hostBenchstat(store, [screenId], h.name));
+    const report = buildReport({
+      store,
+      specPath: c.spec.path,
+      sides: c.sides,
+      rounds: c.rounds,
+      confirmRounds,
+      threshold: c.opts.threshold,
+      floorSessions: c.opts.floorSessions,
+      failOn: c.failOn,
+      screenId,
+      ...(confirmId !== undefined ? { confirmId } : {}),
+      hosts: opened.sessions,
+      binaries,
+      suites: c.spec.suites.map((x) => x.name),
+      rows: screenRows,
+      ...(confirmation ? { confirmation } : {}),
+      invalid,
+      benchstat,
+      reproduce: c.opts.command,
+    });
+    const summary = summarize(report);
+    writeOutputs(report, summary, c.out, io, isAA);
+    return summary.exitCode;
   } finally {
     guard.dispose();
     progress.clear();
@@ -426,94 +434,29 @@ function sameBinaries(store: Store, runId: number, binaries: Binaries): boolean 
   return recorded.every((s) => now.has(s));
 }
 
-function buildDoc(
-  store: Store,
-  c: Comparison,
-  isAA: boolean,
-  sessionIds: number[],
-  hosts: readonly HostSession[],
-  binaries: Binaries,
-  rows: PairedRow[],
-  confirmations: Confirmation[],
-  exit: { code: number; reason: string },
-): CompareDoc {
-  const sessions: SessionDoc[] = sessionIds.map((id) => {
-    const s = store.db.prepare<[number], { role: 'screen' | 'confirm'; seed: string; rounds: number }>('SELECT role, seed, rounds FROM compare_sessions WHERE run_id = ?').get(id)!;
-    const run = store.getRun(id)!;
-    const plan = readPlan(store, id);
-    const orders = Object.fromEntries(Object.keys(plan.hosts).map((h) => [h, roundOrders(s.rounds, s.seed, h)]));
-    return { runId: id, role: s.role, seed: s.seed, rounds: s.rounds, status: run.status, orders, plans: plan.hosts, failedJobs: run.failed_jobs };
-  });
-  const screenPlan = readPlan(store, sessionIds[0]!);
-  const hostDocs: HostDoc[] = hosts
-    .filter((h) => screenPlan.hosts[h.name] || rows.some((r) => r.host === h.name))
-    .map((h) => {
-      const f = h.facts as Partial<HostFacts>;
-      const bins: Record<Side, Record<string, string>> = { base: {}, head: {} };
-      for (const side of ['base', 'head'] as const) {
-        for (const s of c.spec.suites) {
-          const b = binaries.get(`${side}\0${h.target.goos}/${h.target.goarch}\0${s.name}`);
-          if (b) bins[side][s.name] = b.sha256;
-        }
-      }
-      return {
-        name: h.name,
-        fingerprint: h.fingerprint,
-        pin: rows.find((r) => r.host === h.name)?.pin ?? 'none',
-        cpu: f.cpu?.model ?? hostClass(h),
-        kernel: f.kernel ?? '',
-        goarch: h.target.goarch,
-        binaries: bins,
-      };
-    });
-  const added = Object.entries(screenPlan.hosts).flatMap(([host, p]) => p.added.map((b) => ({ host, benchmark: b })));
-  const removed = Object.entries(screenPlan.hosts).flatMap(([host, p]) => p.removed.map((b) => ({ host, benchmark: b })));
-  return {
-    schema: 'metalbench-compare/1',
-    paired: true,
-    command: c.opts.command,
-    spec: c.spec.path,
-    repo: c.repo,
-    aa: isAA,
-    threshold: c.opts.threshold,
-    base: { ref: c.sides.base.ref, sha: c.sides.base.sha, overrides: c.sides.base.overrides },
-    head: { ref: c.sides.head.ref, sha: c.sides.head.sha, workingTree: c.sides.head.worktree, overrides: c.sides.head.overrides },
-    sessions,
-    hosts: hostDocs,
-    added,
-    removed,
-    results: rows.map(resultDoc),
-    screened: rows.filter((r) => r.verdict === 'regression').length,
-    confirmation: {
-      skipped: !c.opts.confirm,
-      confirmed: confirmations.filter((x) => x.confirmed).length,
-      items: confirmations.map((x) => ({
-        host: x.candidate.row.host,
-        benchmark: x.candidate.row.benchmark,
-        unit: x.candidate.row.unit,
-        confirmHost: x.candidate.confirmHost,
-        confirmed: x.confirmed,
-        reason: x.reason,
-        again: x.again ? resultDoc(x.again) : null,
-      })),
-    },
-    counts: countVerdicts(rows),
-    exit,
-  };
+function resumeHint(runId: number, c: Comparison, env: CompareEnv): string {
+  return ['metalbench', 'compare', '--resume', String(runId), ...pathOptions({ dbPath: c.db, inventoryPath: env.inventoryPath })].map(shellWord).join(' ');
 }
 
-function writeOutputs(doc: CompareDoc, tables: Map<string, string>, out: { markdown?: string; json?: string }, io: CompareIO): void {
-  const keys = confirmedKeys(doc);
+/** stdout: per host benchstat's table then the verdict table; then the confirmation and the outcome. */
+function writeOutputs(report: CompareReport, summary: ReportSummary, out: { markdown?: string; json?: string }, io: CompareIO, isAA: boolean): void {
   const w = (s: string) => io.stdout.write(s);
-  for (const h of doc.hosts) {
-    w(`host ${h.name} (${h.cpu}, fingerprint ${h.fingerprint.slice(0, 12)}, pin ${h.pin})\n\n`);
-    w(tables.get(h.name) ?? '');
-    w(`\npaired verdicts, ${doc.sessions[0]!.rounds} rounds (Δ: Hodges–Lehmann estimate of head/base, exact 95% CI; q: Benjamini–Hochberg):\n`);
-    w(verdictTable(doc.results.filter((r) => r.host === h.name), keys));
+  const fam = report.rows.filter((r) => r.q !== undefined).length;
+  for (const h of report.hosts) {
+    w(`host ${h.name} (${h.arch}, ${h.facts.cpu ?? '?'}, fingerprint ${h.fingerprint.slice(0, 12)}, pin ${h.pin.identity})\n\n`);
+    w(h.benchstat);
+    w(`\n${isAA ? 'A/A ' : ''}paired verdicts over ${report.protocol.rounds} rounds (Δ: Hodges–Lehmann estimate of head/base, exact ${Math.round(report.protocol.confidence * 100)}% CI; q: Benjamini–Hochberg over ${fam} rows):\n`);
+    w(verdictTable(report.rows.filter((r) => r.host === h.name), report));
+    for (const a of h.added) w(`added (head only, not compared): ${a}\n`);
+    for (const r of h.removed) w(`removed (base only, not compared): ${r}\n`);
+    if (h.invalid) w(`session incomplete on this host: ${h.invalid}\n`);
     w('\n');
   }
-  for (const l of summaryLines(doc)) w(`${l}\n`);
-  w(`exit ${doc.exit.code}: ${doc.exit.reason}\n`);
-  if (out.markdown) writeFileSync(out.markdown, toMarkdown(doc, tables));
-  if (out.json) writeFileSync(out.json, `${JSON.stringify(doc, null, 2)}\n`);
+  const c = summary.counts;
+  w(`verdicts: ${c.regression} regression, ${c.improvement} improvement, ${c['no-change']} no change, ${c.inconclusive} inconclusive\n`);
+  w(report.confirmation ? `${report.confirmation.line}\n` : `screened ${summary.screened} → not confirmed (--no-confirm)\n`);
+  for (const r of report.confirmation?.rows ?? []) w(`  ${r.confirmed ? 'confirmed' : 'dismissed'}: ${r.host} ${r.benchmark} ${r.unit}${r.confirmHost ? ` (re-measured on ${r.confirmHost})` : ''}: ${r.reason}\n`);
+  w(`exit ${summary.exitCode}: ${summary.exitCode === 1 ? (c.regression > 0 && summary.confirmed > 0 ? `${summary.confirmed} ${summary.confirmationSkipped ? '' : 'confirmed '}regression${summary.confirmed === 1 ? '' : 's'}` : 'inconclusive rows and --fail-on inconclusive') : summary.exitCode === 3 ? 'the session is incomplete' : 'no confirmed regression'}\n`);
+  if (out.markdown) writeFileSync(out.markdown, renderMarkdown(report));
+  if (out.json) writeFileSync(out.json, renderJson(report));
 }

@@ -9,7 +9,7 @@ import type { HostSession } from '../run/hosts.ts';
 import type { HostFacts } from '../host/facts.ts';
 import type { HostPlan } from './session.ts';
 import type { AnalysedRow } from './analyze.ts';
-import { confirmCandidates } from '../../results/paired/index.ts';
+import { confirmCandidates, type ConfirmationSummary } from '../../results/paired/index.ts';
 
 export interface Candidate {
   row: AnalysedRow;
@@ -60,8 +60,9 @@ export interface Confirmation {
 }
 
 /** The decision, from the confirmation session alone (results/paired's rule). */
-export function decideConfirmations(cands: readonly Candidate[], confirmRows: readonly AnalysedRow[], alpha = 0.05): Confirmation[] {
+export function decideConfirmations(cands: readonly Candidate[], confirmRows: readonly AnalysedRow[], alpha = 0.05): { items: Confirmation[]; summary: ConfirmationSummary } {
   const again = cands.map((c) => confirmRows.find((r) => r.host === c.confirmHost && r.benchmark === c.row.benchmark && r.unit === c.row.unit) ?? null);
   const summary = confirmCandidates(cands.map((c, i) => ({ candidate: c.row.verdictRow, confirmation: again[i]?.input })), alpha);
-  return cands.map((c, i) => ({ candidate: c, again: again[i] ?? null, confirmed: summary.rows[i]!.confirmed, reason: summary.rows[i]!.reason }));
+  const items = cands.map((c, i) => ({ candidate: c, again: again[i] ?? null, confirmed: summary.rows[i]!.confirmed, reason: summary.rows[i]!.reason }));
+  return { items, summary };
 }

@@ -10,9 +10,8 @@ export interface EntryDefaults {
   inventory: string;
 }
 
-function commandLine(name: string, argv: string[]): string {
-  const q = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return ['metalbench', name, ...argv].map(q).join(' ');
+function commandLine(name: string, argv: string[]): string[] {
+  return ['metalbench', name, ...argv];
 }
 
 export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaults): Promise<number> {
@@ -31,7 +30,7 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
   const env = { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('compare', argv) };
   if (a.mode === 'unpaired') {
     const { compareUnpaired } = await import('./unpaired.ts');
-    return compareUnpaired(a, io);
+    return compareUnpaired(a, io, commandLine('compare', argv));
   }
   const { comparePaired, compareResume } = await import('./command.ts');
   return a.mode === 'resume' ? compareResume(a, io, env) : comparePaired(a, io, env);

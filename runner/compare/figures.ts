@@ -32,7 +32,7 @@ import { fromPackageRoot } from '../package-root.ts';
 import { minimumDetectableEffect, logRatioSd, hodgesLehmann } from '../../results/paired/index.ts';
 import { makeTestRepo } from './test-repo.ts';
 import { resampledFalseAlarms, type PoolEntry } from './resample.ts';
-import type { CompareDoc } from './document.ts';
+import type { CompareDocument } from '../../results/paired/index.ts';
 
 interface Options {
   aa: number;
@@ -79,11 +79,11 @@ const sink = () => {
 };
 
 /** One real compare, in process; returns its exit code and document. */
-async function compare(args: string[], db: string, out: string): Promise<{ code: number; doc: CompareDoc }> {
+async function compare(args: string[], db: string, out: string): Promise<{ code: number; doc: CompareDocument }> {
   const json = join(out, 'last.json');
   const code = await main(['compare', ...args, '--db', db, '--json', json], { stdout: sink(), stderr: sink() });
   if (code === 2) throw new Error(`compare ${args.join(' ')} exited 2`);
-  return { code, doc: JSON.parse(readFileSync(json, 'utf8')) as CompareDoc };
+  return { code, doc: JSON.parse(readFileSync(json, 'utf8')) as CompareDocument };
 }
 
 /** Every stored A/A screening session's rounds of one unit, one pool entry per benchmark × session. */
@@ -151,8 +151,8 @@ async function run(): Promise<void> {
   let aaScreened = 0;
   for (let i = 0; i < o.aa; i++) {
     const { code, doc } = await compare([repo.spec, '--base', base, '--head', base], db, o.out);
-    if (doc.confirmation.confirmed > 0) aaConfirmed++;
-    if (doc.screened > 0) aaScreened++;
+    if (doc.summary.confirmed > 0) aaConfirmed++;
+    if (doc.summary.screened > 0) aaScreened++;
     if ((i + 1) % 20 === 0) log(`A/A ${i + 1}/${o.aa}: screened ${aaScreened}, confirmed ${aaConfirmed} (last exit ${code})`);
   }
   report.aaReal = { comparisons: o.aa, m: 1, screened: aaScreened, confirmed: aaConfirmed };
@@ -168,9 +168,9 @@ async function run(): Promise<void> {
     const changes: number[] = [];
     for (let t = 0; t < trials; t++) {
       const { doc } = await compare([repo.spec, '--base', base, '--head', head], db, o.out);
-      if (doc.confirmation.confirmed > 0) confirmed++;
-      const row = doc.results.find((r) => r.unit === 'sec/op');
-      if (row?.changePct !== null && row?.changePct !== undefined) changes.push(row.changePct);
+      if (doc.summary.confirmed > 0) confirmed++;
+      const row = doc.rows.find((r) => r.unit === 'sec/op');
+      if (row && Number.isFinite(row.change)) changes.push(row.change * 100);
     }
     changes.sort((a, b) => a - b);
     power.push({ factor: f, trials, confirmed, medianChange: changes[Math.floor(changes.length / 2)] ?? NaN });

@@ -8,11 +8,44 @@ import { resolve } from 'node:path';
 import type { UnpairedArgs } from './args.ts';
 import { runStat } from './benchstat-table.ts';
 import type { CompareIO } from './command.ts';
+import { renderJson, renderMarkdown, type CompareReport, type SideIdentity } from '../../results/paired/index.ts';
+
+/**
+ * The report of an unpaired comparison: no rows; benchstat's table is carried
+ * by one entry standing for the inputs (there is no host or session to name).
+ */
+function unpairedReport(a: UnpairedArgs, inputs: string[], table: string, argv: string[]): CompareReport {
+  const side = (i: 0 | 1): SideIdentity => (a.files ? { ref: a.files[i], file: a.files[i] } : { ref: `run ${a.runs![i]}`, runId: a.runs![i] });
+  return {
+    schemaVersion: 1,
+    kind: 'unpaired',
+    base: side(0),
+    head: side(1),
+    protocol: { rounds: 0, order: 'none', alpha: 0.05, confidence: 0.95, threshold: 0.01, floorSessions: 20, failOn: 'never' },
+    hosts: [
+      {
+        name: inputs.join(' vs '),
+        arch: '',
+        fingerprint: '',
+        facts: { note: UNPAIRED_NOTE },
+        pin: { identity: 'unknown' },
+        session: { seed: '', orders: [], sampleIds: { base: [], head: [] } },
+        binaries: { base: [], head: [] },
+        benchstat: table,
+        added: [],
+        removed: [],
+      },
+    ],
+    rows: [],
+    reproduce: argv,
+    createdAt: new Date().toISOString(),
+  };
+}
 
 export const UNPAIRED_NOTE =
   'unpaired comparison: the samples are not paired rounds, so this is benchstat\'s test (Mann–Whitney U per benchmark, no correction for the number of benchmarks) and no verdict is given; for a verdict run metalbench compare SPEC --base REF --head REF';
 
-export async function compareUnpaired(a: UnpairedArgs & { db: string }, io: CompareIO, cwd = process.cwd()): Promise<number> {
+export async function compareUnpaired(a: UnpairedArgs & { db: string }, io: CompareIO, argv: string[], cwd = process.cwd()): Promise<number> {
   let table: string;
   let inputs: string[];
   if (a.files) {
@@ -43,7 +76,10 @@ export async function compareUnpaired(a: UnpairedArgs & { db: string }, io: Comp
     table = await runStat(['-db', resolve(cwd, a.db), '-run', String(base), '-run', String(head)], cwd);
   }
   io.stdout.write(`${UNPAIRED_NOTE}\n\n${table}`);
-  if (a.json) writeFileSync(a.json, `${JSON.stringify({ schema: 'metalbench-compare-unpaired/1', paired: false, note: UNPAIRED_NOTE, inputs, benchstat: table }, null, 2)}\n`);
-  if (a.markdown) writeFileSync(a.markdown, `**metalbench compare** (unpaired, no verdict): ${inputs.join(' vs ')}\n\n> ${UNPAIRED_NOTE}\n\n\`\`\`\n${table.trimEnd()}\n\`\`\`\n`);
+  if (a.json || a.markdown) {
+    const report = unpairedReport(a, inputs, table, argv);
+    if (a.json) writeFileSync(a.json, renderJson(report));
+    if (a.markdown) writeFileSync(a.markdown, renderMarkdown(report));
+  }
   return 0;
 }
