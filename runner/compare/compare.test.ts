@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { Ajv } from 'ajv';
 import { main } from '../cli.ts';
 import { capture, writeTree } from '../test-support.ts';
@@ -167,6 +167,32 @@ test('benchmarks on one side only are reported as added and removed, not failure
   assert.equal(doc.hosts[0]!.added, ['calibration: SpinNew']);
   assert.equal(doc.hosts[0]!.removed, ['calibration: SpinOld']);
   assert.ok(doc.hosts.every((h) => h.invalid === undefined));
+});
+
+test('side overrides: one commit built two ways is compared, and head runs with its own environment', async () => {
+  const db = join(work, 'flags.db');
+  const json = join(work, 'flags.json');
+  const c = capture();
+  // Optimisations off on head only: the same source built two ways (how much slower depends on the machine).
+  const code = await main(['compare', repo.spec, '--base', baseSha, '--head', baseSha, '--head-gcflags=all=-N -l', '--head-env', 'GOGC=400', '--rounds', '6', '--no-confirm', '--db', db, '--json', json], c.io);
+  assert.ok(code === 0 || code === 1, c.out() + c.err());
+  const doc = JSON.parse(readFileSync(json, 'utf8')) as CompareDocument;
+  assert.equal(doc.head.overrides, { gcflags: 'all=-N -l', 'env GOGC': '400' });
+  assert.is(doc.base.overrides, undefined);
+  assert.is.not(doc.hosts[0]!.binaries.base[0]!.sha256, doc.hosts[0]!.binaries.head[0]!.sha256);
+  assert.match(c.out(), /^paired verdicts/m, 'different builds of one commit are not an A/A session');
+  const store = new Store(db);
+  const env = store.db.prepare<[], { side: string; params_json: string }>('SELECT side, params_json FROM jobs').all();
+  const built = store.db.prepare<[], { side: string; path: string }>('SELECT DISTINCT j.side, b.path FROM jobs j JOIN builds b ON b.id = j.build_id').all();
+  store.close();
+  // The build flags are in the binaries themselves.
+  for (const b of built) {
+    const info = execFileSync('go', ['version', '-m', b.path], { encoding: 'utf8' });
+    if (b.side === 'head') assert.match(info, /-gcflags="all=-N -l"/);
+    else assert.not.match(info, /-gcflags/);
+  }
+  assert.is(built.length, 2);
+  for (const j of env) assert.is((JSON.parse(j.params_json) as { env: Record<string, string> }).env.GOGC, j.side === 'head' ? '400' : undefined);
 });
 
 /** The CLI as a real process (so it can be killed). */
