@@ -53,7 +53,8 @@ export function verdictText(r: VerdictRow, conf: Map<string, ConfirmationRow>, c
     s += ` (MDE ${pct(r.mde, 1)}`;
     if (r.roundsNeeded !== undefined && Number.isFinite(r.roundsNeeded) && r.roundsTarget !== undefined) s += `; ${r.roundsNeeded} rounds for ${pct(r.roundsTarget, 1)}`;
     s += ')';
-  } else if (r.verdict === 'inconclusive' && r.exact) {
+  } else if (r.verdict === 'inconclusive') {
+    // Exact units that vary, rows without a usable round: say why.
     s += ` (${r.reason})`;
   }
   return s;

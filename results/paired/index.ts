@@ -18,3 +18,6 @@ export { verdictTable, renderVerdictText } from './render-text.ts';
 export { renderMarkdown, headline } from './render-markdown.ts';
 export { renderJson, toDocument, REPORT_SCHEMA_ID, type CompareDocument } from './report-json.ts';
 export { signedPct, pct, pValue, shellQuote, VERDICT_LABEL } from './format.ts';
+export { syntheticSource, resampledSource, falseAlarms, power, benchstatFlags, asvFlags, metalbenchOutcome, type RoundSource, type Session, type NoiseModel, type AaSession, type FalseAlarmResult, type PowerResult, type RateEstimate, type TrialOptions } from './simulate.ts';
+export { rng, type Rng } from './random.ts';
+export { judgeCanary, type CanaryOutcome } from './canary.ts';

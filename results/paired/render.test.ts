@@ -143,6 +143,17 @@ test('JSON document validates against the schema; ∞ and NaN become null', () =
   assert.ok(validate(inf));
 });
 
+test('rows without a usable round and inexact exact units say why in the table', () => {
+  const rows = compareRows([
+    { host: 'amd1', benchmark: 'Lonely', unit: 'sec/op', base: [1, null], head: [null, 1] },
+    { host: 'amd1', benchmark: 'Jitter', unit: 'allocs/op', base: [2, 3], head: [2.5, 2.5] },
+  ]);
+  const text = renderVerdictText({ ...exampleReport(), rows, confirmation: undefined });
+  assert.match(text, /Lonely +sec\/op +\? +1\.00% +inconclusive \(no round with both sides\)/);
+  assert.match(text, /Jitter +allocs\/op +\+0\.00% +exact +exact +inconclusive \(values vary between rounds and the sides overlap: not exact\)/);
+  assert.match(text, /confirmation skipped/);
+});
+
 test('unpaired comparisons say so and carry no verdict', () => {
   const r: CompareReport = { ...exampleReport(), kind: 'unpaired', rows: [], confirmation: undefined, hosts: [] };
   assert.match(renderVerdictText(r), /^unpaired comparison/);

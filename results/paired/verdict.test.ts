@@ -5,6 +5,7 @@ import { compareRows, type PairedInput } from './verdict.ts';
 import { logRatios, describeSkipped } from './log-ratios.ts';
 import { noiseFloor } from './threshold.ts';
 import { rng } from './random.ts';
+import { judgeCanary } from './canary.ts';
 
 /** R rounds of base and head with multiplicative noise: common per round (shared) and per process. */
 function rounds(seed: number, r: number, change: number, perProcess: number, common = 0): { base: number[]; head: number[] } {
@@ -123,6 +124,25 @@ test('identical B/op on both sides: d = 0 everywhere is no change, not an error'
   assert.is(row!.exact, false);
   assert.is(row!.verdict, 'no-change');
   assert.is(row!.p, 1);
+});
+
+test('too few rounds for a 95 % interval never prove "no change"', () => {
+  const quiet = { base: [100, 100, 100, 100, 100], head: [100.1, 99.9, 100.2, 100, 99.8] };
+  const [row] = compareRows([input('B', 'sec/op', quiet)]);
+  assert.is(row!.paired!.ciLevel, 1 - 2 / 32);
+  assert.is(row!.verdict, 'inconclusive');
+  assert.match(row!.reason, /5 rounds give only a 93\.8 % interval/);
+  const [six] = compareRows([input('B', 'sec/op', { base: [...quiet.base, 100], head: [...quiet.head, 100.1] })]);
+  assert.is(six!.verdict, 'no-change');
+});
+
+test('a canary arm that moves invalidates the session', () => {
+  const calm = compareRows([input('A', 'sec/op', rounds(20, 16, 0, 0.002)), input('B', 'sec/op', rounds(21, 16, 0, 0.002))]);
+  assert.equal(judgeCanary(calm), { invalid: false, moved: [] });
+  const moved = compareRows([input('A', 'sec/op', rounds(22, 16, 0.04, 0.002)), input('B', 'sec/op', rounds(23, 16, 0, 0.002))]);
+  const c = judgeCanary(moved);
+  assert.ok(c.invalid);
+  assert.match(c.reason!, /^canary \(base vs base\) moved \+4\.\d% on A sec\/op \(h1\)$/);
 });
 
 test('options are checked', () => {

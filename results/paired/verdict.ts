@@ -143,13 +143,16 @@ export function decide(a: PairedAnalysis, q: number, better: Better, delta: Prac
   const qs = `q ${sig ? '≤' : '>'} ${opts.alpha}`;
   if (sig && lo > d) return { verdict: 'regression', reason: `${qs}, CI above +δ` };
   if (sig && hi < -d) return { verdict: 'improvement', reason: `${qs}, CI below −δ` };
-  if (lo > -d && hi < d) return { verdict: 'no-change', reason: 'CI inside ±δ' };
+  // "No change" is a claim at the requested confidence: with too few rounds for
+  // that level (R ≤ 5 at 95 %) the interval is weaker and proves nothing.
+  const fullLevel = a.ciLevel >= opts.confidence - 1e-12;
+  if (lo > -d && hi < d && fullLevel) return { verdict: 'no-change', reason: 'CI inside ±δ' };
   const inp = { sd: a.sd, delta: d, testAlpha, ciAlpha: 1 - opts.confidence, power: opts.power };
   const target = Math.max(2 * d, Math.abs(a.estimate));
   const mde = minimumDetectableEffect(a.rounds, inp);
   const need = roundsNeeded(target, inp);
   // Beyond δ but not significant after BH, or a CI that straddles ±δ.
-  const where = !sig && (lo > d || hi < -d) ? qs : 'CI crosses ±δ';
+  const where = !fullLevel ? `${a.rounds} rounds give only a ${(a.ciLevel * 100).toFixed(1)} % interval` : !sig && (lo > d || hi < -d) ? qs : 'CI crosses ±δ';
   return {
     verdict: 'inconclusive',
     reason: `${where}; MDE ${Number.isFinite(mde) ? fmtPct(toRelative(mde)) : '∞'} at ${a.rounds} rounds`,
