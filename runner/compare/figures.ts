@@ -3,10 +3,11 @@
  *
  *   1. A/A false alarms, m = 1 (real): `compare --base X --head X` of the
  *      calibration suite's Spin, N times, each with its own confirmation.
- *   2. A/A false alarms, m = 20 and m = 100 (resampled): comparisons built
- *      from the rounds of the real A/A sessions (1 and 3), decided by
- *      results/paired exactly as compare does; benchstat's α = 0.05 rule on
- *      the same draws side by side.
+ *   2. A/A false alarms, m = 20 and m = 100 (resampled): every real A/A
+ *      session stored by 1 and 4 is handed to results/paired's simulation
+ *      (resampledSource: rounds drawn with replacement, the same rounds for
+ *      every benchmark of a session; falseAlarms: compare's rule with its
+ *      confirmation, benchstat's α = 0.05 and asv's rule on the same draws).
  *   3. Power: Factor-injected compares (the calibration suite's Rounds
  *      constant scaled by the factor in a head commit), R rounds each, the
  *      fraction confirmed; 1.05 with the most trials, a curve 1.01–1.20.
@@ -31,7 +32,16 @@ import { Store } from '../../results/store/store.ts';
 import { fromPackageRoot } from '../package-root.ts';
 import { minimumDetectableEffect, logRatioSd, hodgesLehmann } from '../../results/paired/index.ts';
 import { makeTestRepo } from './test-repo.ts';
-import { resampledFalseAlarms, type PoolEntry } from './resample.ts';
+import { falseAlarms, resampledSource, type AaSession } from '../../results/paired/simulate.ts';
+import { rng as pairedRng } from '../../results/paired/random.ts';
+
+/** One benchmark × unit of one stored A/A session: its rounds as (base, head) pairs. */
+interface PoolEntry {
+  benchmark: string;
+  session: number;
+  base: number[];
+  head: number[];
+}
 import type { CompareDocument } from '../../results/paired/index.ts';
 
 interface Options {
@@ -198,18 +208,28 @@ async function run(): Promise<void> {
   mde.sort((a, b) => a.benchmark.localeCompare(b.benchmark));
   report.mde = mde;
 
-  // 2. Resampled many-benchmark A/A comparisons from every real A/A session.
+  // 2. Resampled many-benchmark A/A comparisons from every real A/A session (results/paired's simulation).
   const pool = poolOf(db, 'sec/op');
-  const resampled = [20, 100].map((m) => resampledFalseAlarms(pool, m, o.resampled, o.rounds, 'figures'));
-  report.resampled = { poolEntries: pool.length, results: resampled };
+  const bySession = new Map<number, AaSession>();
+  for (const e of pool) {
+    const sess = bySession.get(e.session) ?? { benchmarks: [] };
+    sess.benchmarks.push({ name: e.benchmark, base: e.base, head: e.head });
+    bySession.set(e.session, sess);
+  }
+  const sessions = [...bySession.values()];
+  writeFileSync(join(o.out, 'aa-sessions.json'), `${JSON.stringify(sessions)}\n`);
+  const source = resampledSource(sessions);
+  const resampled = [20, 100].map((m) => falseAlarms(source, pairedRng(1000 + m), { m, rounds: o.rounds, trials: o.resampled, seed: 1 }));
+  report.resampled = { sessions: sessions.length, poolEntries: pool.length, results: resampled };
 
   md.push('## A/A false alarms');
   md.push('');
-  md.push('| m benchmarks | comparisons | source | metalbench: ≥ 1 confirmed regression | screening alone | benchstat α = 0.05: ≥ 1 flagged |');
-  md.push('|---:|---:|---|---:|---:|---:|');
-  md.push(`| 1 | ${o.aa} | real compares (calibration Spin, R = ${o.rounds}) | ${aaConfirmed} (${pct(aaConfirmed / o.aa)}) | ${aaScreened} (${pct(aaScreened / o.aa)}) | – |`);
+  md.push('| m benchmarks | comparisons | source | metalbench: ≥ 1 confirmed regression | screening alone | benchstat α = 0.05: ≥ 1 regression | asv (1.1 and p < 0.002) |');
+  md.push('|---:|---:|---|---:|---:|---:|---:|');
+  md.push(`| 1 | ${o.aa} | real compares (calibration Spin, R = ${o.rounds}) | ${aaConfirmed} (${pct(aaConfirmed / o.aa)}) | ${aaScreened} (${pct(aaScreened / o.aa)}) | – | – |`);
   for (const r of resampled) {
-    md.push(`| ${r.m} | ${r.comparisons} | resampled rounds of ${pool.length} real A/A benchmark sessions | ${r.metalbench} (${pct(r.metalbench / r.comparisons)}) | ${r.screened} (${pct(r.screened / r.comparisons)}) | ${r.benchstat} (${pct(r.benchstat / r.comparisons)}) |`);
+    const g = r.regression;
+    md.push(`| ${r.m} | ${g.metalbench.trials} | resampled by round from ${sessions.length} real A/A sessions (${pool.length} benchmark sessions; results/paired resampledSource) | ${g.metalbench.count} (${pct(g.metalbench.rate)}) | ${g.metalbenchScreen.count} (${pct(g.metalbenchScreen.rate)}) | ${g.benchstat.count} (${pct(g.benchstat.rate)}) | ${g.asv.count} (${pct(g.asv.rate)}) |`);
   }
   md.push('');
   md.push(`## Power (calibration Spin, R = ${o.rounds}, δ = 1 %, confirmation on)`);
