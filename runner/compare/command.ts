@@ -398,6 +398,8 @@ async function runPairs(
   isInterrupted: () => boolean,
   presets?: Record<string, HostPlan>,
 ): Promise<DispatchResult> {
+  const tty = Boolean((process.stderr as NodeJS.WriteStream).isTTY);
+  const estimates = new Map<string, string | undefined>();
   const ctx = {
     store,
     runId,
@@ -409,10 +411,11 @@ async function runPairs(
     seed,
     progress,
     isInterrupted,
-    onRound: (host: string, round: number) => {
-      const est = runningEstimate(store, runId, host);
-      progress.show(`${host}: round ${round + 1}/${rounds}${est ? ` · ${est}` : ''}`);
+    // Recomputed once per finished round, shown with every job's status line.
+    onRound: (host: string) => {
+      if (tty) estimates.set(host, runningEstimate(store, runId, host));
     },
+    estimate: (host: string) => estimates.get(host),
   };
   return runSession(ctx, hosts, unavailable, presets);
 }

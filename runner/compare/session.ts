@@ -41,6 +41,8 @@ export interface SessionContext {
   progress: Progress;
   /** Called when a host has finished every process of a round (progress). */
   onRound?: (host: string, round: number) => void;
+  /** The running estimate of a host, for the status line. */
+  estimate?: (host: string) => string | undefined;
   isInterrupted: () => boolean;
 }
 
@@ -118,7 +120,11 @@ export async function runSession(ctx: SessionContext, hosts: readonly HostSessio
       binary: ctx.binaries.get(binaryKey(p.side, target ?? { goos: 'linux', goarch: 'amd64' }, p.suite)) ?? [...ctx.binaries.values()][0]!,
       args: pairArgs(suite, p),
       env: { [PAD_VAR]: 'x'.repeat(p.pad) },
-      status: `${p.side} ${p.benchmark}, round ${p.round + 1}/${ctx.rounds}`,
+      // Read when the status line is drawn, so it carries the latest running estimate.
+      get status() {
+        const est = ctx.estimate?.(j.host);
+        return `${p.side} ${p.benchmark}, round ${p.round + 1}/${ctx.rounds}${est ? ` · ${est}` : ''}`;
+      },
       label: p,
     });
   }
