@@ -143,8 +143,9 @@ export async function compareResume(a: ResumeArgs & { db: string }, io: CompareI
     err(`metalbench compare: run ${a.runId} is still running (pid ${run.pid}); wait for it or stop it first`);
     return EXIT_BAD_INPUT;
   }
-  // A confirmation is resumed through its screening session.
+  // A confirmation is resumed through its screening session; a screening id finds its confirmation.
   const screenId = row.role === 'confirm' ? row.parent_run_id! : a.runId;
+  const confirmOf = store.db.prepare<[number], { run_id: number }>("SELECT run_id FROM compare_sessions WHERE parent_run_id = ? AND role = 'confirm' ORDER BY run_id DESC").get(screenId)?.run_id;
   const screen = store.db.prepare<[number], { rounds: number; seed: string; plan_json: string }>('SELECT rounds, seed, plan_json FROM compare_sessions WHERE run_id = ?').get(screenId)!;
   const specText = store.db.prepare<[number], { spec_text: string; spec_path: string }>('SELECT spec_text, spec_path FROM runs WHERE id = ?').get(screenId)!;
   store.close();
@@ -171,7 +172,7 @@ export async function compareResume(a: ResumeArgs & { db: string }, io: CompareI
     return EXIT_BAD_INPUT;
   }
   return runComparison(
-    { spec, sides, repo: opts.repo, rounds: screen.rounds, seed: screen.seed, opts, failOn: a.failOn, out: a, lockWaitMs: a.lockWaitMs, db: a.db, resume: { screenId, confirmId: row.role === 'confirm' ? a.runId : undefined } },
+    { spec, sides, repo: opts.repo, rounds: screen.rounds, seed: screen.seed, opts, failOn: a.failOn, out: a, lockWaitMs: a.lockWaitMs, db: a.db, resume: { screenId, confirmId: row.role === 'confirm' ? a.runId : confirmOf } },
     io,
     env,
   );
