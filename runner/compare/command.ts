@@ -19,9 +19,9 @@ import type { DispatchResult } from '../run/dispatch.ts';
 import { Progress } from '../run/progress.ts';
 import { GitInputError, repoRoot, resolveCommit, uncommittedChanges, workingTreeCommit, worktreeFor } from './git.ts';
 import { buildSides, type Binaries, type SideSource } from './sides.ts';
-import { newSeed, roundOrders } from './plan.ts';
+import { newSeed } from './plan.ts';
 import { readPlan, runSession, SessionError, type HostPlan } from './session.ts';
-import { analyzeSession, type PairedRow } from './analyze.ts';
+import { analyzeSession } from './analyze.ts';
 import { storeResults } from './floors.ts';
 import { chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
 import { buildReport } from './report.ts';
@@ -29,12 +29,8 @@ import { renderJson, renderMarkdown, summarize, verdictTable, type CompareReport
 import { hostBenchstat } from './benchstat-table.ts';
 import { runningEstimate } from './running.ts';
 import type { FailOn, PairedArgs, ResumeArgs, Side, SideOverrides } from './args.ts';
-import type { HostFacts } from '../host/facts.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_REGRESSION = 1;
-export const EXIT_BAD_INPUT = 2;
-export const EXIT_PARTIAL = 3;
+import { EXIT_BAD_INPUT, EXIT_PARTIAL } from '../run/stop.ts';
 
 export interface CompareIO {
   stdout: NodeJS.WritableStream;
@@ -271,12 +267,13 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
   try {
     // Screening.
     const screenId = c.resume?.screenId ?? createSession(store, c, 'screen', null, c.rounds, c.seed, isAA);
-    if (c.resume) store.reopenRun(screenId);
-    activeRuns.push(screenId);
     const screenRun = store.getRun(screenId)!;
     let screenOutcome: DispatchResult | undefined;
     let sessionError: string | undefined;
+    // A resumed comparison whose screening finished goes straight to its confirmation.
     if (!c.resume || screenRun.status !== 'ok' || c.resume.confirmId === undefined) {
+      if (c.resume) store.reopenRun(screenId);
+      activeRuns.push(screenId);
       try {
         screenOutcome = await runPairs(store, screenId, c, opened.sessions, opened.failed, c.rounds, c.seed, binaries, progress, () => interrupted);
       } catch (e) {
@@ -285,8 +282,8 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
         err(`metalbench compare: ${e.message}`);
       }
       finishSession(store, screenId, screenOutcome, opened, sessionError);
+      activeRuns.pop();
     }
-    activeRuns.pop();
     const screenRows = analyzeSession(store, screenId, { threshold: c.opts.threshold, rounds: c.rounds, floorSessions: c.opts.floorSessions });
     storeResults(store, screenId, 'screen', isAA, c.rounds, screenRows);
 
