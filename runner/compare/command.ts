@@ -439,6 +439,13 @@ function resumeHint(runId: number, c: Comparison, env: CompareEnv): string {
   return ['metalbench', 'compare', '--resume', String(runId), ...pathOptions({ dbPath: c.db, inventoryPath: env.inventoryPath })].map(shellWord).join(' ');
 }
 
+function exitReason(s: ReportSummary, failOn: FailOn): string {
+  const regressions = `${s.confirmed} ${s.confirmationSkipped ? '' : 'confirmed '}regression${s.confirmed === 1 ? '' : 's'}`;
+  if (s.exitCode === 3) return 'the session is incomplete';
+  if (s.exitCode === 1) return s.confirmed > 0 ? regressions : 'inconclusive rows and --fail-on inconclusive';
+  return s.confirmed > 0 && failOn === 'never' ? `${regressions}, not failing (--fail-on never)` : 'no confirmed regression';
+}
+
 /** stdout: per host benchstat's table then the verdict table; then the confirmation and the outcome. */
 function writeOutputs(report: CompareReport, summary: ReportSummary, out: { markdown?: string; json?: string }, io: CompareIO, isAA: boolean): void {
   const w = (s: string) => io.stdout.write(s);
@@ -457,7 +464,7 @@ function writeOutputs(report: CompareReport, summary: ReportSummary, out: { mark
   w(`verdicts: ${c.regression} regression, ${c.improvement} improvement, ${c['no-change']} no change, ${c.inconclusive} inconclusive\n`);
   w(report.confirmation ? `${report.confirmation.line}\n` : `screened ${summary.screened} → not confirmed (--no-confirm)\n`);
   for (const r of report.confirmation?.rows ?? []) w(`  ${r.confirmed ? 'confirmed' : 'dismissed'}: ${r.host} ${r.benchmark} ${r.unit}${r.confirmHost ? ` (re-measured on ${r.confirmHost})` : ''}: ${r.reason}\n`);
-  w(`exit ${summary.exitCode}: ${summary.exitCode === 1 ? (c.regression > 0 && summary.confirmed > 0 ? `${summary.confirmed} ${summary.confirmationSkipped ? '' : 'confirmed '}regression${summary.confirmed === 1 ? '' : 's'}` : 'inconclusive rows and --fail-on inconclusive') : summary.exitCode === 3 ? 'the session is incomplete' : 'no confirmed regression'}\n`);
+  w(`exit ${summary.exitCode}: ${exitReason(summary, report.protocol.failOn)}\n`);
   if (out.markdown) writeFileSync(out.markdown, renderMarkdown(report));
   if (out.json) writeFileSync(out.json, renderJson(report));
 }

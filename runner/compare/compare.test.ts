@@ -76,6 +76,14 @@ test('an injected slowdown is found, confirmed in a second session, and exits 1'
   assert.ok(c.out().includes(s.out()), 'the printed table is stat\'s output');
 });
 
+test('--fail-on never reports a confirmed regression and exits 0', async () => {
+  const c = capture();
+  const code = await main(['compare', repo.spec, '--base', baseSha, '--head', slowSha, '--rounds', '10', '--fail-on', 'never', '--db', join(work, 'never.db')], c.io);
+  assert.is(code, 0, c.out() + c.err());
+  assert.match(c.out(), /regression, confirmed/);
+  assert.match(c.out(), /exit 0: 1 confirmed regression, not failing \(--fail-on never\)/);
+});
+
 test('A/A (--base X --head X) exits 0, is stored as A/A, and calibrate feeds the noise floor', async () => {
   const db = join(work, 'aa.db');
   const c = capture();
