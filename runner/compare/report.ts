@@ -76,11 +76,13 @@ function factsOf(h: HostSession): Record<string, string> {
   const f = h.facts as Partial<HostFacts>;
   const out: Record<string, string> = {};
   const put = (k: string, v: unknown) => {
-    if (v !== null && v !== undefined && v !== '') out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    const text = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(', ') : String(v);
+    if (text !== '') out[k] = text;
   };
   put('cpu', f.cpu?.model);
   put('microcode', f.cpu?.microcode);
-  put('kernel', f.kernelVersion ?? f.kernel);
+  put('kernel', f.kernel);
+  put('kernel build', f.kernelVersion);
   put('governor', f.governors);
   put('turbo', typeof f.turbo === 'object' ? JSON.stringify(f.turbo) : f.turbo);
   put('smt', f.smtControl);
