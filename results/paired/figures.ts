@@ -7,6 +7,7 @@
 //
 //   node --import tsx results/paired/figures.ts [--trials N] [--power-trials N]
 //        [--seed S] [--aa FILE] [--json OUT]
+//   node --import tsx results/paired/figures.ts --from OUT     (tables again, no rerun)
 //
 // Prints markdown tables; --json writes every figure with its standard error.
 
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { rng } from './random.ts';
 import { falseAlarms, power, resampledSource, syntheticSource, type AaSession, type FalseAlarmResult, type PowerResult, type RateEstimate, type RoundSource } from './simulate.ts';
 
-const USAGE = 'usage: figures.ts [--trials N] [--power-trials N] [--seed S] [--aa FILE] [--json OUT]';
+const USAGE = 'usage: figures.ts [--trials N] [--power-trials N] [--seed S] [--aa FILE] [--json OUT] | --from OUT';
 
 function fail(msg: string): never {
   process.stderr.write(`figures: ${msg}\n${USAGE}\n`);
@@ -44,7 +45,8 @@ function loadSessions(file: string): AaSession[] {
   return data as AaSession[];
 }
 
-const pctCell = (r: RateEstimate) => `${(r.rate * 100).toFixed(1)} % ± ${(r.se * 100).toFixed(1)}`;
+/** Rate ± SE; none observed shows the one-sided 95 % upper bound instead (rule of three: 3/n). */
+const pctCell = (r: RateEstimate) => (r.count === 0 ? `0 (≤ ${((3 / r.trials) * 100).toFixed(2)} %)` : `${(r.rate * 100).toFixed(1)} % ± ${(r.se * 100).toFixed(1)}`);
 
 function falseAlarmTable(rows: FalseAlarmResult[]): string {
   const out = ['| source | m | R | metalbench (confirmed) | metalbench screening | metalbench, δ = 0 (confirmed) | benchstat α = 0.05, same rounds | benchstat α = 0.05, sequential | asv 1.1 & p < 0.002 | benchstat either direction, same / sequential |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|'];
@@ -61,13 +63,49 @@ function powerTable(rows: PowerResult[]): string {
   return out.join('\n');
 }
 
-function main(): void {
-  let args;
-  try {
-    args = parseArgs({ options: { trials: { type: 'string' }, 'power-trials': { type: 'string' }, seed: { type: 'string' }, aa: { type: 'string' }, json: { type: 'string' } } }).values;
-  } catch (e) {
-    fail((e as Error).message);
+/** Everything the tables are made from; written by --json, read back by --from. */
+interface FiguresData {
+  seed: number;
+  trials: number;
+  powerTrials: number;
+  /** Source label → full description. */
+  legend: Record<string, string>;
+  falseAlarms: FalseAlarmResult[];
+  power: PowerResult[];
+}
+
+/** Power curves: one row per source × R, one column per change, for one rule. */
+function curveTable(rows: PowerResult[], pick: (r: PowerResult) => RateEstimate | undefined): string {
+  const changes = [...new Set(rows.map((r) => r.change))].sort((a, b) => a - b);
+  const out = [`| source | R | ${changes.map((c) => `${(c * 100).toFixed(0)} %`).join(' | ')} |`, `|---|--:|${changes.map(() => '--:').join('|')}|`];
+  const keys = [...new Set(rows.map((r) => `${r.source}\u0000${r.rounds}`))];
+  for (const k of keys) {
+    const [source, rounds] = k.split('\u0000') as [string, string];
+    const cells = changes.map((c) => {
+      const e = rows.find((r) => r.source === source && String(r.rounds) === rounds && r.change === c);
+      const v = e ? pick(e) : undefined;
+      return v ? `${(v.rate * 100).toFixed(0)} %` : 'n/a';
+    });
+    out.push(`| ${source} | ${rounds} | ${cells.join(' | ')} |`);
   }
+  return out.join('\n');
+}
+
+function render(d: FiguresData): string {
+  const legend = Object.entries(d.legend).map(([k, v]) => `- ${k}: ${v}`).join('\n');
+  return [
+    `Sources:\n\n${legend}\n`,
+    `### A/A: comparisons with ≥ 1 regression (${d.trials} comparisons each, seed ${d.seed})\n\n${falseAlarmTable(d.falseAlarms)}\n`,
+    `### Power: P(the one changed benchmark among m = 20 is called a regression), ${d.powerTrials} trials each\n`,
+    `metalbench, confirmed:\n\n${curveTable(d.power, (r) => r.metalbench)}\n`,
+    `benchstat α = 0.05 on the same rounds:\n\n${curveTable(d.power, (r) => r.benchstat)}\n`,
+    `benchstat α = 0.05 on sequential data (base -count R, then head):\n\n${curveTable(d.power, (r) => r.benchstatSequential)}\n`,
+    `asv (ratio > 1.1 and p < 0.002):\n\n${curveTable(d.power, (r) => r.asv)}\n`,
+    `All power figures with standard errors:\n\n${powerTable(d.power)}\n`,
+  ].join('\n');
+}
+
+function compute(args: { trials?: string; 'power-trials'?: string; seed?: string; aa?: string }): FiguresData {
   const trials = count(args.trials, 'trials', 400);
   const powerTrials = count(args['power-trials'], 'power-trials', 200);
   const seed = count(args.seed, 'seed', 1);
@@ -106,9 +144,30 @@ function main(): void {
       process.stderr.write(`power ${source.describe} R=${rounds} done\n`);
     }
   }
-  process.stdout.write(`## A/A: comparisons with ≥ 1 regression (${trials} comparisons each, seed ${seed})\n\n${falseAlarmTable(aa)}\n\n`);
-  process.stdout.write(`## Power: the changed benchmark called a regression (m = 20, ${powerTrials} trials each)\n\n${powerTable(pw)}\n`);
-  if (args.json) writeFileSync(args.json, `${JSON.stringify({ seed, trials, powerTrials, falseAlarms: aa, power: pw }, null, 2)}\n`);
+  const legend = Object.fromEntries([...sources, ...powerSources].map((s) => [s.describe, s.details]));
+  return { seed, trials, powerTrials, legend, falseAlarms: aa, power: pw };
+}
+
+function main(): void {
+  let args;
+  try {
+    args = parseArgs({ options: { trials: { type: 'string' }, 'power-trials': { type: 'string' }, seed: { type: 'string' }, aa: { type: 'string' }, json: { type: 'string' }, from: { type: 'string' } } }).values;
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  let data: FiguresData;
+  if (args.from) {
+    try {
+      data = JSON.parse(readFileSync(args.from, 'utf8')) as FiguresData;
+    } catch (e) {
+      fail(`${args.from}: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(data.falseAlarms) || !Array.isArray(data.power) || typeof data.legend !== 'object') fail(`${args.from}: not a figures file written by --json`);
+  } else {
+    data = compute(args);
+  }
+  process.stdout.write(render(data));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 main();

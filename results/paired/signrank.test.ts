@@ -22,6 +22,17 @@ test('R ?wilcox.test depression example: V = 40, p = 0.01953 one-sided, 0.03906 
   assert.is(t.method, 'exact');
 });
 
+test('by hand: d = [1, −2, 3]', () => {
+  // Ranks 1, 2, 3; V = 1 + 3 = 4. The 8 sign patterns give V = 0,1,2,3,3,4,5,6:
+  // P(V ≥ 4) = 3/8, P(V ≤ 4) = 6/8, two-sided 2·3/8 = 0.75.
+  const t = signRankTest([1, -2, 3]);
+  assert.equal([t.v, t.pGreater, t.pLess, t.p], [4, 3 / 8, 6 / 8, 0.75]);
+  // Ties: |d| = 1, 1, 2 → midranks 1.5, 1.5, 3; V = 1.5 + 3 = 4.5. Patterns:
+  // 0, 1.5, 1.5, 3, 3, 4.5, 4.5, 6 → P(V ≥ 4.5) = 3/8. A zero is dropped.
+  const u = signRankTest([1, -1, 2, 0]);
+  assert.equal([u.v, u.n, u.zeros, u.ties, u.pGreater], [4.5, 3, 1, true, 3 / 8]);
+});
+
 // Critical values of T (reject when T ≤ value) from the standard table of the
 // Wilcoxon signed-rank test, two-sided α = 0.05 and α = 0.01.
 const CRIT_05: Record<number, number> = { 6: 0, 7: 2, 8: 3, 9: 5, 10: 8, 11: 10, 12: 13, 13: 17, 14: 21, 15: 25, 16: 29, 17: 34, 18: 40, 19: 46, 20: 52, 25: 89, 30: 137 };

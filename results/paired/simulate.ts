@@ -20,7 +20,9 @@ export interface Session {
 }
 
 export interface RoundSource {
+  /** A short label for tables, and the full description. */
   describe: string;
+  details: string;
   /** Picks the benchmark identities of one comparison of m benchmarks. */
   pick(g: Rng, m: number): number[];
   /** A fresh session of `rounds` interleaved rounds for those benchmarks. */
@@ -67,7 +69,8 @@ export function syntheticSource(model: NoiseModel): RoundSource {
     return { b: Math.sqrt(share * v), w: Math.sqrt((1 - share) * v) };
   };
   return {
-    describe: `synthetic: log-ratio SD ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')}, round common ${(model.roundCommon * 100).toFixed(1)}%, process common ${(model.processCommon * 100).toFixed(1)}%, drift ${(model.drift * 100).toFixed(1)}%`,
+    describe: `synthetic σ ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')}`,
+    details: `per-round log-ratio SD ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')} (per-process share ${share}), round common mode ${(model.roundCommon * 100).toFixed(1)}%, per-process common ${(model.processCommon * 100).toFixed(1)}%, drift ${(model.drift * 100).toFixed(1)}% per session`,
     pick: (_g, m) => Array.from({ length: m }, (_, i) => i),
     session(g, ids, rounds) {
       const base: number[][] = ids.map(() => []);
@@ -127,7 +130,8 @@ export function resampledSource(sessions: ReadonlyArray<AaSession>): RoundSource
     }
   }
   return {
-    describe: `resampled: ${sessions.length} stored A/A sessions, ${names.length} benchmarks`,
+    describe: `resampled A/A (${sessions.length} sessions)`,
+    details: `${sessions.length} stored A/A sessions, ${names.length} benchmarks, rounds resampled with replacement, sides swapped at random`,
     pick(g, m) {
       // Distinct benchmarks while the pool lasts, then with replacement.
       if (m > names.length) return Array.from({ length: m }, () => g.int(names.length));
