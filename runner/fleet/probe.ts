@@ -10,7 +10,7 @@ import { LocalTransport } from '../transport/local.ts';
 import { connectSsh, type SshConnectOptions } from '../transport/ssh.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { HostEntry, Inventory } from './inventory.ts';
-import { joinsTagSelection, selectHosts, selectsByName, type HostSelector } from './selection.ts';
+import { joinsTagSelection, selectHosts, selectsByName, SelectionError, type HostSelector } from './selection.ts';
 import { checkManualTags, collectFacts, derivedTags, fingerprint as factsFingerprint, hygieneWarnings, type HostFacts } from '../host/facts.ts';
 
 export interface ProbedHost {
@@ -168,6 +168,9 @@ export async function openSelection(
   let chosen: ProbedHost[] = [];
   try {
     chosen = r.ok.length > 0 ? selectHosts(selector, r.ok) : [];
+  } catch (e) {
+    // No reachable host matches, but an unreachable one might: the caller decides.
+    if (!(e instanceof SelectionError) || r.failed.length === 0) throw e;
   } finally {
     for (const h of r.ok) if (!chosen.includes(h)) await h.transport.close();
   }

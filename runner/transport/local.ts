@@ -151,12 +151,15 @@ export class LocalTransport implements Transport {
 
   private tryLock(lockPath: string, waitSec: number): Promise<ChildProcess | 'busy'> {
     const who = `metalbench pid ${process.pid} since ${new Date().toISOString()}`;
-    const holder = spawn(
-      'flock',
-      ['--exclusive', ...(waitSec > 0 ? ['--wait', String(waitSec)] : ['--nonblock']), '--conflict-exit-code', '75', lockPath,
-        'sh', '-c', 'printf "%s\\n" "$1" >"$2"; echo locked; exec cat >/dev/null', 'sh', who, lockPath],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    // A flock still waiting when metalbench dies must not take the lock afterwards.
+    const [cmd, argv] = dyingWithParent('flock', [
+      '--exclusive', ...(waitSec > 0 ? ['--wait', String(waitSec)] : ['--nonblock']), '--conflict-exit-code', '75', lockPath,
+      'sh', '-c', 'printf "%s\\n" "$1" >"$2"; echo locked; exec cat >/dev/null', 'sh', who, lockPath,
+    ]);
+    const holder = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const onExit = () => holder.kill('SIGKILL');
+    process.once('exit', onExit);
+    holder.once('close', () => process.removeListener('exit', onExit));
     return new Promise((resolve, reject) => {
       let said = '';
       let errText = '';
