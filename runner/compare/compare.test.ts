@@ -292,6 +292,7 @@ test('usage errors exit 2 and name the flag', async () => {
     [[repo.spec, '--base', 'main', '--head', 'main', '--fail-on', 'sometimes'], /--fail-on "sometimes"/],
     [[repo.spec, '--base', 'main', '--head', 'main', '--head-env', 'NOEQUALS'], /--head-env "NOEQUALS": expected NAME=VALUE/],
     [[repo.spec, '--base', '.', '--head', 'main'], /--base \. is not allowed/],
+    [[repo.spec, '--base', 'main', '--head', 'main', '--json', join(work, 'no/such/dir/x.json')], /--json .*x\.json: the folder .* does not exist; nothing was run/],
   ] as const) {
     const c = capture();
     assert.is(await main(['compare', ...args], c.io), 2);

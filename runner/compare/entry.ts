@@ -2,6 +2,8 @@
  * The CLI's entry points for `compare` and `calibrate`: read the flags and
  * hand over to the paired, resumed or unpaired comparison.
  */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CALIBRATE_USAGE, COMPARE_USAGE, parseCompareArgs, UsageError, type PairedArgs } from './args.ts';
 import type { CompareIO } from './command.ts';
 
@@ -27,6 +29,11 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
     io.stdout.write(COMPARE_USAGE);
     return 0;
   }
+  const bad = unwritable(a);
+  if (bad) {
+    io.stderr.write(`metalbench compare: ${bad}; nothing was run\n`);
+    return 2;
+  }
   const env = { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('compare', argv) };
   if (a.mode === 'unpaired') {
     const { compareUnpaired } = await import('./unpaired.ts');
@@ -34,6 +41,16 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
   }
   const { comparePaired, compareResume } = await import('./command.ts');
   return a.mode === 'resume' ? compareResume(a, io, env) : comparePaired(a, io, env);
+}
+
+/** An output file whose folder does not exist is found before anything runs, not after an hour of rounds. */
+function unwritable(a: { markdown?: string; json?: string }): string | undefined {
+  for (const [flag, file] of [['--markdown', a.markdown], ['--json', a.json]] as const) {
+    if (file === undefined) continue;
+    const dir = dirname(resolve(file));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${flag} ${file}: the folder ${dir} does not exist`;
+  }
+  return undefined;
 }
 
 /** `metalbench calibrate SPEC [--base REF]`: an A/A compare whose estimates become the noise floor. */
@@ -62,6 +79,11 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
   }
   if (a === 'help' || a.mode !== 'paired') {
     io.stderr.write(CALIBRATE_USAGE);
+    return 2;
+  }
+  const bad = unwritable(a);
+  if (bad) {
+    io.stderr.write(`metalbench calibrate: ${bad}; nothing was run\n`);
     return 2;
   }
   const { comparePaired } = await import('./command.ts');
