@@ -16,12 +16,16 @@
  *
  * node --import tsx runner/compare/figures.ts [--aa 200] [--power 40]
  *   [--curve 10] [--payload-sessions 5] [--rounds 16] [--benchtime 20ms]
- *   [--payload-benchtime 10ms] [--resampled 2000] [--out DIR]
+ *   [--payload-benchtime 10ms] [--resampled 2000] [--out DIR] [--db FILE]
  *
  * Writes DIR/figures.md and DIR/figures.json, and keeps DIR/figures.db
- * with every session. The builds and worktrees go to a private cache.
+ * with every A/A session (--db adds to an existing one, so --aa 0
+ * --payload-sessions 0 reruns only the power part) and DIR/power.db with the
+ * power trials, whose δ is the 1 % threshold; the power the same trials have
+ * with the floor the A/A sessions teach is computed from them afterwards.
+ * The builds and worktrees go to a private cache.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { join, resolve } from 'node:path';
@@ -30,7 +34,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../cli.ts';
 import { Store } from '../../results/store/store.ts';
 import { fromPackageRoot } from '../package-root.ts';
-import { minimumDetectableEffect, logRatioSd, hodgesLehmann } from '../../results/paired/index.ts';
+import { compareRows, confirmCandidates, minimumDetectableEffect, logRatioSd, hodgesLehmann, noiseFloor, type NoiseFloor, type PairedInput } from '../../results/paired/index.ts';
 import { makeTestRepo } from './test-repo.ts';
 import { falseAlarms, resampledSource, type AaSession } from '../../results/paired/simulate.ts';
 import { rng as pairedRng } from '../../results/paired/random.ts';
@@ -54,6 +58,8 @@ interface Options {
   payloadBenchtime: string;
   resampled: number;
   out: string;
+  /** The A/A database (default OUT/figures.db); an existing one is added to, so runs can be split. */
+  db?: string;
 }
 
 function options(argv: string[]): Options {
@@ -76,6 +82,7 @@ function options(argv: string[]): Options {
       case 'benchtime': o.benchtime = v; break;
       case 'payload-benchtime': o.payloadBenchtime = v; break;
       case 'out': o.out = resolve(v); break;
+      case 'db': o.db = resolve(v); break;
       default: throw new Error(`unknown option --${k}`);
     }
   }
@@ -128,6 +135,57 @@ function poolOf(db: string, unit: string, specName?: string): PoolEntry[] {
   }
 }
 
+function spinFloor(db: string, rounds: number): NoiseFloor | undefined {
+  const store = new Store(db);
+  try {
+    const est = store.db
+      .prepare<[number], { estimate: number }>("SELECT estimate FROM compare_results WHERE is_aa = 1 AND role = 'screen' AND benchmark = 'Spin' AND unit = 'sec/op' AND rounds = ? AND estimate IS NOT NULL ORDER BY run_id DESC LIMIT 20")
+      .all(rounds)
+      .map((r) => r.estimate)
+      .reverse();
+    return noiseFloor(est);
+  } finally {
+    store.close();
+  }
+}
+
+/** Per factor: how many power trials results/paired confirms when δ is the floor (screening and confirmation decided again). */
+function powerWithFloor(db: string, floor: NoiseFloor): Record<string, { trials: number; confirmed: number }> {
+  const store = new Store(db);
+  try {
+    const rounds = (runId: number): PairedInput => {
+      const rows = store.db
+        .prepare<[number], { side: string; round: number; value: number }>("SELECT j.side, j.round, s.value FROM samples s JOIN jobs j ON j.id = s.job_id WHERE s.run_id = ? AND s.unit = 'sec/op'")
+        .all(runId);
+      const n = Math.max(0, ...rows.map((r) => r.round + 1));
+      const base = new Array<number | null>(n).fill(null);
+      const head = new Array<number | null>(n).fill(null);
+      for (const r of rows) (r.side === 'base' ? base : head)[r.round] = r.value;
+      return { host: 'local', benchmark: 'Spin', unit: 'sec/op', base, head, floor };
+    };
+    const sessions = store.db.prepare<[], { run_id: number; role: string; parent_run_id: number | null; source: string }>('SELECT cs.run_id, cs.role, cs.parent_run_id, cs.head_sha AS source FROM compare_sessions cs ORDER BY cs.run_id').all();
+    const out: Record<string, { trials: number; confirmed: number }> = {};
+    for (const s of sessions.filter((x) => x.role === 'screen')) {
+      const label = factorLabels.get(s.source) ?? '?';
+      const row = compareRows([rounds(s.run_id)])[0]!;
+      let ok = false;
+      if (row.verdict === 'regression') {
+        const conf = sessions.find((x) => x.role === 'confirm' && x.parent_run_id === s.run_id);
+        if (conf) ok = confirmCandidates([{ candidate: row, confirmation: rounds(conf.run_id) }]).confirmed > 0;
+      }
+      const e = (out[label] ??= { trials: 0, confirmed: 0 });
+      e.trials++;
+      if (ok) e.confirmed++;
+    }
+    return out;
+  } finally {
+    store.close();
+  }
+}
+
+/** Head commit → its factor, filled as the power trials make the commits. */
+const factorLabels = new Map<string, string>();
+
 /** The payload suites in a throwaway repository, with pr.yaml's selection at a short benchtime. */
 function payloadCopy(o: Options): { dir: string; spec: string } {
   const dir = mkdtempSync(join(tmpdir(), 'metalbench-figures-payload-'));
@@ -149,7 +207,12 @@ async function run(): Promise<void> {
   mkdirSync(o.out, { recursive: true });
   process.env.METALBENCH_CACHE ??= join(o.out, 'cache');
   process.env.METALBENCH_LOCK_DIR ??= o.out;
-  const db = join(o.out, 'figures.db');
+  const db = o.db ?? join(o.out, 'figures.db');
+  // Power trials go to their own database: δ there is the 1 % threshold, with no floor learned from the A/A runs.
+  const powerDb = join(o.out, 'power.db');
+  rmSync(powerDb, { force: true });
+  rmSync(`${powerDb}-wal`, { force: true });
+  rmSync(`${powerDb}-shm`, { force: true });
   const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
   const report: Record<string, unknown> = { options: o };
   const md: string[] = [`# compare figures (${new Date().toISOString().slice(0, 10)}, this machine)`, '', `Command: \`node --import tsx runner/compare/figures.ts ${process.argv.slice(2).join(' ')}\``, ''];
@@ -174,10 +237,11 @@ async function run(): Promise<void> {
     const trials = f === 1.05 ? o.power : o.curve;
     repo.git('checkout', '-q', base);
     const head = repo.commitRounds(Math.round(1000 * f), `factor ${f}`);
+    factorLabels.set(head, String(f));
     let confirmed = 0;
     const changes: number[] = [];
     for (let t = 0; t < trials; t++) {
-      const { doc } = await compare([repo.spec, '--base', base, '--head', head], db, o.out);
+      const { doc } = await compare([repo.spec, '--base', base, '--head', head], powerDb, o.out);
       if (doc.summary.confirmed > 0) confirmed++;
       const row = doc.rows.find((r) => r.unit === 'sec/op');
       if (row && Number.isFinite(row.change)) changes.push(row.change * 100);
@@ -187,6 +251,11 @@ async function run(): Promise<void> {
     log(`power at factor ${f}: ${confirmed}/${trials} confirmed`);
   }
   report.power = power;
+  // The noise floor the A/A runs taught compare for this benchmark, and the power the same trials have with it.
+  const floor = spinFloor(db, o.rounds);
+  const withFloor = floor ? powerWithFloor(powerDb, floor) : undefined;
+  report.floor = floor ?? null;
+  report.powerWithFloor = withFloor ?? null;
 
   // 4. Payload suites: real A/A sessions, for the MDE table and the resampling pool.
   const payloadRepo = payloadCopy(o);
@@ -226,7 +295,7 @@ async function run(): Promise<void> {
   md.push('');
   md.push('| m benchmarks | comparisons | source | metalbench: ≥ 1 confirmed regression | screening alone | benchstat α = 0.05: ≥ 1 regression | asv (1.1 and p < 0.002) |');
   md.push('|---:|---:|---|---:|---:|---:|---:|');
-  md.push(`| 1 | ${o.aa} | real compares (calibration Spin, R = ${o.rounds}) | ${aaConfirmed} (${pct(aaConfirmed / o.aa)}) | ${aaScreened} (${pct(aaScreened / o.aa)}) | – | – |`);
+  if (o.aa > 0) md.push(`| 1 | ${o.aa} | real compares (calibration Spin, R = ${o.rounds}) | ${aaConfirmed} (${pct(aaConfirmed / o.aa)}) | ${aaScreened} (${pct(aaScreened / o.aa)}) | – | – |`);
   for (const r of resampled) {
     const g = r.regression;
     md.push(`| ${r.m} | ${g.metalbench.trials} | resampled by round from ${sessions.length} real A/A sessions (${pool.length} benchmark sessions; results/paired resampledSource) | ${g.metalbench.count} (${pct(g.metalbench.rate)}) | ${g.metalbenchScreen.count} (${pct(g.metalbenchScreen.rate)}) | ${g.benchstat.count} (${pct(g.benchstat.rate)}) | ${g.asv.count} (${pct(g.asv.rate)}) |`);
@@ -237,6 +306,14 @@ async function run(): Promise<void> {
   md.push('| factor | trials | confirmed | fraction | median Δ |');
   md.push('|---:|---:|---:|---:|---:|');
   for (const p of power) md.push(`| ${p.factor} | ${p.trials} | ${p.confirmed} | ${pct(p.confirmed / p.trials)} | ${p.medianChange.toFixed(2)} % |`);
+  if (floor && withFloor) {
+    md.push('');
+    md.push(`With the noise floor the A/A runs above taught compare for Spin (95th percentile of |A/A estimate| over the last ${floor.sessions} sessions: ${(Math.expm1(floor.value) * 100).toFixed(2)} %), δ is that floor; the same trials, decided again with it:`);
+    md.push('');
+    md.push('| factor | trials | confirmed with δ = floor |');
+    md.push('|---:|---:|---:|');
+    for (const [f, r] of Object.entries(withFloor)) md.push(`| ${f} | ${r.trials} | ${r.confirmed} (${pct(r.confirmed / r.trials)}) |`);
+  }
   md.push('');
   md.push(`## MDE per benchmark (payload suites of pr.yaml, ${o.payloadSessions} real A/A sessions, R = ${o.rounds}, per-test α = 0.05/${family}, 80 % power)`);
   md.push('');
