@@ -20,7 +20,7 @@ import { Progress } from '../run/progress.ts';
 import { GitInputError, repoRoot, resolveCommit, uncommittedChanges, workingTreeCommit, worktreeFor } from './git.ts';
 import { buildSides, type Binaries, type SideSource } from './sides.ts';
 import { newSeed } from './plan.ts';
-import { readPlan, runSession, SessionError, type HostPlan } from './session.ts';
+import { noteUnreached, readPlan, runSession, SessionError, type HostPlan } from './session.ts';
 import { analyzeSession } from './analyze.ts';
 import { storeResults } from './floors.ts';
 import { chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
@@ -198,7 +198,8 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
   if (c.resume) {
     const s = new Store(c.db);
     resumeHosts = [...new Set(s.jobsOf(c.resume.screenId).map((j) => j.host))];
-    for (const h of Object.keys(readPlan(s, c.resume.screenId).hosts)) if (!resumeHosts.includes(h)) resumeHosts.push(h);
+    const plan = readPlan(s, c.resume.screenId);
+    for (const h of [...Object.keys(plan.hosts), ...(plan.unreached ?? [])]) if (!resumeHosts.includes(h)) resumeHosts.push(h);
     s.close();
   }
   let opened: ResolvedHosts;
@@ -267,6 +268,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
   try {
     // Screening.
     const screenId = c.resume?.screenId ?? createSession(store, c, 'screen', null, c.rounds, c.seed, isAA);
+    noteUnreached(store, screenId, opened.failed.map((f) => f.name));
     const screenRun = store.getRun(screenId)!;
     let screenOutcome: DispatchResult | undefined;
     let sessionError: string | undefined;
@@ -347,6 +349,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       rows: screenRows,
       ...(confirmation ? { confirmation } : {}),
       invalid,
+      unreached: opened.failed.map((f) => f.name),
       benchstat,
       reproduce: c.opts.command,
     });
@@ -451,6 +454,10 @@ function writeOutputs(report: CompareReport, summary: ReportSummary, out: { mark
   const w = (s: string) => io.stdout.write(s);
   const fam = report.rows.filter((r) => r.q !== undefined).length;
   for (const h of report.hosts) {
+    if (h.fingerprint === '') {
+      w(`host ${h.name}: not measured: ${h.invalid ?? 'unreachable'}\n\n`);
+      continue;
+    }
     w(`host ${h.name} (${h.arch}, ${h.facts.cpu ?? '?'}, fingerprint ${h.fingerprint.slice(0, 12)}, pin ${h.pin.identity})\n\n`);
     w(h.benchstat);
     w(`\n${isAA ? 'A/A ' : ''}paired verdicts over ${report.protocol.rounds} rounds (Δ: Hodges–Lehmann estimate of head/base, exact ${Math.round(report.protocol.confidence * 100)}% CI; q: Benjamini–Hochberg over ${fam} rows):\n`);

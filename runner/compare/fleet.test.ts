@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { capture } from '../test-support.ts';
 import { parseCompareArgs } from './args.ts';
-import { comparePaired } from './command.ts';
+import { comparePaired, compareResume } from './command.ts';
 import { makeTestRepo } from './test-repo.ts';
 import type { CompareDocument } from '../../results/paired/index.ts';
 
@@ -43,6 +43,33 @@ test('hosts run in parallel and each candidate is confirmed on the other host of
   assert.ok(rows.length >= 1, c.out());
   for (const r of rows) assert.is(r.confirmHost, names.find((n) => n !== r.host), `${r.host}'s candidate re-measured on the other host`);
   assert.match(c.out(), /re-measured on /);
+});
+
+test('a host down at the start makes the session partial (exit 3); --resume measures it once it is back', async () => {
+  const { h, inventory } = await hosts();
+  const repo = makeTestRepo({ extraSpec: 'hosts: {all: [lab]}' });
+  const base = repo.git('rev-parse', 'HEAD');
+  const db = join(work, 'down.db');
+  const env = { inventoryPath: inventory, inventoryExplicit: true, commandLine: ['metalbench', 'compare'], knownHostsPaths: [h.knownHostsPath], sshConfigPath: h.sshConfigPath };
+  const down = h.instances[1]!;
+  await down.kill();
+  try {
+    const a = parseCompareArgs([repo.spec, '--base', base, '--head', base, '--rounds', '6', '--json', join(work, 'down.json')], db);
+    if (a === 'help' || a.mode !== 'paired') throw new Error('not a paired comparison');
+    const c = capture();
+    assert.is(await comparePaired(a, c.io, env), 3, c.out() + c.err());
+    const doc = JSON.parse(readFileSync(join(work, 'down.json'), 'utf8')) as CompareDocument;
+    assert.match(doc.hosts.find((x) => x.name === down.name)?.invalid ?? '(host missing from the report)', /unreachable/);
+  } finally {
+    await down.restart();
+  }
+  const r = parseCompareArgs(['--resume', '1', '--json', join(work, 'resumed.json')], db);
+  if (r === 'help' || r.mode !== 'resume') throw new Error('not a resume');
+  const c = capture();
+  assert.is(await compareResume(r, c.io, env), 0, c.out() + c.err());
+  const doc = JSON.parse(readFileSync(join(work, 'resumed.json'), 'utf8')) as CompareDocument;
+  assert.equal(doc.hosts.map((x) => x.name).sort(), h.hosts.map((x) => x.name).sort());
+  assert.ok(doc.hosts.every((x) => x.invalid === undefined && x.session.sampleIds.base.length === 6 * 3));
 });
 
 test.after(async () => {

@@ -34,6 +34,8 @@ export interface ReportInput {
   confirmation?: ConfirmationSummary;
   /** Per host: why its part of the session is not complete. */
   invalid: ReadonlyMap<string, string>;
+  /** Chosen hosts that could not be reached: listed, with no measurements, so the session counts as partial. */
+  unreached: readonly string[];
   benchstat: ReadonlyMap<string, string>;
   reproduce: string[];
 }
@@ -124,6 +126,22 @@ export function buildReport(r: ReportInput): CompareReport {
     if (why) out.invalid = why;
     return out;
   });
+  for (const name of r.unreached) {
+    if (hosts.some((x) => x.name === name)) continue;
+    hosts.push({
+      name,
+      arch: '',
+      fingerprint: '',
+      facts: {},
+      pin: { identity: 'unknown' },
+      session: { seed: '', orders: [], sampleIds: { base: [], head: [] } },
+      binaries: { base: [], head: [] },
+      benchstat: '',
+      added: [],
+      removed: [],
+      invalid: r.invalid.get(name) ?? 'unreachable',
+    });
+  }
   const rows: VerdictRow[] = r.rows.map((x) => x.verdictRow);
   const report: CompareReport = {
     schemaVersion: 1,

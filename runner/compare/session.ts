@@ -26,6 +26,8 @@ export interface HostPlan {
 export interface SessionPlan {
   /** Per host: what is measured; absent until the host is calibrated. */
   hosts: Record<string, HostPlan>;
+  /** Chosen hosts that could not be reached: --resume tries them again. */
+  unreached?: string[];
   orders?: Record<string, Side[][]>;
 }
 
@@ -61,6 +63,14 @@ function savePlan(store: Store, runId: number, update: (p: SessionPlan) => void)
     update(doc.session);
     store.db.prepare('UPDATE compare_sessions SET plan_json = ? WHERE run_id = ?').run(JSON.stringify(doc), runId);
   })();
+}
+
+/** Remember the chosen hosts that could not be reached, so --resume includes them. */
+export function noteUnreached(store: Store, runId: number, names: readonly string[]): void {
+  if (names.length === 0) return;
+  savePlan(store, runId, (p) => {
+    p.unreached = [...new Set([...(p.unreached ?? []), ...names])];
+  });
 }
 
 interface JobParams {
