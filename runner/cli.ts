@@ -18,6 +18,10 @@ commands:
   export [--run ID]…       write stored samples in the Go benchmark format
   stat [flags] FILE…       compare results as benchstat does (same flags, same output)
   stat --db PATH --run ID… the same, reading stored runs
+  compare SPEC --base REF --head REF
+                           paired rounds of two commits on the spec's hosts, with a verdict
+  compare OLD NEW          benchstat's unpaired comparison of two files (--base-run/--head-run: runs)
+  calibrate SPEC           an A/A comparison whose estimates become the noise floor
   site [--out DIR]         write static performance pages (default site-out/)
   detect [--since DATE]    change points in the nightly series; raises alerts
   alerts [--markdown]      open alerts grouped by commit range; alerts mark ID STATE
@@ -71,6 +75,13 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
         // benchstat's own flag syntax (-row, -filter …): passed through untouched.
         const { statCommand } = await import('../results/stat/command.ts');
         return await statCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: process.cwd() });
+      }
+      case 'compare':
+      case 'calibrate': {
+        // compare parses its own flags (--json takes a FILE there).
+        const { compareEntry, calibrateEntry } = await import('./compare/entry.ts');
+        const defaults = { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY };
+        return await (command === 'compare' ? compareEntry : calibrateEntry)(rest, io, defaults);
       }
       case 'site':
         return await siteCmd(rest, io);
