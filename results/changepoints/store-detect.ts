@@ -8,7 +8,7 @@
 import type { DB } from '../store/store.ts';
 import { noiseFloor } from '../paired/threshold.ts';
 import { betterDirection, worseSign } from '../paired/units.ts';
-import { createAlert, type NewAlert } from '../alerts/alerts.ts';
+import { createAlert, markAlert, type NewAlert } from '../alerts/alerts.ts';
 import { describeAttribution, diffEnvironments, isEnvironment, type Attribution } from '../alerts/environment.ts';
 import { livenessAlerts } from '../alerts/liveness.ts';
 import { DEFAULT_DETECT, detectNight, type DetectOptions, type SeriesInput } from './detector.ts';
@@ -49,15 +49,24 @@ export interface ChangePointReport {
   block: number;
   kind: 'code' | 'environment';
   environment: string;
+  attribution: Attribution;
   alertId?: number;
 }
 
 export interface PendingReport {
+  /** Series key, for confirming the change later (nightly's A/B). */
+  key: string;
   series: string;
+  host: string;
+  benchmark: string;
+  unit: string;
+  /** Start of the segment the change was found in. */
+  start: number;
   index: number;
   behind: number;
   nights: number;
   relative: number;
+  p: number;
   q: number;
   firstBad: string | null;
   lastGood: string | null;
@@ -73,6 +82,14 @@ export interface DetectRunReport {
   alerts: Array<{ id: number; kind: string; message: string }>;
   /** False with --since: a look at a window, nothing stored. */
   stored: boolean;
+}
+
+/** A candidate still pending, as kept between nights. */
+interface StoredPending {
+  index: number;
+  nights: number;
+  p?: number;
+  q?: number;
 }
 
 interface State {
@@ -139,7 +156,7 @@ export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
       s,
       start: fresh ? 0 : st.segment_start,
       done: fresh ? 0 : st.points,
-      pending: !fresh && st.pending_json ? (JSON.parse(st.pending_json) as { index: number; nights: number }) : undefined,
+      pending: !fresh && st.pending_json ? (JSON.parse(st.pending_json) as StoredPending) : undefined,
       floor: aaFloor(db, s),
     };
   });
@@ -164,7 +181,7 @@ export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
     for (const l of byId.values()) l.pending = undefined;
     for (const c of detectNight(inputs, opts)) {
       const l = byId.get(c.id)!;
-      if (c.status === 'pending') l.pending = { index: c.index, nights: c.nights };
+      if (c.status === 'pending') l.pending = { index: c.index, nights: c.nights, p: c.test.p, q: c.q };
       else if (c.status === 'confirmed') {
         found.push({ l, c, start: l.start });
         l.start = c.index;
@@ -176,7 +193,7 @@ export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
     if (l.pending) {
       const p = l.s.points;
       const i = l.pending.index;
-      const c = { series: l.s.label, index: i, behind: p.length - i, nights: l.pending.nights, relative: Math.expm1(med(p.slice(i).map((x) => x.value)) - med(p.slice(l.start, i).map((x) => x.value))), q: NaN, lastGood: p[i - 1]?.revision ?? null, firstBad: p[i]?.revision ?? null };
+      const c = { key: l.s.key, series: l.s.label, host: l.s.host, benchmark: l.s.benchmark, unit: l.s.unit, start: l.start, index: i, behind: p.length - i, nights: l.pending.nights, relative: Math.expm1(med(p.slice(i).map((x) => x.value)) - med(p.slice(l.start, i).map((x) => x.value))), p: l.pending.p ?? 1, q: l.pending.q ?? 1, lastGood: p[i - 1]?.revision ?? null, firstBad: p[i]?.revision ?? null };
       report.pending.push(c);
     }
   }
@@ -198,42 +215,10 @@ export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
       }
     }
     for (const { l, c, start } of found) {
-      const s = l.s;
-      const before = s.points[c.index - 1]!;
-      const after = s.points[c.index]!;
-      const env = diffEnvironments(db, before.hostEnvId, after.hostEnvId);
-      const attribution: Attribution = { ...env, anchorMoved: anchorMoved(byKey, s, start, c.index, Math.max(opts.floor, l.floor ?? 0)) };
-      const kind = isEnvironment(attribution) ? 'environment' : 'code';
-      const cp: ChangePointReport = {
-        series: s.label, role: s.role, host: s.host, benchmark: s.benchmark, unit: s.unit, index: c.index,
-        lastGood: before.revision, firstBad: after.revision, effect: c.effect, relative: Math.expm1(c.effect),
-        p: c.test.p, q: c.q, permutations: c.test.permutations, block: c.test.block, kind, environment: describeAttribution(attribution),
-      };
+      const cp = describeChange(db, byKey, l.s, c.index, start, { effect: c.effect, p: c.test.p, q: c.q, permutations: c.test.permutations, block: c.test.block }, Math.max(opts.floor, l.floor ?? 0));
       if (stored) {
-        const info = db
-          .prepare(
-            `INSERT INTO change_points (series_key, idx, good_run_id, bad_run_id, last_good, first_bad, effect, p, q, permutations, block, kind, env_json, detected_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_key, idx) DO NOTHING`,
-          )
-          .run(s.key, c.index, before.runId, after.runId, before.revision, after.revision, c.effect, c.test.p, c.q, c.test.permutations, c.test.block, kind, JSON.stringify(attribution), (o.now ?? new Date()).toISOString());
-        if (info.changes > 0) {
-          cp.id = Number(info.lastInsertRowid);
-          // With an anchored ratio for the same identity, the absolute series is shown, not alerted on twice.
-          if (!(s.role === 'absolute' && hasRatio.has(seriesKey(s, 'absolute')))) {
-            const worse = c.effect * worseSign(betterDirection(s.unit)) > 0;
-            const alertKind = kind === 'environment' ? 'environment' : worse ? 'regression' : 'improvement';
-            const a: NewAlert = {
-              kind: alertKind, changePointId: cp.id, host: s.host, suite: s.suite, benchmark: s.benchmark, unit: s.unit,
-              lastGood: before.revision, firstBad: after.revision, effect: c.effect,
-              message: `${s.label}: ${cp.relative >= 0 ? '+' : '−'}${Math.abs(cp.relative * 100).toFixed(1)} % between ${(before.revision ?? `run ${before.runId}`).slice(0, 12)} and ${(after.revision ?? `run ${after.runId}`).slice(0, 12)}${cp.environment ? ` (${cp.environment})` : ''}`,
-            };
-            const id = createAlert(db, a);
-            if (id !== undefined) {
-              cp.alertId = id;
-              report.alerts.push({ id, kind: alertKind, message: a.message });
-            }
-          }
-        }
+        const a = storeChange(db, cp, l.s, hasRatio.has(seriesKey(l.s, 'absolute')), o.now ?? new Date());
+        if (a) report.alerts.push(a);
       }
       report.changePoints.push(cp);
     }
@@ -246,4 +231,80 @@ export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
   if (stored) db.transaction(write)();
   else write();
   return report;
+}
+
+export interface ChangeEvidence {
+  effect: number;
+  p: number;
+  q: number;
+  permutations: number;
+  block: number;
+}
+
+/** A change point of a series described with its range and environment attribution. */
+export function describeChange(db: DB, all: Map<string, Series>, s: Series, index: number, start: number, e: ChangeEvidence, floor: number): ChangePointReport {
+  const before = s.points[index - 1]!;
+  const after = s.points[index]!;
+  const env = diffEnvironments(db, before.hostEnvId, after.hostEnvId);
+  const attribution: Attribution = { ...env, anchorMoved: anchorMoved(all, s, start, index, floor) };
+  return {
+    series: s.label, role: s.role, host: s.host, benchmark: s.benchmark, unit: s.unit, index,
+    lastGood: before.revision, firstBad: after.revision, effect: e.effect, relative: Math.expm1(e.effect),
+    p: e.p, q: e.q, permutations: e.permutations, block: e.block, kind: isEnvironment(attribution) ? 'environment' : 'code', environment: describeAttribution(attribution),
+    attribution,
+  };
+}
+
+/**
+ * Store a change point and raise its alert (an absolute series whose identity
+ * also has an anchored ratio series is kept without an alert: the ratio
+ * speaks for it). Returns the new alert, if any; fills cp.id and cp.alertId.
+ */
+export function storeChange(db: DB, cp: ChangePointReport, s: Series, ratioExists: boolean, now: Date, state?: { state: 'false'; note: string }): { id: number; kind: string; message: string } | undefined {
+  const before = s.points[cp.index - 1]!;
+  const after = s.points[cp.index]!;
+  const info = db
+    .prepare(
+      `INSERT INTO change_points (series_key, idx, good_run_id, bad_run_id, last_good, first_bad, effect, p, q, permutations, block, kind, env_json, detected_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_key, idx) DO NOTHING`,
+    )
+    .run(s.key, cp.index, before.runId, after.runId, before.revision, after.revision, cp.effect, cp.p, cp.q, cp.permutations, cp.block, cp.kind, JSON.stringify(cp.attribution), now.toISOString());
+  if (info.changes === 0) return undefined;
+  cp.id = Number(info.lastInsertRowid);
+  if (s.role === 'absolute' && ratioExists) return undefined;
+  const worse = cp.effect * worseSign(betterDirection(s.unit)) > 0;
+  const kind = cp.kind === 'environment' ? 'environment' : worse ? 'regression' : 'improvement';
+  const a: NewAlert = {
+    kind, changePointId: cp.id, host: s.host, suite: s.suite, benchmark: s.benchmark, unit: s.unit,
+    lastGood: before.revision, firstBad: after.revision, effect: cp.effect,
+    message: `${s.label}: ${cp.relative >= 0 ? '+' : '−'}${Math.abs(cp.relative * 100).toFixed(1)} % between ${(before.revision ?? `run ${before.runId}`).slice(0, 12)} and ${(after.revision ?? `run ${after.runId}`).slice(0, 12)}${cp.environment ? ` (${cp.environment})` : ''}`,
+  };
+  const id = createAlert(db, a, now.toISOString());
+  if (id === undefined) return undefined;
+  if (state) markAlert(db, id, state.state, state.note, now.toISOString());
+  cp.alertId = id;
+  return { id, kind, message: a.message };
+}
+
+/**
+ * The outcome of the A/B run that checked a pending change: confirmed, it
+ * becomes a change point with its alert and the series' segment starts there;
+ * dismissed, it is kept as an alert marked false with the reason, and the
+ * series goes on as before.
+ */
+export function settlePending(db: DB, pending: PendingReport, outcome: { confirmed: boolean; note: string }, now = new Date()): { id: number; kind: string; message: string } | undefined {
+  const series = loadSeries(db);
+  const all = new Map(series.map((x) => [x.key, x]));
+  const s = all.get(pending.key);
+  if (!s || pending.index >= s.points.length) return undefined;
+  const vals = s.points.map((p) => p.value);
+  const effect = med(vals.slice(pending.index)) - med(vals.slice(pending.start, pending.index));
+  const cp = describeChange(db, all, s, pending.index, pending.start, { effect, p: pending.p, q: pending.q, permutations: 0, block: 1 }, 0);
+  const ratioExists = all.has(seriesKey(s, 'ratio'));
+  return db.transaction(() => {
+    const a = storeChange(db, cp, s, ratioExists, now, outcome.confirmed ? undefined : { state: 'false', note: outcome.note });
+    if (outcome.confirmed) db.prepare('UPDATE detect_series SET segment_start = ?, pending_json = NULL WHERE key = ?').run(pending.index, pending.key);
+    if (a && outcome.confirmed) db.prepare('INSERT INTO alert_history (alert_id, state, note, at) VALUES (?, ?, ?, ?)').run(a.id, 'new', outcome.note, now.toISOString());
+    return a;
+  })();
 }

@@ -52,6 +52,8 @@ export interface Spec {
   interleave: boolean;
   /** Paired rounds per host for `compare` (default 16). */
   rounds: number;
+  /** `nightly`: the reference revision each night is measured against. */
+  anchor?: string;
   suites: SuiteSpec[];
 }
 
@@ -78,6 +80,7 @@ type RawSpec = RawParams & {
   hosts?: HostSelector;
   interleave?: boolean;
   rounds?: number;
+  anchor?: string;
   suites: RawSuite[];
 };
 
@@ -114,6 +117,7 @@ export function parseSpec(text: string, path: string): Spec {
     hosts: raw.hosts ?? 'local',
     interleave: raw.interleave ?? true,
     rounds: raw.rounds ?? DEFAULT_ROUNDS,
+    ...(raw.anchor !== undefined ? { anchor: raw.anchor } : {}),
     suites: raw.suites.map((s) => ({
       name: s.name,
       package: s.package,
