@@ -23,6 +23,7 @@ commands:
   compare OLD NEW          benchstat's unpaired comparison of two files (--base-run/--head-run: runs)
   calibrate SPEC           an A/A comparison whose estimates become the noise floor
   site [--out DIR]         write static performance pages (default site-out/)
+  nightly SPEC             run head against the spec's anchor, detect, confirm pending changes by A/B
   detect [--since DATE]    change points in the nightly series; raises alerts
   alerts [--markdown]      open alerts grouped by commit range; alerts mark ID STATE
   hosts check [SELECTOR]   connect, collect facts, print each host's table and warnings
@@ -90,6 +91,10 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       case 'detect': {
         const { detectCommand } = await import('./detect/detect-command.ts');
         return await detectCommand(rest, io);
+      }
+      case 'nightly': {
+        const { nightlyCommand } = await import('./detect/nightly-command.ts');
+        return await nightlyCommand(rest, io);
       }
       case 'alerts': {
         const { alertsCommand } = await import('./detect/alerts-command.ts');
