@@ -97,10 +97,57 @@ function familyOf(facts: string | null, config: string): string {
 export interface LoadOptions {
   /** Only runs started at or after this ISO time. */
   since?: string;
+  /** Only runs not yet in detect_runs (or finished again since): the points not cached yet. */
+  uncached?: boolean;
 }
 
-/** Every nightly series in the store (runs with trigger "nightly" that finished ok or partial). */
-export function loadSeries(db: DB, o: LoadOptions = {}): Series[] {
+/**
+ * Every nightly series in the store, its points cached in detect_points: a
+ * run's points are computed from its samples once, when it has finished.
+ */
+export function loadSeries(db: DB): Series[] {
+  db.transaction(() => {
+    const fresh = computeSeries(db, { uncached: true });
+    const runs = db
+      .prepare<[], { id: number; finished_at: string | null }>(
+        `SELECT r.id, r.finished_at FROM runs r LEFT JOIN detect_runs d ON d.run_id = r.id
+         WHERE r.trigger = 'nightly' AND r.status IN ('ok', 'partial') AND (d.run_id IS NULL OR d.finished_at IS NOT r.finished_at)`,
+      )
+      .all();
+    const drop = db.prepare('DELETE FROM detect_points WHERE run_id = ?');
+    const mark = db.prepare('INSERT INTO detect_runs (run_id, finished_at) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at');
+    for (const r of runs) {
+      drop.run(r.id);
+      mark.run(r.id, r.finished_at);
+    }
+    const ins = db.prepare('INSERT INTO detect_points (series_key, identity_json, run_id, revision, t, value, lo, hi, host_env_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const s of fresh) {
+      const id: Identity & { role: Role } = { benchmark: s.benchmark, unit: s.unit, host: s.host, suite: s.suite, family: s.family, pin: s.pin, gomaxprocs: s.gomaxprocs, emulation: s.emulation, toolchain: s.toolchain, role: s.role };
+      const json = JSON.stringify(id);
+      for (const p of s.points) ins.run(s.key, json, p.runId, p.revision, p.time, p.value, finite(p.lo), finite(p.hi), p.hostEnvId);
+    }
+  })();
+  const out = new Map<string, Series>();
+  for (const r of db
+    .prepare<[], { series_key: string; identity_json: string; run_id: number; revision: string | null; t: string; value: number; lo: number | null; hi: number | null; host_env_id: number | null }>(
+      'SELECT series_key, identity_json, run_id, revision, t, value, lo, hi, host_env_id FROM detect_points ORDER BY series_key, t, run_id',
+    )
+    .iterate()) {
+    let s = out.get(r.series_key);
+    if (!s) {
+      const id = JSON.parse(r.identity_json) as Identity & { role: Role };
+      out.set(r.series_key, (s = { ...id, key: r.series_key, label: seriesLabel(id, id.role), points: [] }));
+    }
+    s.points.push({ runId: r.run_id, revision: r.revision, time: r.t, value: r.value, lo: r.lo ?? -Infinity, hi: r.hi ?? Infinity, hostEnvId: r.host_env_id });
+  }
+  return [...out.values()];
+}
+
+/** SQLite has no infinities: an open CI end is stored as NULL. */
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** Series computed from the samples (all nightly runs, or those since a time, or only the uncached ones). */
+export function computeSeries(db: DB, o: LoadOptions = {}): Series[] {
   const rows = db
     .prepare<{ since: string }, Row>(
       `SELECT v.run_id, v.run_kind, v.revision, COALESCE(rt.committed_at, v.run_started_at) AS t,
@@ -113,7 +160,8 @@ export function loadSeries(db: DB, o: LoadOptions = {}): Series[] {
        LEFT JOIN host_envs he ON he.id = j.host_env_id
        LEFT JOIN builds bu ON bu.id = j.build_id
        LEFT JOIN revision_times rt ON rt.revision = v.revision
-       WHERE r.trigger = 'nightly' AND r.status IN ('ok', 'partial') AND v.value IS NOT NULL AND v.run_started_at >= @since`,
+       WHERE r.trigger = 'nightly' AND r.status IN ('ok', 'partial') AND v.value IS NOT NULL AND v.run_started_at >= @since
+       ${o.uncached ? 'AND NOT EXISTS (SELECT 1 FROM detect_runs d WHERE d.run_id = r.id AND d.finished_at IS r.finished_at)' : ''}`,
     )
     .all({ since: o.since ?? '' });
   // identity key → run → side → round → values

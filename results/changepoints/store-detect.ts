@@ -12,7 +12,7 @@ import { createAlert, markAlert, type NewAlert } from '../alerts/alerts.ts';
 import { describeAttribution, diffEnvironments, isEnvironment, type Attribution } from '../alerts/environment.ts';
 import { livenessAlerts } from '../alerts/liveness.ts';
 import { DEFAULT_DETECT, detectNight, type DetectOptions, type SeriesInput } from './detector.ts';
-import { loadSeries, seriesKey, type Series } from './series.ts';
+import { computeSeries, loadSeries, seriesKey, type Series } from './series.ts';
 
 export class DetectInputError extends Error {}
 
@@ -130,7 +130,8 @@ function anchorMoved(all: Map<string, Series>, s: Series, start: number, idx: nu
 export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
   const nightlies = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM runs WHERE trigger = 'nightly'").get()!.n;
   if (nightlies === 0) throw new DetectInputError("no nightly runs in this database: record some with 'metalbench run SPEC --trigger nightly' (or 'metalbench nightly SPEC'), or pass the --db that holds them");
-  let series = loadSeries(db, o.since !== undefined ? { since: o.since } : {});
+  // --since looks at a window from scratch; otherwise the cached points plus the new runs'.
+  let series = o.since !== undefined ? computeSeries(db, { since: o.since }) : loadSeries(db);
   if (series.length === 0) throw new DetectInputError(o.since !== undefined ? `no nightly results since ${o.since}; try an earlier --since` : 'the nightly runs in this database hold no results yet');
   const byKey = new Map(series.map((s) => [s.key, s]));
   if (o.filter !== undefined) {

@@ -171,6 +171,25 @@ export const MIGRATIONS: readonly string[] = [
     committed_at TEXT NOT NULL
   );
 
+  -- Series points computed once per finished nightly run (a run resumed later is computed again).
+  CREATE TABLE detect_runs (
+    run_id       INTEGER PRIMARY KEY REFERENCES runs(id),
+    finished_at  TEXT
+  );
+  CREATE TABLE detect_points (
+    series_key    TEXT NOT NULL,
+    identity_json TEXT NOT NULL,        -- what the key is made of, and the series' role
+    run_id        INTEGER NOT NULL REFERENCES runs(id),
+    revision      TEXT,
+    t             TEXT NOT NULL,        -- commit time, else run start: the series order
+    value         REAL NOT NULL,        -- log scale
+    lo            REAL,
+    hi            REAL,
+    host_env_id   INTEGER,
+    PRIMARY KEY (series_key, run_id)
+  );
+  CREATE INDEX detect_points_run ON detect_points (run_id);
+
   CREATE TABLE detect_series (
     key            TEXT PRIMARY KEY,   -- benchmark, unit, host, family, pin, GOMAXPROCS, emulation, toolchain, role
     benchmark      TEXT NOT NULL,

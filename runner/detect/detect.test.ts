@@ -88,6 +88,16 @@ test('an A/A fortnight raises nothing', async () => {
     assert.equal(rep.changePoints, []);
     assert.equal(rep.alerts, []);
     assert.is((await cli(['alerts', '--db', t.db])).out, 'no open alerts\n');
+    // One more night: only it is judged, and only its run's samples are read into points.
+    const store = new Store(t.db);
+    addNight(store, { revision: 'rev14abcdef', startedAt: new Date(Date.now() - 60_000).toISOString(), hosts: [{ host: 'epyc1', values: { Insert: [1000, 1001], Lookup: [1000, 999], Scan: [1000, 1002], Delete: [1000, 1003] } }] });
+    store.close();
+    const next = JSON.parse((await cli(['detect', '--db', t.db, '--json'])).out) as { nights: number; analysed: number };
+    assert.equal([next.nights, next.analysed], [1, 4]);
+    const s = new Store(t.db);
+    const cached = s.db.prepare<[], { runs: number; points: number }>('SELECT (SELECT COUNT(*) FROM detect_runs) AS runs, (SELECT COUNT(*) FROM detect_points) AS points').get();
+    s.close();
+    assert.equal(cached, { runs: 15, points: 60 });
   } finally {
     t.done();
   }
