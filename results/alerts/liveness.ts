@@ -97,9 +97,19 @@ export function livenessAlerts(db: DB, o: LivenessOptions): NewAlert[] {
   return out;
 }
 
-/** Benchmarks a host × suite reported on its previous night but not on its latest one. */
+/**
+ * Benchmarks a host × suite reported on its previous night but not on its
+ * latest one, when that night had no failed job (a failure is its own alert,
+ * and explains a missing result).
+ */
 function vanishedSeries(db: DB): NewAlert[] {
   const out: NewAlert[] = [];
+  const failed = new Set(
+    db
+      .prepare<[], { k: string }>("SELECT DISTINCT run_id || char(0) || host || char(0) || suite AS k FROM jobs WHERE status <> 'ok'")
+      .all()
+      .map((r) => r.k),
+  );
   const rows = db
     .prepare<[], { host: string; suite: string; run_id: number; benchmark: string }>(
       `SELECT DISTINCT j.host, j.suite, s.run_id, b.name AS benchmark
@@ -122,6 +132,7 @@ function vanishedSeries(db: DB): NewAlert[] {
     const prev = m.get(ids[ids.length - 2]!)!;
     const last = m.get(ids[ids.length - 1]!)!;
     const [host, suite] = k.split('\0') as [string, string];
+    if (failed.has(`${ids[ids.length - 1]}\0${host}\0${suite}`)) continue;
     for (const b of prev) {
       if (!last.has(b)) {
         out.push({ kind: 'liveness', host, suite, benchmark: b, dedupKey: `vanished\0${host}\0${suite}\0${b}`, message: `${b} (${suite}) was not reported on ${host} in run ${ids[ids.length - 1]} (renamed or deleted?); its series ends there` });
