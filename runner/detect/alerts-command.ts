@@ -5,20 +5,14 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
+import { findCommand } from '../cli/commands.ts';
+import type { CliIO } from '../cli/options.ts';
 
-interface IO {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+/** The usage shown by --help, from the command table. */
+const usage = () => findCommand('alerts')!.usage;
 
-const USAGE = `usage: metalbench alerts [--all] [--json | --markdown] [--db PATH]
-       metalbench alerts mark ID STATE [--note TEXT] [--db PATH]
 
-STATE is one of new, acknowledged, true, false, environment, expected.
-Without --all only open alerts (new, acknowledged) are listed.
-`;
-
-export async function alertsCommand(args: string[], io: IO): Promise<number> {
+export async function alertsCommand(args: string[], io: CliIO): Promise<number> {
   const fail = (m: string) => {
     io.stderr.write(`metalbench alerts: ${m}\n`);
     return 2;
@@ -39,11 +33,11 @@ export async function alertsCommand(args: string[], io: IO): Promise<number> {
       allowPositionals: true,
     });
   } catch (e) {
-    return fail(`${(e as Error).message}\n${USAGE}`);
+    return fail(`${(e as Error).message}\n${usage()}`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage());
     return 0;
   }
   if (values.json && values.markdown) return fail('choose one of --json and --markdown');
@@ -54,7 +48,7 @@ export async function alertsCommand(args: string[], io: IO): Promise<number> {
   try {
     if (positionals[0] === 'mark') {
       const [, idText, state, ...extra] = positionals;
-      if (idText === undefined || state === undefined || extra.length > 0) return fail(`expected: alerts mark ID STATE [--note TEXT]\n${USAGE}`);
+      if (idText === undefined || state === undefined || extra.length > 0) return fail(`expected: alerts mark ID STATE [--note TEXT]\n${usage()}`);
       if (!/^[1-9][0-9]*$/.test(idText)) return fail(`alert id must be a positive integer, got ${JSON.stringify(idText)}`);
       try {
         alerts.markAlert(store.db, Number(idText), state, values.note);
@@ -67,7 +61,7 @@ export async function alertsCommand(args: string[], io: IO): Promise<number> {
       else io.stdout.write(`alert #${idText} marked ${state}\n`);
       return 0;
     }
-    if (positionals.length > 0) return fail(`unexpected argument ${JSON.stringify(positionals[0])}\n${USAGE}`);
+    if (positionals.length > 0) return fail(`unexpected argument ${JSON.stringify(positionals[0])}\n${usage()}`);
     const { viewOf, renderJson, renderMarkdown, renderText } = await import('../../results/alerts/render.ts');
     const view = viewOf(alerts.listAlerts(store.db, { all: values.all }), alerts.precisionByMark(store.db));
     io.stdout.write(values.json ? renderJson(view) : values.markdown ? renderMarkdown(view) : renderText(view));

@@ -7,23 +7,14 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
+import { findCommand } from '../cli/commands.ts';
+import type { CliIO } from '../cli/options.ts';
 
-interface IO {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+/** The usage shown by --help, from the command table. */
+const usage = () => findCommand('detect')!.usage;
 
-const USAGE = `usage: metalbench detect [--since DATE] [--series FILTER] [--threshold P] [--cadence HOURS] [--db PATH] [--inventory PATH] [--json]
 
-Finds change points in the nightly series (E-divisive means, permutation test, BH
-across the night's candidates) and raises alerts; only nights not analysed before
-are judged. --since DATE looks at the nights from DATE on from scratch and stores
-nothing. --threshold is the smallest relative change worth an alert (default 0.02);
-a benchmark's stored A/A noise floor raises it. --cadence overrides the learned
-hours between nights for the liveness check.
-`;
-
-export async function detectCommand(args: string[], io: IO): Promise<number> {
+export async function detectCommand(args: string[], io: CliIO): Promise<number> {
   const fail = (m: string) => {
     io.stderr.write(`metalbench detect: ${m}\n`);
     return 2;
@@ -46,10 +37,10 @@ export async function detectCommand(args: string[], io: IO): Promise<number> {
       allowPositionals: false,
     }));
   } catch (e) {
-    return fail(`${(e as Error).message}\n${USAGE}`);
+    return fail(`${(e as Error).message}\n${usage()}`);
   }
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage());
     return 0;
   }
   let since: string | undefined;

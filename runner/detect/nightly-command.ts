@@ -12,24 +12,15 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { DEFAULT_INVENTORY } from '../cli.ts';
+import { findCommand } from '../cli/commands.ts';
+import type { CliIO } from '../cli/options.ts';
 
-interface IO {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+/** The usage shown by --help, from the command table. */
+const usage = () => findCommand('nightly')!.usage;
+import { DEFAULT_INVENTORY } from '../cli/options.ts';
 
-const USAGE = `usage: metalbench nightly SPEC [--revision REF] [--site DIR] [--rounds R] [--confirm-rounds R]
-                          [--threshold P] [--no-confirm] [--db PATH] [--inventory PATH] [--json]
 
-Measures REF (default HEAD of the spec's repository) against the spec's
-\`anchor: REF\` in paired rounds on the spec's hosts, records the night, runs
-detect, confirms each pending change by an A/B run (last good vs first bad,
---confirm-rounds, default 20) and, with --site, rebuilds the pages.
-Exit 1: a new confirmed regression; 3: the run was partial; 2: bad input.
-`;
-
-export async function nightlyCommand(args: string[], io: IO): Promise<number> {
+export async function nightlyCommand(args: string[], io: CliIO): Promise<number> {
   const fail = (m: string) => {
     io.stderr.write(`metalbench nightly: ${m}\n`);
     return 2;
@@ -54,14 +45,14 @@ export async function nightlyCommand(args: string[], io: IO): Promise<number> {
       allowPositionals: true,
     });
   } catch (e) {
-    return fail(`${(e as Error).message}\n${USAGE}`);
+    return fail(`${(e as Error).message}\n${usage()}`);
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage());
     return 0;
   }
-  if (positionals.length !== 1) return fail(`expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml\n${USAGE}`);
+  if (positionals.length !== 1) return fail(`expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml\n${usage()}`);
   const specPath = positionals[0]!;
   const threshold = Number(v.threshold);
   if (!(threshold >= 0 && threshold < 1)) return fail(`--threshold ${JSON.stringify(v.threshold)} must be a relative change in [0, 1), e.g. 0.02`);
