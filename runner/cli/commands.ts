@@ -7,6 +7,7 @@
  */
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { LOCK_WAIT_USAGE } from '../run/lock-wait.ts';
+import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/args.ts';
 import { DEFAULT_INVENTORY, type CliIO } from './options.ts';
 
 export type Handler = (args: string[], io: CliIO) => Promise<number>;
@@ -130,15 +131,8 @@ ${JSON_OUT}
   {
     name: 'compare',
     summary: "paired rounds of two commits on the spec's hosts, with a verdict (OLD NEW: benchstat's unpaired comparison)",
-    usage: `usage: metalbench compare SPEC --base REF --head REF [options]
-       metalbench compare --resume RUN
-       metalbench compare OLD.txt NEW.txt
-       metalbench compare --base-run A --head-run B
-
-metalbench compare --help lists every option.
-`,
+    usage: COMPARE_USAGE,
     readOnly: false,
-    ownHelp: true,
     load: async () => {
       // compare parses its own flags (--json takes a FILE there).
       const { compareEntry } = await import('../compare/entry.ts');
@@ -148,10 +142,8 @@ metalbench compare --help lists every option.
   {
     name: 'calibrate',
     summary: 'an A/A comparison whose estimates become the noise floor',
-    usage: `usage: metalbench calibrate SPEC [--base REF] [--rounds R] [--repo DIR] [--json FILE]
-`,
+    usage: CALIBRATE_USAGE,
     readOnly: false,
-    ownHelp: true,
     load: async () => {
       const { calibrateEntry } = await import('../compare/entry.ts');
       return (args, io) => calibrateEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
