@@ -153,12 +153,14 @@ ${JSON_OUT}
     name: 'nightly',
     summary: "measure head against the spec's anchor, detect, confirm pending changes by an A/B run",
     usage: `usage: metalbench nightly SPEC [--revision REF] [--site DIR] [--rounds R] [--confirm-rounds R]
-                          [--threshold P] [--no-confirm] [--db PATH] [--inventory PATH] [--json]
+                          [--threshold P] [--no-confirm] [--bisect] [--db PATH] [--inventory PATH] [--json]
 
 Measures REF (default HEAD of the spec's repository) against the spec's
 \`anchor: REF\` in paired rounds on the spec's hosts, records the night, runs
 detect, confirms each pending change by an A/B run (last good vs first bad,
 --confirm-rounds, default 20) and, with --site DIR, rebuilds the pages.
+--bisect searches a confirmed range of several commits for the first bad one
+by the same A/B test (each step a session against the last good revision).
 Exit 1: a new confirmed regression; 3: the run was partial; 2: bad input.
 `,
     readOnly: false,

@@ -5,7 +5,9 @@
  * checkout and binaries are cached, so it is built once), the session is
  * recorded as a nightly, detect runs, and every pending change is checked by
  * an A/B comparison of its last good revision against its first bad one
- * (R = 20 by default): confirmed → alert, not confirmed → kept, dismissed.
+ * (R = 20 by default): confirmed → alert, not confirmed → kept, dismissed;
+ * with --bisect a confirmed range of several commits is searched for the
+ * first bad commit by the same test.
  * Exit 1 when the night produced a new confirmed regression alert, 3 when
  * the run was partial, 2 on bad input, 0 otherwise.
  */
@@ -36,6 +38,7 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
         'confirm-rounds': { type: 'string', default: '20' },
         threshold: { type: 'string', default: '0.02' },
         'no-confirm': { type: 'boolean', default: false },
+        bisect: { type: 'boolean', default: false },
         db: { type: 'string', default: DEFAULT_DB_PATH },
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -159,29 +162,61 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
   }
 
   // Pending changes: an A/B run on the same hosts decides each once.
-  const ab: Array<{ series: string; lastGood: string; firstBad: string; confirmed: boolean; runIds: number[]; alert?: { id: number; kind: string; message: string } }> = [];
+  const ab: Array<{ series: string; lastGood: string; firstBad: string; confirmed: boolean; runIds: number[]; culprit?: string; alert?: { id: number; kind: string; message: string } }> = [];
   const newAlerts = [...report.alerts];
+  type Pending = (typeof report.pending)[number];
+  // Does an A/B of good against bad find the series' change (same host, benchmark, unit, direction)?
+  const abTest = async (p: Pending, good: string, bad: string, trigger: string) => {
+    const r = await session(good, bad, confirmRounds, trigger);
+    if (r.code === 2) return undefined;
+    const s = new Store(v.db);
+    try {
+      const strip = (b: string) => b.replace(/-\d+$/, '');
+      const verdicts = s.db
+        .prepare<[], { host: string; benchmark: string; unit: string; verdict: string; estimate: number | null }>(
+          `SELECT host, benchmark, unit, verdict, estimate FROM compare_results WHERE run_id IN (${r.runs.map(Number).join(',') || 'NULL'})`,
+        )
+        .all()
+        .filter((x) => x.host === p.host && strip(x.benchmark) === strip(p.benchmark) && x.unit === p.unit);
+      const dir = Math.sign(p.relative);
+      const changed = verdicts.some((x) => (x.verdict === 'regression' || x.verdict === 'improvement') && Math.sign(x.estimate ?? 0) === dir);
+      return { changed, runs: r.runs, note: `A/B ${good.slice(0, 12)} vs ${bad.slice(0, 12)}, run ${r.runs.join(', ')}: ${verdicts.map((x) => x.verdict).join(', ') || 'no result'}` };
+    } finally {
+      s.close();
+    }
+  };
+  // The commits after good up to bad, oldest first (the first-parent path between them).
+  const between = (good: string, bad: string) =>
+    execFileSync('git', ['rev-list', '--reverse', '--first-parent', `${good}..${bad}`], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
+
   if (!v['no-confirm']) {
     for (const p of report.pending) {
       if (p.lastGood === null || p.firstBad === null) continue;
-      const r = await session(p.lastGood, p.firstBad, confirmRounds, 'nightly-confirm');
-      if (r.code === 2) continue;
+      const t = await abTest(p, p.lastGood, p.firstBad, 'nightly-confirm');
+      if (!t) continue;
+      let culprit: string | undefined;
+      const notes = [t.note];
+      if (t.changed && v.bisect) {
+        // Binary search over the range with the same test against the last good revision.
+        const path = [p.lastGood, ...between(p.lastGood, p.firstBad)];
+        let good = 0;
+        let bad = path.length - 1;
+        while (bad - good > 1) {
+          const mid = (good + bad) >> 1;
+          const m = await abTest(p, p.lastGood, path[mid]!, 'nightly-bisect');
+          if (!m) break;
+          notes.push(m.note);
+          if (m.changed) bad = mid;
+          else good = mid;
+        }
+        if (bad - good === 1) culprit = path[bad];
+        if (culprit) notes.push(`bisected to ${culprit}`);
+      }
       store = new Store(v.db);
       try {
-        const strip = (b: string) => b.replace(/-\d+$/, '');
-        const verdicts = store.db
-          .prepare<[], { run_id: number; host: string; benchmark: string; unit: string; verdict: string; estimate: number | null }>(
-            `SELECT run_id, host, benchmark, unit, verdict, estimate FROM compare_results WHERE run_id IN (${r.runs.map(Number).join(',') || 'NULL'})`,
-          )
-          .all()
-          .filter((x) => x.host === p.host && strip(x.benchmark) === strip(p.benchmark) && x.unit === p.unit);
-        // Confirmed when the A/B finds a change in the direction the series moved.
-        const dir = Math.sign(p.relative);
-        const confirmed = verdicts.some((x) => (x.verdict === 'regression' || x.verdict === 'improvement') && Math.sign(x.estimate ?? 0) === dir);
-        const note = `A/B ${p.lastGood.slice(0, 12)} vs ${p.firstBad.slice(0, 12)}, run ${r.runs.join(', ')}: ${verdicts.map((x) => x.verdict).join(', ') || 'no result'}`;
-        const alert = settlePending(store.db, p, { confirmed, note });
-        if (alert && confirmed) newAlerts.push(alert);
-        ab.push({ series: p.series, lastGood: p.lastGood, firstBad: p.firstBad, confirmed, runIds: r.runs, ...(alert ? { alert } : {}) });
+        const alert = settlePending(store.db, p, { confirmed: t.changed, note: notes.join('; ') });
+        if (alert && t.changed) newAlerts.push(alert);
+        ab.push({ series: p.series, lastGood: p.lastGood, firstBad: p.firstBad, confirmed: t.changed, runIds: t.runs, ...(culprit ? { culprit } : {}), ...(alert ? { alert } : {}) });
       } finally {
         store.close();
       }
@@ -200,7 +235,7 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
   } else {
     io.stdout.write(`nightly ${headSha.slice(0, 12)} against anchor ${spec.anchor} (${anchorSha.slice(0, 12)}): run ${night.runs.join(', ')}${partial ? ' (partial)' : ''}\n`);
     io.stdout.write(`detect: ${report.series} series, ${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}, ${report.pending.length} pending\n`);
-    for (const c of ab) io.stdout.write(`A/B ${c.lastGood.slice(0, 12)} vs ${c.firstBad.slice(0, 12)} (${c.series}): ${c.confirmed ? 'confirmed' : 'not confirmed, dismissed'}\n`);
+    for (const c of ab) io.stdout.write(`A/B ${c.lastGood.slice(0, 12)} vs ${c.firstBad.slice(0, 12)} (${c.series}): ${c.confirmed ? `confirmed${c.culprit ? `, bisected to ${c.culprit.slice(0, 12)}` : ''}` : 'not confirmed, dismissed'}\n`);
     for (const a of newAlerts) io.stdout.write(`alert #${a.id} (${a.kind}) ${a.message}\n`);
     if (site) io.stdout.write(`pages: ${site.outDir}/index.html\n`);
     io.stdout.write(regression ? 'exit 1: a new confirmed regression\n' : partial ? 'exit 3: the run was partial\n' : 'exit 0: no new confirmed regression\n');

@@ -89,6 +89,40 @@ test('a pending change is confirmed by an automatic A/B of last good against fir
   assert.match(list.out, new RegExp(`${baseSha.slice(0, 7)}\\.\\.${slowSha.slice(0, 7)}: 1 benchmark on 1 host`));
 });
 
+test('--bisect names the commit inside a confirmed range that slowed the benchmark', async () => {
+  const r2 = makeTestRepo({ extraSpec: 'anchor: v1' });
+  r2.git('tag', 'v1');
+  const good = r2.git('rev-parse', 'HEAD');
+  r2.commitFiles({ 'NOTES.md': 'first note\n' }, 'notes');
+  const culprit = r2.commitRounds(2000);
+  const bad = r2.commitFiles({ 'NOTES.md': 'second note\n' }, 'more notes');
+  const db = join(work, 'bisect.db');
+  const store = new Store(db);
+  const r = rng(2);
+  const start = Date.now() - 21 * 86_400_000;
+  for (let i = 0; i < 20; i++) {
+    const slow = i >= 16;
+    addNight(store, {
+      revision: slow ? bad : good,
+      startedAt: new Date(start + i * 86_400_000).toISOString(),
+      hosts: [{ host: 'local', suite: 'calibration', values: { Spin: [1, 2, 3].map(() => 1e6 * (slow ? 2 : 1) * (1 + 0.01 * r.normal())) } }],
+    });
+  }
+  store.close();
+  const out = await cli(['nightly', r2.spec, '--revision', bad, '--confirm-rounds', '10', '--bisect', '--db', db, '--json']);
+  assert.is(out.code, 1, out.err);
+  const doc = JSON.parse(out.out) as NightDoc & { confirmations: Array<{ culprit?: string }> };
+  assert.is(doc.confirmations.length, 1);
+  assert.is(doc.confirmations[0]!.culprit, culprit);
+  const s = new Store(db);
+  const steps = s.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM runs WHERE trigger = 'nightly-bisect'").get()!.n;
+  const note = s.db.prepare<[], { note: string }>("SELECT note FROM alert_history WHERE note LIKE '%bisected to%'").get();
+  s.close();
+  // Three commits after the last good one: two steps of the search.
+  assert.is(steps, 2);
+  assert.ok(note?.note.endsWith(`bisected to ${culprit}`), note?.note);
+});
+
 test('nightly: a spec without an anchor, or an unknown revision, is bad input (exit 2) and runs nothing', async () => {
   const plain = makeTestRepo();
   const db = join(work, 'bad.db');
