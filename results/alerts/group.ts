@@ -14,7 +14,7 @@ export interface AlertGroup {
   benchmarks: number;
   hosts: string[];
   archs: string[];
-  /** Relative changes (e^effect − 1), worse positive for regressions. */
+  /** Relative changes of the measured values (e^effect − 1): + is slower for sec/op, faster for B/s. */
   median: number;
   worst: number;
   worstAlert: AlertRow;

@@ -175,7 +175,8 @@ Exit 1: a new confirmed regression; 3: the run was partial; 2: bad input.
 Finds change points in the nightly series (E-divisive means, permutation test,
 BH across the night's candidates) and raises alerts; only nights not analysed
 before are judged. --since DATE looks at the nights from DATE on from scratch
-and stores nothing. --threshold is the smallest relative change worth an alert
+and stores nothing. --series FILTER keeps the series whose label contains the
+text (e.g. Insert, 'on epyc1', 'vs anchor'). --threshold is the smallest relative change worth an alert
 (default 0.02); a benchmark's stored A/A noise floor raises it. --cadence
 overrides the learned hours between nights for the liveness check.
 `,
