@@ -257,9 +257,9 @@ export function describeChange(db: DB, all: Map<string, Series>, s: Series, inde
 }
 
 /**
- * Store a change point and raise its alert (an absolute series whose identity
- * also has an anchored ratio series is kept without an alert: the ratio
- * speaks for it). Returns the new alert, if any; fills cp.id and cp.alertId.
+ * Store a change point and raise its alert (a code change in an absolute
+ * series whose identity also has an anchored ratio series is kept without an
+ * alert: the ratio speaks for it; an environment change is always listed). Returns the new alert, if any; fills cp.id and cp.alertId.
  */
 export function storeChange(db: DB, cp: ChangePointReport, s: Series, ratioExists: boolean, now: Date, state?: { state: 'false'; note: string }): { id: number; kind: string; message: string } | undefined {
   const before = s.points[cp.index - 1]!;
@@ -272,7 +272,8 @@ export function storeChange(db: DB, cp: ChangePointReport, s: Series, ratioExist
     .run(s.key, cp.index, before.runId, after.runId, before.revision, after.revision, cp.effect, cp.p, cp.q, cp.permutations, cp.block, cp.kind, JSON.stringify(cp.attribution), now.toISOString());
   if (info.changes === 0) return undefined;
   cp.id = Number(info.lastInsertRowid);
-  if (s.role === 'absolute' && ratioExists) return undefined;
+  // A code change in an absolute series whose identity has an anchored ratio is the ratio's to report.
+  if (s.role === 'absolute' && ratioExists && cp.kind === 'code') return undefined;
   const worse = cp.effect * worseSign(betterDirection(s.unit)) > 0;
   const kind = cp.kind === 'environment' ? 'environment' : worse ? 'regression' : 'improvement';
   const a: NewAlert = {

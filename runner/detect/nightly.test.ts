@@ -2,7 +2,7 @@
 // and anchor, real benchmark processes on the built-in host, a real store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../cli.ts';
@@ -36,12 +36,15 @@ interface NightDoc {
 
 test('a night measures head against the anchor in paired rounds and records it as a nightly with its commit time', async () => {
   const db = join(work, 'first.db');
-  const r = await cli(['nightly', repo.spec, '--revision', baseSha, '--db', db, '--json']);
+  const site = join(work, 'site');
+  const r = await cli(['nightly', repo.spec, '--revision', baseSha, '--db', db, '--json', '--site', site]);
   assert.is(r.code, 0, r.err);
   const doc = JSON.parse(r.out) as NightDoc;
   assert.is(doc.revision, baseSha);
   assert.is(doc.anchor, baseSha);
   assert.is(doc.exitCode, 0);
+  // The pages were rebuilt from the database, the night included.
+  assert.ok(existsSync(join(site, 'index.html')));
   const store = new Store(db);
   const runs = store.db.prepare<[], { kind: string; trigger: string; revision: string; status: string }>('SELECT kind, trigger, revision, status FROM runs').all();
   const series = store.db.prepare<[], { role: string; benchmark: string; unit: string }>("SELECT role, benchmark, unit FROM detect_series WHERE unit = 'sec/op' ORDER BY role").all();
