@@ -22,7 +22,7 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
     a = parseCompareArgs(argv, d.db);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`metalbench compare: ${e.message}\n${COMPARE_USAGE}`);
+    io.stderr.write(`metalbench compare: ${e.message}\nusage: metalbench compare --help\n`);
     return 2;
   }
   if (a === 'help') {
@@ -64,7 +64,7 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
   const rest = argv.filter((x, i) => !(i === at || (at >= 0 && i === at + 1) || x.startsWith('--base=')));
   for (const bad of ['--head', '--no-confirm', '--fail-on']) {
     if (rest.some((x) => x === bad || x.startsWith(`${bad}=`))) {
-      io.stderr.write(`metalbench calibrate: ${bad} does not apply: calibrate compares one commit with itself\n${CALIBRATE_USAGE}`);
+      io.stderr.write(`metalbench calibrate: ${bad} does not apply: calibrate compares one commit with itself\nusage: metalbench calibrate --help\n`);
       return 2;
     }
   }
@@ -74,7 +74,7 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
     a = parseCompareArgs([...rest, '--base', base, '--head', base, '--no-confirm', '--fail-on', 'never'], d.db);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`metalbench calibrate: ${e.message}\n${CALIBRATE_USAGE}`);
+    io.stderr.write(`metalbench calibrate: ${e.message}\nusage: metalbench calibrate --help\n`);
     return 2;
   }
   if (a === 'help' || a.mode !== 'paired') {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { findCommand } from '../cli/commands.ts';
-import type { CliIO } from '../cli/options.ts';
+import { UsageError, type CliIO } from '../cli/options.ts';
 
 /** The usage shown by --help, from the command table. */
 const usage = () => findCommand('alerts')!.usage;
@@ -33,7 +33,7 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
       allowPositionals: true,
     });
   } catch (e) {
-    return fail(`${(e as Error).message}\n${usage()}`);
+    throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -48,7 +48,7 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
   try {
     if (positionals[0] === 'mark') {
       const [, idText, state, ...extra] = positionals;
-      if (idText === undefined || state === undefined || extra.length > 0) return fail(`expected: alerts mark ID STATE [--note TEXT]\n${usage()}`);
+      if (idText === undefined || state === undefined || extra.length > 0) throw new UsageError('expected: alerts mark ID STATE [--note TEXT]');
       if (!/^[1-9][0-9]*$/.test(idText)) return fail(`alert id must be a positive integer, got ${JSON.stringify(idText)}`);
       try {
         alerts.markAlert(store.db, Number(idText), state, values.note);
@@ -61,7 +61,7 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
       else io.stdout.write(`alert #${idText} marked ${state}\n`);
       return 0;
     }
-    if (positionals.length > 0) return fail(`unexpected argument ${JSON.stringify(positionals[0])}\n${usage()}`);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const { viewOf, renderJson, renderMarkdown, renderText } = await import('../../results/alerts/render.ts');
     const view = viewOf(alerts.listAlerts(store.db, { all: values.all }), alerts.precisionByMark(store.db));
     io.stdout.write(values.json ? renderJson(view) : values.markdown ? renderMarkdown(view) : renderText(view));

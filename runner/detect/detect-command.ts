@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { findCommand } from '../cli/commands.ts';
-import type { CliIO } from '../cli/options.ts';
+import { UsageError, type CliIO } from '../cli/options.ts';
 
 /** The usage shown by --help, from the command table. */
 const usage = () => findCommand('detect')!.usage;
@@ -37,7 +37,7 @@ export async function detectCommand(args: string[], io: CliIO): Promise<number> 
       allowPositionals: false,
     }));
   } catch (e) {
-    return fail(`${(e as Error).message}\n${usage()}`);
+    throw new UsageError((e as Error).message);
   }
   if (values.help) {
     io.stdout.write(usage());

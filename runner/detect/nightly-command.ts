@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { findCommand } from '../cli/commands.ts';
-import type { CliIO } from '../cli/options.ts';
+import { UsageError, type CliIO } from '../cli/options.ts';
 
 /** The usage shown by --help, from the command table. */
 const usage = () => findCommand('nightly')!.usage;
@@ -48,14 +48,14 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
       allowPositionals: true,
     });
   } catch (e) {
-    return fail(`${(e as Error).message}\n${usage()}`);
+    throw new UsageError((e as Error).message);
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
     io.stdout.write(usage());
     return 0;
   }
-  if (positionals.length !== 1) return fail(`expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml\n${usage()}`);
+  if (positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml');
   const specPath = positionals[0]!;
   const threshold = Number(v.threshold);
   if (!(threshold >= 0 && threshold < 1)) return fail(`--threshold ${JSON.stringify(v.threshold)} must be a relative change in [0, 1), e.g. 0.02`);
