@@ -48,7 +48,7 @@ test('one positioned error per problem, with the key path and what is allowed', 
   const f = fixture('bad.yaml');
   assert.equal(ps, [
     `${f}:1:7: name: "bad spec" is not allowed (expected: Short identifier of the spec, e.g. nightly.)`,
-    `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, rounds, suites`,
+    `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, rounds, anchor, suites`,
     `${f}:3:8: count: must be >= 1 (Samples per benchmark (-test.count).)`,
     `${f}:8:10: suites[0].pin: [1,1] is not allowed (expected: CPU pinning: a CPU count, an explicit list of CPU ids, or a policy object.)`,
     `${f}:9:12: suites[0].env.bad-key: invalid key name "bad-key" (expected letters, digits and _, not starting with a digit)`,
