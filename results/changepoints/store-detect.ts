@@ -199,7 +199,8 @@ export function runDetect(db: DB, o: DetectRunOptions): DetectRunReport {
     }
   }
 
-  const hasRatio = new Set(series.filter((s) => s.role === 'ratio').map((s) => seriesKey(s, 'absolute')));
+  // From every series, not only the filtered ones: a ratio series speaks for its identity either way.
+  const hasRatio = new Set([...byKey.values()].filter((s) => s.role === 'ratio').map((s) => seriesKey(s, 'absolute')));
   const write = () => {
     // Series rows first: change points refer to them.
     if (stored) {
