@@ -121,6 +121,141 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE samples ADD COLUMN neg_zero INTEGER NOT NULL DEFAULT 0; -- 1: value and orig_value are -0
   `,
+  // compare: paired sessions, the side and round of each job, and verdicts
+  // (which also feed the noise floors, from A/A sessions).
+  `
+  ALTER TABLE jobs ADD COLUMN side TEXT CHECK (side IN ('base', 'head'));  -- compare: which side the process ran
+  ALTER TABLE jobs ADD COLUMN round INTEGER;                                -- compare: paired round, from 0
+
+  CREATE TABLE compare_sessions (
+    run_id        INTEGER PRIMARY KEY REFERENCES runs(id),
+    role          TEXT NOT NULL CHECK (role IN ('screen', 'confirm')),
+    parent_run_id INTEGER REFERENCES runs(id),  -- confirm: the screening session it re-measures
+    base_ref      TEXT NOT NULL,
+    head_ref      TEXT NOT NULL,
+    base_sha      TEXT NOT NULL,                -- full commit ids
+    head_sha      TEXT NOT NULL,
+    head_worktree INTEGER NOT NULL,             -- 1: head was the working tree, uncommitted changes included
+    is_aa         INTEGER NOT NULL,             -- 1: head = base, a noise measurement
+    rounds        INTEGER NOT NULL,
+    seed          TEXT NOT NULL,                -- drives round orders, benchmark order and padding
+    plan_json     TEXT NOT NULL                 -- options, side overrides, calibrated iterations, added/removed
+  );
+
+  -- One verdict per benchmark x unit x host of a session.
+  CREATE TABLE compare_results (
+    id               INTEGER PRIMARY KEY,
+    run_id           INTEGER NOT NULL REFERENCES runs(id),
+    role             TEXT NOT NULL,
+    is_aa            INTEGER NOT NULL,
+    host             TEXT NOT NULL,
+    host_fingerprint TEXT NOT NULL,
+    pin              TEXT NOT NULL,             -- pin identity (CPUs, NUMA, policy) or 'none'
+    benchmark        TEXT NOT NULL,
+    unit             TEXT NOT NULL,
+    rounds           INTEGER NOT NULL,          -- protocol: paired rounds planned
+    pairs            INTEGER NOT NULL,          -- complete pairs analysed
+    estimate         REAL,                      -- Hodges-Lehmann estimate of ln(head/base)
+    ci_low           REAL,
+    ci_high          REAL,
+    p                REAL,
+    q                REAL,
+    delta            REAL NOT NULL,             -- practical threshold used, as ln(1 + threshold)
+    mde              REAL,
+    verdict          TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    UNIQUE (run_id, host, benchmark, unit)
+  );
+  CREATE INDEX compare_results_floor ON compare_results (benchmark, unit, host_fingerprint, pin, rounds, is_aa);
+  `,
+  // detect: per-series state (incremental analysis), change points, alerts and their triage history.
+  `
+  -- The commit time of a measured revision, when known (nightly records it): series are ordered by it.
+  CREATE TABLE IF NOT EXISTS revision_times (
+    revision     TEXT PRIMARY KEY,
+    committed_at TEXT NOT NULL
+  );
+
+  -- Series points computed once per finished nightly run (a run resumed later is computed again).
+  CREATE TABLE detect_runs (
+    run_id       INTEGER PRIMARY KEY REFERENCES runs(id),
+    finished_at  TEXT
+  );
+  CREATE TABLE detect_points (
+    series_key    TEXT NOT NULL,
+    identity_json TEXT NOT NULL,        -- what the key is made of, and the series' role
+    run_id        INTEGER NOT NULL REFERENCES runs(id),
+    revision      TEXT,
+    t             TEXT NOT NULL,        -- commit time, else run start: the series order
+    value         REAL NOT NULL,        -- log scale
+    lo            REAL,
+    hi            REAL,
+    host_env_id   INTEGER,
+    PRIMARY KEY (series_key, run_id)
+  );
+  CREATE INDEX detect_points_run ON detect_points (run_id);
+
+  CREATE TABLE detect_series (
+    key            TEXT PRIMARY KEY,   -- benchmark, unit, host, family, pin, GOMAXPROCS, emulation, toolchain, role
+    benchmark      TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    host           TEXT NOT NULL,
+    role           TEXT NOT NULL CHECK (role IN ('ratio', 'absolute', 'anchor')),
+    suite          TEXT,
+    points         INTEGER NOT NULL,   -- points analysed last time
+    segment_start  INTEGER NOT NULL,   -- index after the last confirmed change point
+    pending_json   TEXT,               -- the candidate that stood last time, still pending
+    last_point_at  TEXT,
+    last_run_id    INTEGER,
+    updated_at     TEXT NOT NULL
+  );
+
+  CREATE TABLE change_points (
+    id            INTEGER PRIMARY KEY,
+    series_key    TEXT NOT NULL REFERENCES detect_series(key),
+    idx           INTEGER NOT NULL,    -- first point after the change
+    good_run_id   INTEGER,
+    bad_run_id    INTEGER,
+    last_good     TEXT,                -- revision of the last point before the change
+    first_bad     TEXT,                -- revision of the first point after it
+    effect        REAL NOT NULL,       -- ln(after / before), medians of the two segments
+    p             REAL NOT NULL,
+    q             REAL NOT NULL,
+    permutations  INTEGER NOT NULL,
+    block         INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('code', 'environment')),
+    env_json      TEXT,                -- facts that differ across the change, and whether the anchor moved
+    detected_at   TEXT NOT NULL,
+    UNIQUE (series_key, idx)
+  );
+
+  CREATE TABLE alerts (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('regression', 'improvement', 'environment', 'liveness')),
+    state          TEXT NOT NULL CHECK (state IN ('new', 'acknowledged', 'true', 'false', 'environment', 'expected')),
+    change_point_id INTEGER REFERENCES change_points(id),
+    host           TEXT,
+    suite          TEXT,
+    benchmark      TEXT,
+    unit           TEXT,
+    last_good      TEXT,
+    first_bad      TEXT,
+    effect         REAL,
+    dedup_key      TEXT UNIQUE,        -- liveness: one open alert per condition
+    message        TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+  );
+
+  CREATE TABLE alert_history (
+    id        INTEGER PRIMARY KEY,
+    alert_id  INTEGER NOT NULL REFERENCES alerts(id),
+    state     TEXT NOT NULL,
+    note      TEXT,
+    at        TEXT NOT NULL
+  );
+  CREATE INDEX alert_history_alert ON alert_history (alert_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { LOCK_WAIT_USAGE } from '../run/lock-wait.ts';
+import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/args.ts';
 import { DEFAULT_INVENTORY, type CliIO } from './options.ts';
 
 export type Handler = (args: string[], io: CliIO) => Promise<number>;
@@ -130,6 +131,73 @@ ${JSON_OUT}
 `,
     readOnly: false,
     load: async () => (await import('./site.ts')).siteHandler,
+  },
+  {
+    name: 'compare',
+    summary: "paired rounds of two commits on the spec's hosts, with a verdict (OLD NEW: benchstat's unpaired comparison)",
+    usage: COMPARE_USAGE,
+    readOnly: false,
+    load: async () => {
+      // compare parses its own flags (--json takes a FILE there).
+      const { compareEntry } = await import('../compare/entry.ts');
+      return (args, io) => compareEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
+    },
+  },
+  {
+    name: 'calibrate',
+    summary: 'an A/A comparison whose estimates become the noise floor',
+    usage: CALIBRATE_USAGE,
+    readOnly: false,
+    load: async () => {
+      const { calibrateEntry } = await import('../compare/entry.ts');
+      return (args, io) => calibrateEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
+    },
+  },
+  {
+    name: 'nightly',
+    summary: "measure head against the spec's anchor, detect, confirm pending changes by an A/B run",
+    usage: `usage: metalbench nightly SPEC [--revision REF] [--site DIR] [--rounds R] [--confirm-rounds R]
+                          [--threshold P] [--no-confirm] [--bisect] [--db PATH] [--inventory PATH] [--json]
+
+Measures REF (default HEAD of the spec's repository) against the spec's
+\`anchor: REF\` in paired rounds on the spec's hosts, records the night, runs
+detect, confirms each pending change by an A/B run (last good vs first bad,
+--confirm-rounds, default 20) and, with --site DIR, rebuilds the pages.
+--bisect searches a confirmed range of several commits for the first bad one
+by the same A/B test (each step a session against the last good revision).
+Exit 1: a new confirmed regression; 3: the run was partial; 2: bad input.
+`,
+    readOnly: false,
+    load: async () => (await import('../detect/nightly-command.ts')).nightlyCommand,
+  },
+  {
+    name: 'detect',
+    summary: 'change points in the nightly series; raises alerts',
+    usage: `usage: metalbench detect [--since DATE] [--series FILTER] [--threshold P] [--cadence HOURS]
+                         [--db PATH] [--inventory PATH] [--json]
+
+Finds change points in the nightly series (E-divisive means, permutation test,
+BH across the night's candidates) and raises alerts; only nights not analysed
+before are judged. --since DATE looks at the nights from DATE on from scratch
+and stores nothing. --series FILTER keeps the series whose label contains the
+text (e.g. Insert, 'on epyc1', 'vs anchor'). --threshold is the smallest relative change worth an alert
+(default 0.02); a benchmark's stored A/A noise floor raises it. --cadence
+overrides the learned hours between nights for the liveness check.
+`,
+    readOnly: false,
+    load: async () => (await import('../detect/detect-command.ts')).detectCommand,
+  },
+  {
+    name: 'alerts',
+    summary: 'open alerts grouped by commit range; alerts mark ID STATE triages one',
+    usage: `usage: metalbench alerts [--all] [--json | --markdown] [--db PATH]
+       metalbench alerts mark ID STATE [--note TEXT] [--db PATH]
+
+STATE is one of new, acknowledged, true, false, environment, expected.
+Without --all only open alerts (new, acknowledged) are listed.
+`,
+    readOnly: false,
+    load: async () => (await import('../detect/alerts-command.ts')).alertsCommand,
   },
   {
     name: 'hosts',

@@ -1,0 +1,72 @@
+/**
+ * `metalbench alerts [--json|--markdown] [--all]` lists alerts grouped by
+ * commit range; `metalbench alerts mark ID STATE [--note TEXT]` triages one.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
+import { findCommand } from '../cli/commands.ts';
+import { UsageError, type CliIO } from '../cli/options.ts';
+
+/** The usage shown by --help, from the command table. */
+const usage = () => findCommand('alerts')!.usage;
+
+
+export async function alertsCommand(args: string[], io: CliIO): Promise<number> {
+  const fail = (m: string) => {
+    io.stderr.write(`metalbench alerts: ${m}\n`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        all: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        markdown: { type: 'boolean', default: false },
+        note: { type: 'string' },
+        db: { type: 'string', default: DEFAULT_DB_PATH },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(usage());
+    return 0;
+  }
+  if (values.json && values.markdown) return fail('choose one of --json and --markdown');
+  if (!existsSync(values.db)) return fail(`${values.db}: no results database here; pass --db PATH`);
+  const { Store } = await import('../../results/store/store.ts');
+  const alerts = await import('../../results/alerts/alerts.ts');
+  const store = new Store(values.db);
+  try {
+    if (positionals[0] === 'mark') {
+      const [, idText, state, ...extra] = positionals;
+      if (idText === undefined || state === undefined || extra.length > 0) throw new UsageError('expected: alerts mark ID STATE [--note TEXT]');
+      if (!/^[1-9][0-9]*$/.test(idText)) return fail(`alert id must be a positive integer, got ${JSON.stringify(idText)}`);
+      try {
+        alerts.markAlert(store.db, Number(idText), state, values.note);
+      } catch (e) {
+        if (e instanceof alerts.AlertError) return fail(e.message);
+        throw e;
+      }
+      const history = alerts.alertHistory(store.db, Number(idText));
+      if (values.json) io.stdout.write(`${JSON.stringify({ id: Number(idText), state, history }, null, 2)}\n`);
+      else io.stdout.write(`alert #${idText} marked ${state}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const { viewOf, renderJson, renderMarkdown, renderText } = await import('../../results/alerts/render.ts');
+    const view = viewOf(alerts.listAlerts(store.db, { all: values.all }), alerts.precisionByMark(store.db));
+    io.stdout.write(values.json ? renderJson(view) : values.markdown ? renderMarkdown(view) : renderText(view));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
