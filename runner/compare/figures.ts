@@ -319,7 +319,7 @@ async function run(): Promise<void> {
   md.push('');
   md.push('| benchmark | sessions | SD of ln(head/base) per round, ×100 | MDE | worst A/A \\|Δ\\| |');
   md.push('|---|---:|---:|---:|---:|');
-  for (const r of mde) md.push(`| ${r.benchmark} | ${r.sessions} | ${r.sdPct.toFixed(2)} % | ${r.mdePct === null ? '∞' : `${r.mdePct.toFixed(2)} %`} | ${r.worstAaPct.toFixed(2)} % |`);
+  for (const r of mde) md.push(`| ${r.benchmark} | ${r.sessions} | ${r.sdPct.toFixed(2)} | ${r.mdePct === null ? '∞' : `${r.mdePct.toFixed(2)} %`} | ${r.worstAaPct.toFixed(2)} % |`);
   md.push('');
   writeFileSync(join(o.out, 'figures.md'), `${md.join('\n')}\n`);
   writeFileSync(join(o.out, 'figures.json'), `${JSON.stringify(report, null, 2)}\n`);
