@@ -27,23 +27,34 @@ test('--help prints usage and exits 0; no command is a usage error', async () =>
   assert.is((await cli([])).code, 2);
 });
 
+test('hosts help is the hosts usage of the command table; hosts alone is a usage error', async () => {
+  const { findCommand } = await import('./cli/commands.ts');
+  const h = await cli(['hosts', 'help']);
+  assert.is(h.code, 0);
+  assert.is(h.out, findCommand('hosts')!.usage);
+  const none = await cli(['hosts']);
+  assert.is(none.code, 2);
+  assert.match(none.err, /^metalbench hosts: expected a subcommand: check, facts, trust, tune or reset\nusage: metalbench hosts --help\n$/);
+});
+
 test('unknown commands and options are bad input (exit 2) with a pointer to usage', async () => {
   const r = await cli(['frobnicate']);
   assert.is(r.code, 2);
-  assert.match(r.err, /unknown command "frobnicate"/);
+  assert.match(r.err, /unknown command "frobnicate"; the commands are listed by: metalbench --help/);
   const o = await cli(['runs', '--colour']);
   assert.is(o.code, 2);
   assert.match(o.err, /metalbench runs: Unknown option '--colour'/);
 });
 
 test('a run id must be a number, and must exist', async () => {
-  const db = join(work, 'x.db');
+  const db = join(work, 'x y.db');
+  assert.is((await cli(['import', join(GOLDEN, 'crc-new.txt'), '--db', db])).code, 0);
   const bad = await cli(['export', '--run', '1; DROP TABLE runs', '--db', db]);
   assert.is(bad.code, 2);
   assert.match(bad.err, /run id must be a positive integer/);
   const missing = await cli(['export', '--run', '7', '--db', db]);
   assert.is(missing.code, 2);
-  assert.match(missing.err, /no run 7 in/);
+  assert.match(missing.err, /no run 7 in .*; list the runs with: metalbench runs --db '.*x y\.db'\n$/);
 });
 
 test('run needs exactly one spec', async () => {

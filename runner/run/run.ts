@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { planJobs, benchArgs } from './plan.ts';
 import { Progress } from './progress.ts';
 import { resolveHosts, type ResolvedHosts } from './resolve-hosts.ts';
-import { buildPhase } from './build-phase.ts';
+import { buildPhase, prefetchBuildInputs } from './build-phase.ts';
 import { recordNewRun, recordResume, type RecordedPlan } from './record-plan.ts';
 import { dispatch, type DispatchJob } from './dispatch.ts';
 import { finishRun } from './finish.ts';
@@ -76,7 +76,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const guard: SignalGuard = onStopSignal(async (sig) => {
     stopping = true;
     progress.clear();
-    if (held.store && held.runId !== undefined) {
+    let running = false;
+    try {
+      running = held.store !== undefined && held.runId !== undefined && held.store.getRun(held.runId)?.status === 'running';
+    } catch {
+      running = true; // the database cannot say: report the run as interrupted
+    }
+    if (held.store && held.runId !== undefined && running) {
       try {
         held.store.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(held.runId);
         held.store.finishRun(held.runId, 'interrupted', `stopped by ${sig}`);
@@ -84,6 +90,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         err(`metalbench: could not mark run ${held.runId} interrupted: ${(e as Error).message}`);
       }
       err(`metalbench: run ${held.runId} interrupted by ${sig}; samples measured so far are stored (resume with: ${resumeCommand(held.runId, opts)})`);
+    } else if (held.runId !== undefined) {
+      // Every job had ended: the run keeps the status it was given; only its summary is cut short.
+      err(`metalbench: stopped by ${sig} after run ${held.runId} was recorded`);
     } else {
       err(`metalbench: stopped by ${sig}; nothing was run`);
     }
@@ -141,6 +150,9 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
     else storeCheck(() => checkStorePath(opts.dbPath));
   }
 
+  // Hashing the module trees and asking Go its version overlap the host probes.
+  const buildInputs = prefetchBuildInputs(spec.suites);
+
   // Hosts first: a tag selector needs facts, and builds need each host's target.
   // A resumed run keeps its hosts, in the order its jobs were numbered.
   const resumeHosts = resumeJobs ? [...new Set([...resumeJobs].sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
@@ -159,6 +171,7 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   const builds = await buildPhase(
     [...targets.values()].flatMap((target) => spec.suites.map((suite) => ({ suite, target }))),
     (t) => progress.show(t),
+    buildInputs,
   );
   progress.clear();
 
