@@ -7,8 +7,8 @@
  */
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { LOCK_WAIT_USAGE } from '../run/lock-wait.ts';
-import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/args.ts';
 import { DEFAULT_INVENTORY, type CliIO } from './options.ts';
+import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/usage.ts';
 
 export type Handler = (args: string[], io: CliIO) => Promise<number>;
 
@@ -118,40 +118,18 @@ the flag list on standard error, as benchstat does.
     load: async () => (await import('./stat.ts')).statHandler,
   },
   {
-    name: 'site',
-    summary: 'write static performance pages (default site-out/)',
-    usage: `usage: metalbench site [--out DIR] [--title TEXT] [--db PATH] [--json]
-
-Writes an index and one chart page per benchmark from the database.
-
-  --out DIR            output folder (default site-out)
-  --title TEXT         the index page's title
-${DB}
-${JSON_OUT}
-`,
-    readOnly: false,
-    load: async () => (await import('./site.ts')).siteHandler,
-  },
-  {
     name: 'compare',
-    summary: "paired rounds of two commits on the spec's hosts, with a verdict (OLD NEW: benchstat's unpaired comparison)",
+    summary: 'base vs head in paired rounds on the spec\'s hosts, with a verdict (exit 1 on a confirmed regression)',
     usage: COMPARE_USAGE,
     readOnly: false,
-    load: async () => {
-      // compare parses its own flags (--json takes a FILE there).
-      const { compareEntry } = await import('../compare/entry.ts');
-      return (args, io) => compareEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
-    },
+    load: async () => (await import('./compare.ts')).compareHandler,
   },
   {
     name: 'calibrate',
-    summary: 'an A/A comparison whose estimates become the noise floor',
+    summary: 'an A/A comparison whose estimates become the noise floor compare uses',
     usage: CALIBRATE_USAGE,
     readOnly: false,
-    load: async () => {
-      const { calibrateEntry } = await import('../compare/entry.ts');
-      return (args, io) => calibrateEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
-    },
+    load: async () => (await import('./compare.ts')).calibrateHandler,
   },
   {
     name: 'nightly',
@@ -198,6 +176,21 @@ Without --all only open alerts (new, acknowledged) are listed.
 `,
     readOnly: false,
     load: async () => (await import('../detect/alerts-command.ts')).alertsCommand,
+  },
+  {
+    name: 'site',
+    summary: 'write static performance pages (default site-out/)',
+    usage: `usage: metalbench site [--out DIR] [--title TEXT] [--db PATH] [--json]
+
+Writes an index and one chart page per benchmark from the database.
+
+  --out DIR            output folder (default site-out)
+  --title TEXT         the index page's title
+${DB}
+${JSON_OUT}
+`,
+    readOnly: false,
+    load: async () => (await import('./site.ts')).siteHandler,
   },
   {
     name: 'hosts',
