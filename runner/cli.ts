@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_DB_PATH } from '../results/store/default-path.ts';
+import type { ProfileKind } from './profile/kinds.ts';
 
 export const DEFAULT_INVENTORY = 'hosts/fleet.yaml';
 
@@ -18,6 +19,9 @@ commands:
   stat [flags] FILE…       compare results as benchstat does (same flags, same output)
   stat --db PATH --run ID… the same, reading stored runs
   site [--out DIR]         write static performance pages (default site-out/)
+  profile list --run ID    profiles stored for a run (cpu, alloc, block, mutex, gc)
+  profile diff --run ID BENCHMARK [--kind K] [--base-run A]
+                           top functions by change per op, base vs head
   hosts check [SELECTOR]   connect, collect facts, print each host's table and warnings
   hosts facts NAME         every fact of one host as JSON
   hosts trust NAME         record a host's SSH key after showing its fingerprint
@@ -71,6 +75,10 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       }
       case 'site':
         return await siteCmd(rest, io);
+      case 'profile': {
+        const { profileCommand } = await import('./profile/command.ts');
+        return await profileCommand(rest, io);
+      }
       case 'hosts':
         return await hostsCmd(rest, io);
       case undefined:
@@ -102,20 +110,32 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     variant: { type: 'string' },
     tune: { type: 'boolean', default: false },
     'sysfs-root': { type: 'string' },
+    profile: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(
-      'usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME] [--tune]\n' +
-        '       metalbench run --resume RUN\n\n' +
-        '--tune tunes each host for the run (hosts tune) and restores it at the end\n',
+      'usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME] [--tune] [--profile KINDS]\n' +
+        '       metalbench run --resume RUN [--profile KINDS]\n\n' +
+        '--tune tunes each host for the run (hosts tune) and restores it at the end\n' +
+        '--profile cpu,alloc,block,mutex,gc (or all) captures profiles after the measured jobs, one extra process per benchmark\n',
     );
     return 0;
   }
   const resume = values.resume !== undefined ? parseRunId(values.resume) : undefined;
   if (resume === undefined && positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench run benchmarks/smoke.yaml');
   if (resume !== undefined && positionals.length > 0) throw new UsageError('--resume takes the run id only, not a spec');
+  let profile: ProfileKind[] | undefined;
+  if (values.profile !== undefined) {
+    const { parseProfileKinds } = await import('./profile/kinds.ts');
+    try {
+      profile = parseProfileKinds(values.profile);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const { runCommand } = await import('./run/run.ts');
   return runCommand({
+    ...(profile ? { profile } : {}),
     specPath: positionals[0],
     resumeRunId: resume,
     dbPath: values.db,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
 import { appendTail, type ExecOptions, type ExecResult, type Transport } from './transport.ts';
@@ -119,6 +120,10 @@ export class LocalTransport implements Transport {
   /** Binaries built here are already on this host: use them in place. */
   async putFile(localPath: string): Promise<string> {
     return localPath;
+  }
+
+  async getFile(path: string, localPath: string): Promise<void> {
+    await copyFile(path, localPath);
   }
 
   /**

@@ -337,6 +337,16 @@ export class SshTransport implements Transport {
     return final;
   }
 
+  /** SFTP download; the caller checks the content (sha256) against what the host reports. */
+  async getFile(remotePath: string, localPath: string): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) =>
+      sftp.fastGet(remotePath, localPath, (e) =>
+        e ? reject(new Error(`host ${this.hostName}: download of ${remotePath} failed: ${e.message}`)) : resolve(),
+      ),
+    );
+  }
+
   /**
    * flock(1) on `<workdir>/lock`, held by a channel whose stdin stays open:
    * released by close(), or by sshd when the connection dies.
