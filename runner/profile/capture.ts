@@ -44,6 +44,8 @@ export interface CaptureOptions {
   scratchParent?: string;
   /** Refuse to start when the scratch file system has less free space than this (default 64 MiB). */
   minFreeBytes?: number;
+  /** Leave the scratch directory on the host (to inspect what it wrote); removed by default. */
+  keepScratch?: boolean;
 }
 
 export interface CapturedFile {
@@ -69,6 +71,8 @@ export interface CaptureResult {
   stderrTail: string;
   /** The argv that ran, for messages and reproduction. */
   argv: string[];
+  /** The scratch directory on the host (gone unless keepScratch). */
+  hostDir?: string;
 }
 
 const FILE_FOR: Record<Exclude<ProfileKind, 'gc'>, { flag: string; file: string }> = {
@@ -96,7 +100,8 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
   const exact = exactBenchmark(req.benchmark);
   const where = `host ${host.name}, ${exact.goName}`;
   const notes: string[] = [];
-  const result = (r: Partial<CaptureResult> & { ok: boolean }): CaptureResult => ({ files: [], notes, stderrTail: '', argv: [], ...r });
+  let hostDir: string | undefined;
+  const result = (r: Partial<CaptureResult> & { ok: boolean }): CaptureResult => ({ files: [], notes, stderrTail: '', argv: [], ...(hostDir ? { hostDir } : {}), ...r });
   const fileKinds = req.kinds.filter((k): k is Exclude<ProfileKind, 'gc'> => k !== 'gc');
 
   if (t.emulated) notes.push('profiled under qemu-user emulation: costs are those of the translated code on the emulating machine, not of the target hardware');
@@ -108,6 +113,7 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
   if (scratch.code !== 0 || !dir) {
     return result({ ok: false, error: `${where}: cannot make a directory for profiles in ${o.scratchParent ?? '$TMPDIR or /tmp'}: ${scratch.stderrTail.trim() || `exit ${scratch.code}`}; free space there or set TMPDIR on the host` });
   }
+  hostDir = dir;
   try {
     const freeBytes = Number(freeText) * 1024;
     const minFree = o.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
@@ -168,6 +174,8 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
     if (partial.startsWith('gc ')) gcLines.push(partial);
     const tail = (errTail.split('\n').filter((l) => !l.startsWith('gc ')).join('\n').trim() || outTail.trim()).slice(-4096);
     const testingComplaint = /^testing: .*$/m.exec(stderrAll + errTail)?.[0];
+    // A panic's first line may arrive on stderr (the runtime) rather than stdout.
+    failLine ??= /^panic: .*$/m.exec(stderrAll + errTail)?.[0];
     let error: string | undefined;
     if (exec.timedOut) error = `timed out after ${suite.timeoutMs / 1000}s; the process group was killed`;
     else if (exec.signal) error = `killed by ${exec.signal}`;
@@ -232,7 +240,7 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
     }
     return result({ ok: true, files, ops, ...(nsPerOp !== undefined ? { nsPerOp } : {}), ...(gc ? { gc } : {}), stderrTail: tail, argv });
   } finally {
-    await t.exec(['rm', '-rf', '--', dir]).catch(() => undefined);
+    if (!o.keepScratch) await t.exec(['rm', '-rf', '--', dir]).catch(() => undefined);
   }
 }
 

@@ -23,10 +23,11 @@ interface IO {
 
 const USAGE = `usage: metalbench profile list --run ID [--db PATH] [--json]
        metalbench profile diff --run ID BENCHMARK [--kind cpu|alloc|block|mutex|gc] [--base-run A]
-                               [--host NAME] [--sample-type T] [--top N] [--db PATH] [--json]
+                               [--base-bench OTHER] [--host NAME] [--sample-type T] [--top N] [--db PATH] [--json]
 
 BENCHMARK is a stored name (Spin, BenchmarkSpin, Chase/32KiB-2); a run with
-sides base and head is diffed within itself, any other against --base-run.
+sides base and head is diffed within itself, any other against --base-run;
+--base-bench diffs against another benchmark (e.g. ours against badger's).
 `;
 
 class Bad extends Error {}
@@ -42,6 +43,7 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
         db: { type: 'string', default: DEFAULT_DB_PATH },
         run: { type: 'string' },
         'base-run': { type: 'string' },
+        'base-bench': { type: 'string' },
         kind: { type: 'string', default: 'cpu' },
         host: { type: 'string' },
         'sample-type': { type: 'string' },
@@ -78,7 +80,7 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
     const top = Number(values.top);
     if (!Number.isInteger(top) || top < 1) throw new Bad(`--top must be a positive integer, got ${JSON.stringify(values.top)}`);
     const baseRun = values['base-run'] !== undefined ? runIdOf(values['base-run'], '--base-run') : undefined;
-    const pair = choosePair(store, index, runId, positionals[0]!, values.kind, baseRun, values.host);
+    const pair = choosePair(store, index, runId, positionals[0]!, values.kind, baseRun, values.host, values['base-bench']);
     const result = await diffPair(store, index, pair, values.kind, values['sample-type'], top);
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(renderDiff(result));
@@ -149,8 +151,17 @@ export function matchesBenchmark(stored: string, asked: string): boolean {
   return stored === a || stored.replace(/-[0-9]+$/, '') === a;
 }
 
-function choosePair(store: Store, index: ProfileIndex, runId: number, asked: string, kind: ProfileKind, baseRun: number | undefined, host: string | undefined): Pair {
-  const pick = (rows: ProfileRow[]) => rows.filter((r) => r.kind === kind && matchesBenchmark(r.benchmark, asked) && (host === undefined || r.host === host));
+function choosePair(
+  store: Store,
+  index: ProfileIndex,
+  runId: number,
+  asked: string,
+  kind: ProfileKind,
+  baseRun: number | undefined,
+  host: string | undefined,
+  baseBench?: string,
+): Pair {
+  const pick = (rows: ProfileRow[], name = asked) => rows.filter((r) => r.kind === kind && matchesBenchmark(r.benchmark, name) && (host === undefined || r.host === host));
   const heads = pick(index.list(runId));
   if (heads.length === 0) {
     const names = [...new Set(index.list(runId).filter((r) => r.kind === kind).map((r) => r.benchmark))];
@@ -162,7 +173,13 @@ function choosePair(store: Store, index: ProfileIndex, runId: number, asked: str
   if (names.length > 1) throw new Bad(`${asked} matches ${names.join(', ')}; give the full name`);
   let base: ProfileRow | undefined;
   let head: ProfileRow | undefined;
-  if (baseRun !== undefined) {
+  if (baseBench !== undefined) {
+    // Two benchmarks of the same side(s): e.g. one implementation against another.
+    head = heads.find((r) => r.side === 'head') ?? heads[0];
+    const others = pick(index.list(baseRun ?? runId), baseBench).filter((r) => r.host === hosts[0]);
+    base = others.find((r) => r.side === head!.side) ?? others[0];
+    if (!base) throw new Bad(`run ${baseRun ?? runId} has no ${kind} profile of ${baseBench} on ${hosts[0]}`);
+  } else if (baseRun !== undefined) {
     if (!store.getRun(baseRun)) throw new Bad(`run ${baseRun} is not in the database`);
     head = heads.find((r) => r.side === 'head') ?? heads[0];
     base = pick(index.list(baseRun)).filter((r) => r.host === hosts[0] && r.benchmark === names[0]).sort((a, b) => (a.side === 'base' ? -1 : b.side === 'base' ? 1 : 0))[0];
@@ -179,6 +196,7 @@ function choosePair(store: Store, index: ProfileIndex, runId: number, asked: str
 }
 
 interface SideInfo {
+  benchmark: string;
   run: number;
   side: string;
   sha256: string;
@@ -209,6 +227,7 @@ async function diffPair(store: Store, index: ProfileIndex, p: Pair, kind: Profil
   const info = (r: ProfileRow): SideInfo => {
     const path = store.db.prepare<[string], { path: string }>('SELECT path FROM builds WHERE sha256 = ? ORDER BY id DESC LIMIT 1').get(r.binary_sha256)?.path;
     return {
+      benchmark: r.benchmark,
       run: r.run_id,
       side: r.side,
       sha256: r.sha256!,
@@ -269,7 +288,7 @@ async function diffPair(store: Store, index: ProfileIndex, p: Pair, kind: Profil
 
 export function renderDiff(r: DiffResult): string {
   const lines: string[] = [];
-  const side = (s: SideInfo) => `run ${s.run} (${s.side})`;
+  const side = (s: SideInfo) => `${s.benchmark !== r.benchmark ? `Benchmark${s.benchmark} ` : ''}run ${s.run} (${s.side})`;
   lines.push(`Benchmark${r.benchmark} on ${r.host}, ${r.kind}: base ${side(r.base)} vs head ${side(r.head)}`);
   const ctx = (s: SideInfo) => `${s.ops ?? '?'} ops${s.nsPerOp !== null ? ` at ${s.nsPerOp} ns/op` : ''}`;
   lines.push(`profiled processes (context, not samples): base ${ctx(r.base)}, head ${ctx(r.head)}`);
