@@ -10,6 +10,7 @@ import { writeAssets } from './assets.ts';
 import { chartSpec, renderSvg } from './charts.ts';
 import { loadRuns, openResults, readBenchmarks } from './data.ts';
 import { pageBaseName } from './names.ts';
+import { writeProfilePages } from './profiles.ts';
 import { benchmarkPage, indexPage, type ChartBlock, type IndexEntry } from './pages.ts';
 import { summarizeUnits } from './summary.ts';
 import { benchmarkCsv, benchmarkJson, csvLine } from './twins.ts';
@@ -25,7 +26,7 @@ export const DEFAULT_TITLE = 'metalbench performance';
 /** Marks a folder as written by this generator, so it may be rebuilt in place. */
 const MARKER = '.metalbench-site';
 /** What a rebuild replaces; anything else in the folder is left alone. */
-const OWNED = ['bench', 'assets', 'index.html', 'index.json', 'index.csv', MARKER];
+const OWNED = ['bench', 'assets', 'profiles', 'index.html', 'index.json', 'index.csv', MARKER];
 
 export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number; outDir: string }> {
   const outDir = resolve(opts.outDir);
@@ -54,6 +55,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number
     writeFileSync(join(outDir, 'index.html'), indexPage({ title, entries, runs: runsWithPoints.size, generatedAt }));
     writeFileSync(join(outDir, 'index.json'), indexJson(title, generatedAt, entries));
     writeFileSync(join(outDir, 'index.csv'), indexCsv(entries));
+    writeProfilePages(db, { dbPath: opts.dbPath, outDir, siteTitle: title, generatedAt });
     return { pages: entries.length, outDir };
   } finally {
     db.close();
