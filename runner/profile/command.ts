@@ -33,6 +33,10 @@ sides base and head is diffed within itself, any other against --base-run;
 class Bad extends Error {}
 
 export async function profileCommand(args: string[], io: IO): Promise<number> {
+  if (args.length === 0 || ['help', '--help', '-h'].includes(args[0]!)) {
+    (args.length === 0 ? io.stderr : io.stdout).write(USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
   const [sub, ...rest] = args;
   let values;
   let positionals: string[];
@@ -58,9 +62,9 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
     io.stderr.write(`metalbench profile: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (values.help || sub === undefined || sub === 'help') {
-    (values.help || sub === 'help' ? io.stdout : io.stderr).write(USAGE);
-    return values.help || sub === 'help' ? 0 : 2;
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
   }
   let store: Store | undefined;
   try {
