@@ -39,7 +39,7 @@ test('profileSides captures base and head on one host session; the run diffs wit
   const suite = spec.suites[0]!;
   const target = { goos: 'linux', goarch: process.arch === 'arm64' ? 'arm64' : 'amd64' };
   const base = await buildSuite(suite, target);
-  const head = await buildSuite({ ...suite, ldflags: '-X=metalbench/benchmarks/calibration.Factor=1.5' }, target);
+  const head = await buildSuite({ ...suite, ldflags: '-X=metalbench/benchmarks/calibration.Factor=2' }, target);
   const store = new Store(dbPath);
   try {
     runId = store.createRun({ kind: 'run', variant: 'head' });
@@ -69,7 +69,7 @@ test('profileSides captures base and head on one host session; the run diffs wit
   const r = JSON.parse(c.out()) as DiffResult;
   assert.equal([r.base.side, r.head.side], ['base', 'head']);
   assert.is(r.diff!.byFlat[0]!.name, 'metalbench/benchmarks/calibration.Spin');
-  assert.ok(r.diff!.byFlat[0]!.flatRatio! > 1.25, `Spin grew ${r.diff!.byFlat[0]!.flatRatio}×`);
+  assert.ok(r.diff!.byFlat[0]!.flatRatio! > 1.4, `Spin grew ${r.diff!.byFlat[0]!.flatRatio}×`);
 });
 
 test('the profile page opens offline in Chromium with base and head flame graphs side by side', async () => {

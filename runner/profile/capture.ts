@@ -200,6 +200,7 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
     }
     const files: CapturedFile[] = [];
     const missing: string[] = [];
+    const empty: string[] = [];
     for (const k of fileKinds) {
       const name = FILE_FOR[k].file;
       const want = hostSums.get(name);
@@ -213,7 +214,7 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
       const got = createHash('sha256').update(bytes).digest('hex');
       if (got !== want) return result({ ok: false, error: `${where}: ${name} arrived with sha256 ${got}, the host has ${want}; nothing stored`, argv, stderrTail: tail });
       if (bytes.length === 0) {
-        missing.push(k);
+        empty.push(k);
         continue;
       }
       files.push({ kind: k, path: local, sha256: got, bytes: bytes.length });
@@ -226,10 +227,15 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
       if (gcText === '') notes.push('no gctrace line: the benchmark triggered no collection');
     }
     const gc = req.kinds.includes('gc') ? gcPerOp(parseGcTrace(gcText), ops) : undefined;
-    if (missing.length > 0) {
+    if (missing.length > 0 || empty.length > 0) {
+      const why = [
+        ...(missing.length > 0 ? [`wrote no ${missing.join(', ')} profile`] : []),
+        // Go drops write errors of the CPU profile: an empty file is what a full disk leaves.
+        ...(empty.length > 0 ? [`left an empty ${empty.join(', ')} profile in ${dir} (is the host's file system full?)`] : []),
+      ];
       return result({
         ok: false,
-        error: `${where}: the test binary wrote no ${missing.join(', ')} profile${testingComplaint ? ` (${testingComplaint})` : ''}`,
+        error: `${where}: the test binary ${why.join(' and ')}${testingComplaint ? ` (${testingComplaint})` : ''}`,
         files,
         ops,
         ...(nsPerOp !== undefined ? { nsPerOp } : {}),
