@@ -10,6 +10,8 @@ import * as assert from 'uvu/assert';
 import { exactBenchmark } from './filter.ts';
 import { gcPerOp, parseGcTrace } from './gctrace.ts';
 import { parseProfileKinds } from './kinds.ts';
+import { Profile, StringTable, ValueType, Function as PFunction, Location, Line, Sample } from 'pprof-format';
+import { summarize } from './read.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -43,6 +45,30 @@ test('gctrace lines sum to collections, stop-the-world pause and heap goal; othe
   assert.is(p.collectionsPerOp, 0.004);
   assert.is(p.pauseNsPerOp, 3638);
   assert.equal(parseGcTrace('').collections, 0);
+});
+
+test('a sample inside runtime.asyncPreempt is charged to the function the preemption interrupted', () => {
+  const strings = new StringTable();
+  const fn = (id: number, name: string) => new PFunction({ id, name: strings.dedup(name), systemName: strings.dedup(name), filename: strings.dedup('x.go') });
+  const functions = [fn(1, 'main.Spin'), fn(2, 'main.BenchmarkSpin'), fn(3, 'runtime.asyncPreempt')];
+  const loc = (id: number) => new Location({ id, line: [new Line({ functionId: id, line: 1 })] });
+  const profile = new Profile({
+    sampleType: [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }), new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') })],
+    function: functions,
+    location: [loc(1), loc(2), loc(3)],
+    sample: [
+      new Sample({ locationId: [3, 1, 2], value: [1, 10] }),
+      new Sample({ locationId: [1, 2], value: [2, 20] }),
+      new Sample({ locationId: [2], value: [1, 5] }),
+    ],
+    stringTable: strings,
+  });
+  const s = summarize(profile.encode(), 'cpu');
+  assert.is(s.total, 35);
+  assert.equal([s.functions.get('main.Spin')!.flat, s.functions.get('main.Spin')!.cum], [30, 30]);
+  assert.equal([s.functions.get('main.BenchmarkSpin')!.flat, s.functions.get('main.BenchmarkSpin')!.cum], [5, 35]);
+  assert.not.ok(s.functions.has('runtime.asyncPreempt'));
+  assert.throws(() => summarize(profile.encode(), 'alloc_space'), /no sample type "alloc_space" \(it has: samples, cpu\)/);
 });
 
 test.run();

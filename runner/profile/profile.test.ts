@@ -89,13 +89,13 @@ function samplesOf(runId: number): unknown[] {
 
 const calibration = (extra: Record<string, unknown> = {}) => ({ name: 'calibration', package: './calibration', module: benchmarks, bench: '^BenchmarkSpin$', ...extra });
 
-test('the CPU diff names Spin as the function whose cost grew, by about the injected Factor (2), also from a binary without symbols', async () => {
-  const top = { benchtime: '2s', count: 1, profile: ['cpu', 'gc'] };
+test('the CPU diff names Spin as the function whose cost grew, by about the injected Factor, also from a binary without symbols', async () => {
+  const top = { benchtime: '1s', count: 1, profile: ['cpu', 'gc'] };
   const base = await run({ spec: spec('cal-base', top, [calibration()]) });
   assert.is(base.code, 0, base.err);
   const baseRun = lastRunId();
-  // Head: twice the work per op, linked without symbol table or DWARF.
-  const head = await run({ spec: spec('cal-head', top, [calibration({ ldflags: '-X=metalbench/benchmarks/calibration.Factor=2 -s -w' })]) });
+  // Head: 1.5 times the work per op, linked without symbol table or DWARF.
+  const head = await run({ spec: spec('cal-head', top, [calibration({ ldflags: '-X=metalbench/benchmarks/calibration.Factor=1.5 -s -w' })]) });
   assert.is(head.code, 0, head.err);
   const headRun = lastRunId();
   assert.match(head.out, /profiles: 2 stored/);
@@ -106,13 +106,13 @@ test('the CPU diff names Spin as the function whose cost grew, by about the inje
   const first = r.diff!.byFlat[0]!;
   assert.is(first.name, 'metalbench/benchmarks/calibration.Spin');
   assert.ok(first.flatDelta > 0);
-  // CPU time per op, sampled 100 times a second (200 samples or more per side here): within a quarter of the injected 2×.
-  assert.ok(first.flatRatio! > 1.5 && first.flatRatio! < 2.5, `Spin grew ${first.flatRatio}× per op, injected 2×`);
+  // CPU time per op (not wall time, which other load on the machine moves): within a tenth of the injected 1.5×.
+  assert.ok(first.flatRatio! > 1.35 && first.flatRatio! < 1.65, `Spin grew ${first.flatRatio}× per op, injected 1.5×`);
   assert.ok(r.notes.some((n) => n.includes('-s -w')), `a note about the stripped head binary: ${r.notes.join(' | ')}`);
   assert.match(r.pprofCommand!, /go tool pprof -http=: -sample_index=cpu -diff_base=/);
 
   const text = await profileCli(['diff', '--run', String(headRun), '--base-run', String(baseRun), 'Spin']);
-  assert.match(text.out, /top functions by change in flat cpu per op:\n.*\n {2}metalbench\/benchmarks\/calibration\.Spin +\S+ +\S+ +\+\S+ +[12]\.[0-9]{2}×/);
+  assert.match(text.out, /top functions by change in flat cpu per op:\n.*\n {2}metalbench\/benchmarks\/calibration\.Spin +\S+ +\S+ +\+\S+ +1\.[3-6][0-9]×/);
 
   // The gc kind: Spin allocates nothing, so collections are only testing's own.
   const gc = await profileCli(['diff', '--run', String(headRun), '--base-run', String(baseRun), 'Spin', '--kind', 'gc', '--json']);

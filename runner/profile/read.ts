@@ -39,6 +39,9 @@ export const DEFAULT_SAMPLE_TYPE: Record<Exclude<ProfileKind, 'gc'>, string> = {
   mutex: 'delay',
 };
 
+/** Frames the runtime injects into an interrupted goroutine (see summarize). */
+const PREEMPT = new Set(['runtime.asyncPreempt', 'runtime.asyncPreempt2']);
+
 export function decodeProfile(data: Uint8Array): Profile {
   const raw = data.length > 1 && data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : data;
   return Profile.decode(raw);
@@ -76,16 +79,20 @@ export function summarize(data: Uint8Array, sampleType: string, names: Map<strin
     const v = Number(s.value[index] ?? 0);
     if (v === 0) continue;
     total += v;
+    // The stack, leaf first, one entry per (possibly inlined) function.
+    let stack = s.locationId.flatMap((id) => frames.get(Number(id)) ?? []);
+    // A signal injects runtime.asyncPreempt into whatever goroutine the
+    // scheduler preempts; a sample taken there is charged to the function it
+    // interrupted, or load on the machine would show up as a code change.
+    const preempt = stack.findIndex((f) => PREEMPT.has(f.name));
+    if (preempt >= 0 && preempt + 1 < stack.length) stack = stack.slice(preempt + 1);
     const seen = new Set<string>();
-    s.locationId.forEach((id, depth) => {
-      const fs = frames.get(Number(id)) ?? [];
-      fs.forEach((f, i) => {
-        if (depth === 0 && i === 0) cost(f).flat += v;
-        if (!seen.has(f.name)) {
-          seen.add(f.name);
-          cost(f).cum += v;
-        }
-      });
+    stack.forEach((f, i) => {
+      if (i === 0) cost(f).flat += v;
+      if (!seen.has(f.name)) {
+        seen.add(f.name);
+        cost(f).cum += v;
+      }
     });
   }
   return { sampleType, unit, sampleTypes: types, total, samples: p.sample.length, functions, unsymbolized };
