@@ -14,7 +14,8 @@ import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
 import { Store } from '../results/store/store.ts';
 import { buildSuite } from '../runner/build/build.ts';
-import { profileCommand, type DiffResult } from '../runner/profile/command.ts';
+import { diffStored, profileCommand, type DiffResult } from '../runner/profile/command.ts';
+import { whereMarkdown } from '../runner/profile/where.ts';
 import { profileSides } from '../runner/profile/phase.ts';
 import { parseSpec } from '../runner/spec/spec.ts';
 import { capture } from '../runner/test-support.ts';
@@ -70,6 +71,19 @@ test('profileSides captures base and head on one host session; the run diffs wit
   assert.equal([r.base.side, r.head.side], ['base', 'head']);
   assert.is(r.diff!.byFlat[0]!.name, 'metalbench/benchmarks/calibration.Spin');
   assert.ok(r.diff!.byFlat[0]!.flatRatio! > 1.4, `Spin grew ${r.diff!.byFlat[0]!.flatRatio}×`);
+
+  // What a PR comment's collapsed "where" section shows for this regression.
+  const db = new Store(dbPath);
+  try {
+    const md = whereMarkdown([await diffStored(db, { runId, benchmark: 'Spin', kind: 'cpu' }), await diffStored(db, { runId, benchmark: 'Spin', kind: 'gc' })]);
+    assert.match(md, /^<details><summary>Where: profiles of 2 regressions<\/summary>\n/);
+    assert.match(md, /\*\*`BenchmarkSpin(-[0-9]+)?` on local, cpu\*\*: cpu per op \S+ → \S+ \(\+[0-9.]+%\)/);
+    assert.match(md, /\n\| `metalbench\/benchmarks\/calibration\.Spin` \| \S+ \| \S+ \| \+\S+ \| [12]\.[0-9]{2}× \|\n/);
+    assert.match(md, /\| collections \| /);
+    assert.match(md, /<\/details>\n$/);
+  } finally {
+    db.close();
+  }
 });
 
 test('the profile page opens offline in Chromium with base and head flame graphs side by side', async () => {

@@ -15,6 +15,7 @@ import { isProfileKind, PROFILE_KINDS, type ProfileKind } from './kinds.ts';
 import { DEFAULT_SAMPLE_TYPE, summarize } from './read.ts';
 import { lacksSymbolTable, namesFromBinary } from './symbolize.ts';
 import { shellWord } from '../run/hint.ts';
+import { fmtBytes, fmtNs, pct, unitFormatter } from './format.ts';
 
 interface IO {
   stdout: NodeJS.WritableStream;
@@ -30,7 +31,11 @@ sides base and head is diffed within itself, any other against --base-run;
 --base-bench diffs against another benchmark (e.g. ours against badger's).
 `;
 
-class Bad extends Error {}
+/** A diff that cannot be made from what is stored (bad input: exit 2). */
+export class ProfileDiffError extends Error {
+  override name = 'ProfileDiffError';
+}
+const Bad = ProfileDiffError;
 
 export async function profileCommand(args: string[], io: IO): Promise<number> {
   if (args.length === 0 || ['help', '--help', '-h'].includes(args[0]!)) {
@@ -84,8 +89,16 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
     const top = Number(values.top);
     if (!Number.isInteger(top) || top < 1) throw new Bad(`--top must be a positive integer, got ${JSON.stringify(values.top)}`);
     const baseRun = values['base-run'] !== undefined ? runIdOf(values['base-run'], '--base-run') : undefined;
-    const pair = choosePair(store, index, runId, positionals[0]!, values.kind, baseRun, values.host, values['base-bench']);
-    const result = await diffPair(store, index, pair, values.kind, values['sample-type'], top);
+    const result = await diffStored(store, {
+      runId,
+      benchmark: positionals[0]!,
+      kind: values.kind,
+      top,
+      ...(baseRun !== undefined ? { baseRun } : {}),
+      ...(values['base-bench'] !== undefined ? { baseBench: values['base-bench'] } : {}),
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(values['sample-type'] !== undefined ? { sampleType: values['sample-type'] } : {}),
+    });
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(renderDiff(result));
     return 0;
@@ -98,6 +111,32 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
   } finally {
     store?.close();
   }
+}
+
+export interface StoredDiffRequest {
+  runId: number;
+  /** Stored or Go name: Spin, BenchmarkSpin, Spin-2. */
+  benchmark: string;
+  kind: ProfileKind;
+  /** Base from another run (default: the run's own base side). */
+  baseRun?: number;
+  /** Base from another benchmark. */
+  baseBench?: string;
+  host?: string;
+  sampleType?: string;
+  /** Functions per table (default 10). */
+  top?: number;
+}
+
+/**
+ * The diff of stored profiles, as `profile diff --json` prints it; compare
+ * calls this after profileSides for each confirmed regression. Throws
+ * ProfileDiffError when the store has no such pair.
+ */
+export async function diffStored(store: Store, r: StoredDiffRequest): Promise<DiffResult> {
+  const index = new ProfileIndex(store);
+  const pair = choosePair(store, index, r.runId, r.benchmark, r.kind, r.baseRun, r.host, r.baseBench);
+  return diffPair(store, index, pair, r.kind, r.sampleType, r.top ?? 10);
 }
 
 function runIdOf(s: string | undefined, flag: string): number {
@@ -335,36 +374,6 @@ function changeRow(c: FunctionChange, flat: boolean, fmt: (v: number) => string)
 
 function gcRow(label: string, b: number | null, h: number | null, fmt: (v: number) => string): string[] {
   return [label, b === null ? '-' : fmt(b), h === null ? '-' : fmt(h), b !== null && h !== null ? pct(h, b) : '-'];
-}
-
-function pct(h: number, b: number): string {
-  if (b === 0) return h === 0 ? '~' : 'new';
-  const p = ((h - b) / b) * 100;
-  return `${p >= 0 ? '+' : ''}${p.toFixed(1)}%`;
-}
-
-function unitFormatter(unit: string): (v: number) => string {
-  if (unit.startsWith('nanoseconds')) return fmtNs;
-  if (unit.startsWith('bytes')) return fmtBytes;
-  return (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
-}
-
-function fmtNs(ns: number): string {
-  const a = Math.abs(ns);
-  if (ns === 0) return '0';
-  if (a >= 1e9) return `${(ns / 1e9).toPrecision(3)}s`;
-  if (a >= 1e6) return `${(ns / 1e6).toPrecision(3)}ms`;
-  if (a >= 1e3) return `${(ns / 1e3).toPrecision(3)}µs`;
-  return `${ns.toPrecision(3)}ns`;
-}
-
-function fmtBytes(b: number): string {
-  const a = Math.abs(b);
-  if (b === 0) return '0';
-  if (a >= 1 << 30) return `${(b / (1 << 30)).toPrecision(3)}GiB`;
-  if (a >= 1 << 20) return `${(b / (1 << 20)).toPrecision(3)}MiB`;
-  if (a >= 1 << 10) return `${(b / (1 << 10)).toPrecision(3)}KiB`;
-  return `${b.toPrecision(3)}B`;
 }
 
 /** Columns in `left` are left-aligned (names), the others right-aligned (figures). */
