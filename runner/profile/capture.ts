@@ -110,7 +110,8 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
   const remoteBin = await t.putFile(req.binary.path, req.binary.sha256, `${suite.name}.test`);
   const scratch = await t.exec(['sh', '-c', SCRATCH_SCRIPT, 'scratch', o.scratchParent ?? '']);
   const [dir, freeText] = scratch.stdout.trim().split('\n');
-  if (scratch.code !== 0 || !dir) {
+  // The directory is removed afterwards: only ever one that mktemp just made.
+  if (scratch.code !== 0 || !dir || !/^\/.*\/metalbench-profile\.[A-Za-z0-9]+$/.test(dir)) {
     return result({ ok: false, error: `${where}: cannot make a directory for profiles in ${o.scratchParent ?? '$TMPDIR or /tmp'}: ${scratch.stderrTail.trim() || `exit ${scratch.code}`}; free space there or set TMPDIR on the host` });
   }
   hostDir = dir;
