@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_DB_PATH } from '../results/store/default-path.ts';
 import type { ProfileKind } from './profile/kinds.ts';
+import { LOCK_WAIT_OPTION, LOCK_WAIT_USAGE, parseLockWait } from './run/lock-wait.ts';
 
 export const DEFAULT_INVENTORY = 'hosts/fleet.yaml';
 
@@ -18,6 +19,10 @@ commands:
   export [--run ID]…       write stored samples in the Go benchmark format
   stat [flags] FILE…       compare results as benchstat does (same flags, same output)
   stat --db PATH --run ID… the same, reading stored runs
+  compare SPEC --base REF --head REF
+                           paired rounds of two commits on the spec's hosts, with a verdict
+  compare OLD NEW          benchstat's unpaired comparison of two files (--base-run/--head-run: runs)
+  calibrate SPEC           an A/A comparison whose estimates become the noise floor
   site [--out DIR]         write static performance pages (default site-out/)
   profile list --run ID    profiles stored for a run (cpu, alloc, block, mutex, gc)
   profile diff --run ID BENCHMARK [--kind K] [--base-run A]
@@ -73,6 +78,13 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
         const { statCommand } = await import('../results/stat/command.ts');
         return await statCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: process.cwd() });
       }
+      case 'compare':
+      case 'calibrate': {
+        // compare parses its own flags (--json takes a FILE there).
+        const { compareEntry, calibrateEntry } = await import('./compare/entry.ts');
+        const defaults = { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY };
+        return await (command === 'compare' ? compareEntry : calibrateEntry)(rest, io, defaults);
+      }
       case 'site':
         return await siteCmd(rest, io);
       case 'profile': {
@@ -111,13 +123,15 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     tune: { type: 'boolean', default: false },
     'sysfs-root': { type: 'string' },
     profile: { type: 'string' },
+    ...LOCK_WAIT_OPTION,
   });
   if (values.help) {
     io.stdout.write(
       'usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME] [--tune] [--profile KINDS]\n' +
         '       metalbench run --resume RUN [--profile KINDS]\n\n' +
         '--tune tunes each host for the run (hosts tune) and restores it at the end\n' +
-        '--profile cpu,alloc,block,mutex,gc (or all) captures profiles after the measured jobs, one extra process per benchmark\n',
+        '--profile cpu,alloc,block,mutex,gc (or all) captures profiles after the measured jobs, one extra process per benchmark\n' +
+        `${LOCK_WAIT_USAGE}\n`,
     );
     return 0;
   }
@@ -133,9 +147,12 @@ async function runCmd(args: string[], io: IO): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
+  const lockWait = values['lock-wait'] !== undefined ? parseLockWait(values['lock-wait']) : undefined;
+  if (typeof lockWait === 'object') throw new UsageError(lockWait.error);
   const { runCommand } = await import('./run/run.ts');
   return runCommand({
     ...(profile ? { profile } : {}),
+    ...(lockWait !== undefined ? { lockWaitMs: lockWait } : {}),
     specPath: positionals[0],
     resumeRunId: resume,
     dbPath: values.db,

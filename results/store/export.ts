@@ -9,6 +9,8 @@ import type { DB } from './store.ts';
 export interface ExportOptions {
   /** Runs to export; all runs when empty or absent. */
   runIds?: readonly number[];
+  /** Only the samples of these jobs (one side of a comparison, one host). */
+  jobIds?: readonly number[];
   /** Called with each chunk of text; when absent, the text is returned. */
   write?: (chunk: string) => void;
 }
@@ -26,8 +28,13 @@ interface Row {
 
 export function exportBenchfmt(db: DB, opts: ExportOptions = {}): string {
   const ids = opts.runIds && opts.runIds.length > 0 ? [...opts.runIds] : null;
-  const inRuns = ids ? `WHERE s.run_id IN (${ids.map(() => '?').join(',')})` : '';
-  const params = ids ?? [];
+  const jobs = opts.jobIds ? [...opts.jobIds] : null;
+  const where = [
+    ...(ids ? [`s.run_id IN (${ids.map(() => '?').join(',')})`] : []),
+    ...(jobs ? [`s.job_id IN (${jobs.map(() => '?').join(',') || 'NULL'})`] : []),
+  ];
+  const inRuns = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const params = [...(ids ?? []), ...(jobs ?? [])];
   const writer = new BenchWriter();
   let text = '';
   const emit = (chunk: string) => {
@@ -40,7 +47,7 @@ export function exportBenchfmt(db: DB, opts: ExportOptions = {}): string {
     .prepare<unknown[], { orig_unit: string; key: string; value: string }>(
       `SELECT DISTINCT orig_unit, key, value FROM unit_meta m ${ids ? `WHERE m.run_id IN (${ids.map(() => '?').join(',')})` : ''} ORDER BY orig_unit, key`,
     )
-    .all(...params);
+    .all(...(ids ?? []));
   for (const m of metaRows) writer.unitMeta(m.orig_unit, m.key, m.value);
 
   const configs = new Map<number, Config>();

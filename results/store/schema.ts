@@ -116,6 +116,53 @@ export const MIGRATIONS: readonly string[] = [
     JOIN config_sets c ON c.id = s.config_id
     LEFT JOIN jobs j ON j.id = s.job_id;
   `,
+  // compare: paired sessions, the side and round of each job, and verdicts
+  // (which also feed the noise floors, from A/A sessions).
+  `
+  ALTER TABLE jobs ADD COLUMN side TEXT CHECK (side IN ('base', 'head'));  -- compare: which side the process ran
+  ALTER TABLE jobs ADD COLUMN round INTEGER;                                -- compare: paired round, from 0
+
+  CREATE TABLE compare_sessions (
+    run_id        INTEGER PRIMARY KEY REFERENCES runs(id),
+    role          TEXT NOT NULL CHECK (role IN ('screen', 'confirm')),
+    parent_run_id INTEGER REFERENCES runs(id),  -- confirm: the screening session it re-measures
+    base_ref      TEXT NOT NULL,
+    head_ref      TEXT NOT NULL,
+    base_sha      TEXT NOT NULL,                -- full commit ids
+    head_sha      TEXT NOT NULL,
+    head_worktree INTEGER NOT NULL,             -- 1: head was the working tree, uncommitted changes included
+    is_aa         INTEGER NOT NULL,             -- 1: head = base, a noise measurement
+    rounds        INTEGER NOT NULL,
+    seed          TEXT NOT NULL,                -- drives round orders, benchmark order and padding
+    plan_json     TEXT NOT NULL                 -- options, side overrides, calibrated iterations, added/removed
+  );
+
+  -- One verdict per benchmark x unit x host of a session.
+  CREATE TABLE compare_results (
+    id               INTEGER PRIMARY KEY,
+    run_id           INTEGER NOT NULL REFERENCES runs(id),
+    role             TEXT NOT NULL,
+    is_aa            INTEGER NOT NULL,
+    host             TEXT NOT NULL,
+    host_fingerprint TEXT NOT NULL,
+    pin              TEXT NOT NULL,             -- pin identity (CPUs, NUMA, policy) or 'none'
+    benchmark        TEXT NOT NULL,
+    unit             TEXT NOT NULL,
+    rounds           INTEGER NOT NULL,          -- protocol: paired rounds planned
+    pairs            INTEGER NOT NULL,          -- complete pairs analysed
+    estimate         REAL,                      -- Hodges-Lehmann estimate of ln(head/base)
+    ci_low           REAL,
+    ci_high          REAL,
+    p                REAL,
+    q                REAL,
+    delta            REAL NOT NULL,             -- practical threshold used, as ln(1 + threshold)
+    mde              REAL,
+    verdict          TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    UNIQUE (run_id, host, benchmark, unit)
+  );
+  CREATE INDEX compare_results_floor ON compare_results (benchmark, unit, host_fingerprint, pin, rounds, is_aa);
+  `,
   // Profiles of benchmark processes run after the measured ones (never samples).
   // The files live content-addressed in <database dir>/profiles/<sha256>.
   `

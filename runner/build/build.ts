@@ -102,6 +102,8 @@ export interface BuildInput extends Pick<SuiteSpec, 'name' | 'package' | 'module
   gcflags?: string;
   /** Extra build environment, e.g. GOTOOLCHAIN or GOAMD64. */
   buildEnv?: Readonly<Record<string, string>>;
+  /** Absolute path of a PGO profile (-pgo=FILE); its content is part of the key. */
+  pgo?: string;
 }
 
 /** Build variables metalbench sets itself; a caller may not override them. */
@@ -136,6 +138,12 @@ export async function buildSuite(
   // Only present when used, so existing cache entries keep their keys.
   if (suite.gcflags) key.gcflags = suite.gcflags;
   if (Object.keys(buildEnv).length > 0) key.env = Object.fromEntries(Object.entries(buildEnv).sort());
+  if (suite.pgo) {
+    const pgo = suite.pgo;
+    key.pgo = await sha256File(pgo).catch((e: Error) => {
+      throw new BuildError(suite.name, `cannot read the PGO profile ${pgo}: ${e.message}`);
+    });
+  }
   const cacheKey = createHash('sha256').update(JSON.stringify(key)).digest('hex');
   const dir = join(cacheDir, 'builds', cacheKey);
   const binName = `${suite.package.replace(/^\.\/?/, '').replace(/\//g, '_') || 'root'}.test`;
@@ -154,6 +162,7 @@ export async function buildSuite(
   const args = ['test', '-c', '-o', tmp];
   if (suite.ldflags) args.push(`-ldflags=${suite.ldflags}`);
   if (suite.gcflags) args.push(`-gcflags=${suite.gcflags}`);
+  if (suite.pgo) args.push(`-pgo=${suite.pgo}`);
   args.push(suite.package);
   // CGO off: the binary is shipped to hosts that may lack the C libraries.
   const r = await spawnCollect('go', args, {

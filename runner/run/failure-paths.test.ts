@@ -229,6 +229,36 @@ for (const sig of Object.keys(SIGNAL_CODE) as Sig[]) {
   });
 }
 
+test('SIGTERM while waiting for the busy host: exit 143, nothing recorded, the waiting flock does not outlive it', async () => {
+  // Another metalbench, played by flock(1), holds the local host.
+  const other = spawn('flock', ['--exclusive', lockFile, 'sh', '-c', 'echo held; sleep 600'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      other.stdout!.once('data', () => resolve());
+      other.once('exit', (c) => reject(new Error(`flock exited ${c}`)));
+    });
+    const db = join(work, 'lockwait.db');
+    const p = cli(['run', slow, '--db', db, '--lock-wait', '60s']);
+    await until(() => /host local is busy .*; waiting up to 60s for it/.test(p.output()), 'the wait to begin', p);
+    const tree = descendants(p.child.pid!);
+    assert.ok(tree.some((c) => commOf(c) === 'flock'), 'a flock waits for the lock');
+    const t = Date.now();
+    p.child.kill('SIGTERM');
+    const { code, at } = await p.exited;
+    assert.is(code, 143, p.output());
+    assert.ok(at - t < 2000, `ended ${at - t} ms after SIGTERM`);
+    assert.match(p.output(), /stopped by SIGTERM; nothing was run/);
+    const end = Date.now() + 2000;
+    while (tree.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(tree.filter(alive).map(commOf), [], 'nothing of the run is left, the waiting flock included');
+    assert.not.ok(existsSync(db) && runStatus(db).length > 0, 'no run was recorded');
+  } finally {
+    process.kill(-other.pid!, 'SIGKILL');
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(lockIsFree(), 'once the other holder is gone, nobody holds the lock');
+});
+
 test('kill -9 of the orchestrator: the benchmark dies with it, the lock is free, and the next command marks the run interrupted', async () => {
   const db = join(work, 'kill9.db');
   // A benchmark that would run for an hour: only dying with its parent ends it.

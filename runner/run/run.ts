@@ -32,6 +32,8 @@ export interface RunOptions {
   dbPath: string;
   inventoryPath: string;
   inventoryExplicit?: boolean;
+  /** Wait this long for busy hosts (default: each host's lockWaitMs from the inventory). */
+  lockWaitMs?: number;
   /** Tune each host for the run and restore it at the end. */
   tune?: boolean;
   /** Root of the hosts' /sys and /proc for tuning; "/" except in tests and containers. */
@@ -146,7 +148,14 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   // Hosts first: a tag selector needs facts, and builds need each host's target.
   // A resumed run keeps its hosts, in the order its jobs were numbered.
   const resumeHosts = resumeJobs ? [...new Set([...resumeJobs].sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
-  const hosts = (held.hosts = await resolveHosts(spec.hosts, { ...opts, specPath: spec.path, log, ...(resumeHosts ? { names: resumeHosts } : {}) }));
+  const hosts = (held.hosts = await resolveHosts(spec.hosts, {
+    ...opts,
+    specPath: spec.path,
+    log,
+    show: (t) => progress.show(t),
+    ...(resumeHosts ? { names: resumeHosts, retryHint: `resume later with: ${resumeCommand(opts.resumeRunId!, opts)}` } : {}),
+  }));
+  progress.clear();
   if (!opts.json) for (const h of hosts.sessions) for (const w of h.warnings) log(`warning ${h.name}: ${w}`);
 
   // Every suite for every host's target, before anything is recorded.

@@ -35,12 +35,20 @@ test('a valid spec resolves defaults and per-suite overrides', () => {
   assert.is(s.moduleDir, join(here, '../../benchmarks'));
 });
 
+test('rounds: compare\'s paired rounds default to 16 and take at least 6', () => {
+  const dir = join(here, 'fixtures');
+  const text = (extra: string) => `name: r\n${extra}suites:\n  - name: s\n    package: .\n    module: ${JSON.stringify(join(dir, '../../build/fixtures/broken'))}\n`;
+  assert.is(parseSpec(text(''), join(dir, 'r.yaml')).rounds, 16);
+  assert.is(parseSpec(text('rounds: 24\n'), join(dir, 'r.yaml')).rounds, 24);
+  assert.match(problems(() => parseSpec(text('rounds: 3\n'), join(dir, 'r.yaml'))).join('\n'), /r\.yaml:2:9: rounds: must be >= 6/);
+});
+
 test('one positioned error per problem, with the key path and what is allowed', () => {
   const ps = problems(() => loadSpec(fixture('bad.yaml')));
   const f = fixture('bad.yaml');
   assert.equal(ps, [
     `${f}:1:7: name: "bad spec" is not allowed (expected: Short identifier of the spec, e.g. nightly.)`,
-    `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, suites, profile`,
+    `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, rounds, suites, profile`,
     `${f}:3:8: count: must be >= 1 (Samples per benchmark (-test.count).)`,
     `${f}:8:10: suites[0].pin: [1,1] is not allowed (expected: CPU pinning: a CPU count, an explicit list of CPU ids, or a policy object.)`,
     `${f}:9:12: suites[0].env.bad-key: invalid key name "bad-key" (expected letters, digits and _, not starting with a digit)`,

@@ -53,10 +53,15 @@ export interface Spec {
   description?: string;
   hosts: HostSelector;
   interleave: boolean;
+  /** Paired rounds per host for `compare` (default 16). */
+  rounds: number;
   suites: SuiteSpec[];
 }
 
 export const SPEC_SCHEMA_PATH = fromPackageRoot('benchmarks/spec.schema.json');
+
+/** Paired rounds of a comparison: 16 lets an exact test reach p = 2/2^16 before any correction. */
+export const DEFAULT_ROUNDS = 16;
 
 const DEFAULTS = { benchtime: '1s', count: 1, benchmem: true, timeout: '10m' } as const;
 
@@ -76,6 +81,7 @@ type RawSpec = RawParams & {
   description?: string;
   hosts?: HostSelector;
   interleave?: boolean;
+  rounds?: number;
   suites: RawSuite[];
 };
 
@@ -111,6 +117,7 @@ export function parseSpec(text: string, path: string): Spec {
     description: raw.description,
     hosts: raw.hosts ?? 'local',
     interleave: raw.interleave ?? true,
+    rounds: raw.rounds ?? DEFAULT_ROUNDS,
     suites: raw.suites.map((s) => ({
       name: s.name,
       package: s.package,

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
-import { appendTail, type ExecOptions, type ExecResult, type Transport } from './transport.ts';
+import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
 
 /**
  * Where the built-in host's lock lives; shared by every metalbench on this
@@ -33,6 +34,47 @@ function setpriv(): string | null {
 export function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
   const sp = setpriv();
   return sp ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
+/** Per file: its identity when its sha256 was last verified in this process. */
+const verifiedIdentity = new Map<string, string>();
+
+/** device, inode, size, mtime and ctime to the nanosecond: any write or replacement changes one. */
+function fileIdentity(path: string): string {
+  const st = statSync(path, { bigint: true });
+  return `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
+}
+
+/**
+ * The file must still have the sha256 it was built with, checked right
+ * before the exec: hashed in this process the first time, and again
+ * whenever its identity differs from the one it had when it was hashed
+ * (otherwise it is the same unchanged file, and a stat suffices).
+ */
+export function verifyFile(path: string, sha256: string): void {
+  let before: string;
+  let have: string;
+  try {
+    before = fileIdentity(path);
+    if (verifiedIdentity.get(`${path}\0${sha256}`) === before) return;
+    have = createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch (e) {
+    throw new Error(`host local: cannot read ${path} to verify it before running it: ${(e as Error).message}`);
+  }
+  if (have !== sha256) {
+    throw new Error(`host local: refused to run ${path}: its sha256 is ${have}, but it was built as ${sha256}; something changed the build cache (delete that entry and run again)`);
+  }
+  // Only an identity that held while the file was read vouches for these bytes.
+  if (fileIdentity(path) === before) verifiedIdentity.set(`${path}\0${sha256}`, before);
+}
+
+/** Who holds a lock file, as its holder wrote it; undefined when unknown. */
+function lockHolderOf(lockPath: string): string | undefined {
+  try {
+    return readFileSync(lockPath, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Run a process in its own process group so a timeout can kill all of it. */
@@ -112,8 +154,9 @@ export class LocalTransport implements Transport {
   readonly lost = false;
   private lockHolder: ChildProcess | undefined;
 
-  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+  async exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
     if (argv.length === 0) throw new Error('exec: empty argv');
+    if (opts?.verify) verifyFile(opts.verify.path, opts.verify.sha256);
     return spawnCollect(argv[0]!, argv.slice(1), opts);
   }
 
@@ -128,34 +171,48 @@ export class LocalTransport implements Transport {
 
   /**
    * flock(1) holds the lock for as long as its stdin stays open, so the lock
-   * is released when we close it or when this process dies. The holder keeps
-   * the event loop alive until close().
+   * is released when we close it or when this process dies. The holder
+   * writes who it is into the lock file, for the message another run shows.
    */
-  async lock(opts: { waitMs?: number } = {}): Promise<void> {
+  async lock(opts: LockOptions = {}): Promise<void> {
     if (this.lockHolder) return;
-    const waitSec = Math.max(0, Math.ceil((opts.waitMs ?? 0) / 1000));
     const lockPath = localLockPath();
-    const holder = spawn(
-      'flock',
-      ['--exclusive', '--wait', String(waitSec), lockPath, 'sh', '-c', 'echo locked; exec cat >/dev/null'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    await new Promise<void>((resolve, reject) => {
+    const waitMs = Math.max(0, opts.waitMs ?? 0);
+    // Without waiting first: a busy host is reported before the wait begins.
+    let got = await this.tryLock(lockPath, 0);
+    if (got === 'busy' && waitMs > 0) {
+      opts.onWait?.(lockHolderOf(lockPath));
+      got = await this.tryLock(lockPath, Math.ceil(waitMs / 1000));
+    }
+    if (got === 'busy') throw new HostBusyError(busyMessage('local', lockPath, lockHolderOf(lockPath), waitMs), lockHolderOf(lockPath));
+    this.lockHolder = got;
+  }
+
+  private tryLock(lockPath: string, waitSec: number): Promise<ChildProcess | 'busy'> {
+    const who = `metalbench pid ${process.pid} since ${new Date().toISOString()}`;
+    // A flock still waiting when metalbench dies must not take the lock afterwards.
+    const [cmd, argv] = dyingWithParent('flock', [
+      '--exclusive', ...(waitSec > 0 ? ['--wait', String(waitSec)] : ['--nonblock']), '--conflict-exit-code', '75', lockPath,
+      'sh', '-c', 'printf "%s\\n" "$1" >"$2"; echo locked; exec cat >/dev/null', 'sh', who, lockPath,
+    ]);
+    const holder = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const onExit = () => holder.kill('SIGKILL');
+    process.once('exit', onExit);
+    holder.once('close', () => process.removeListener('exit', onExit));
+    return new Promise((resolve, reject) => {
       let said = '';
+      let errText = '';
       holder.stdout!.on('data', (b: Buffer) => {
         said += b.toString();
-        if (said.includes('locked')) resolve();
+        if (said.includes('locked')) resolve(holder);
       });
-      holder.on('error', reject);
-      holder.on('close', (code) =>
-        reject(
-          new Error(
-            `host local is busy: another metalbench holds ${lockPath} (flock exited ${code}); wait for it to finish or raise the lock wait`,
-          ),
-        ),
-      );
+      holder.stderr!.on('data', (b: Buffer) => (errText += b.toString()));
+      holder.on('error', (e) => reject(new Error(`host local: cannot run flock(1) (util-linux): ${e.message}`)));
+      holder.on('close', (code) => {
+        if (code === 75) resolve('busy');
+        else reject(new Error(`host local: cannot take the lock ${lockPath}: ${errText.trim() || `flock exited ${code}`}`));
+      });
     });
-    this.lockHolder = holder;
   }
 
   async close(): Promise<void> {
