@@ -35,6 +35,8 @@ export interface CaptureRequest {
    * costs divide into per-op figures. Without it the suite's benchtime is used.
    */
   iterations?: number;
+  /** Environment over the suite's (a comparison side's own, e.g. GOAMD64). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface CaptureOptions {
@@ -132,7 +134,7 @@ export async function captureProfiles(req: CaptureRequest, o: CaptureOptions): P
     ];
     if (suite.benchmem) args.push('-test.benchmem');
     for (const k of fileKinds) args.push(`${FILE_FOR[k].flag}=${dir}/${FILE_FOR[k].file}`);
-    const env = { ...suite.env };
+    const env: Record<string, string> = { ...suite.env, ...req.env };
     if (req.kinds.includes('gc')) env.GODEBUG = env.GODEBUG ? `${env.GODEBUG},gctrace=1` : 'gctrace=1';
     const argv = pin.wrap(args);
 

@@ -27,6 +27,8 @@ export interface ProfileSide {
   iterations?: number;
   /** The measured job the profile belongs to. */
   jobId?: number;
+  /** Environment of this side's process over the suite's (compare's --head-env …). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface ProfileSidesRequest {
@@ -61,7 +63,7 @@ export async function profileSides(r: ProfileSidesRequest): Promise<SideOutcome[
       let cap: CaptureResult;
       try {
         cap = await captureProfiles(
-          { host: r.host, binary: s.binary, suite: r.suite, benchmark: r.benchmark, kinds, ...(s.iterations !== undefined ? { iterations: s.iterations } : {}) },
+          { host: r.host, binary: s.binary, suite: r.suite, benchmark: r.benchmark, kinds, ...(s.iterations !== undefined ? { iterations: s.iterations } : {}), ...(s.env ? { env: s.env } : {}) },
           { ...r.capture, localDir },
         );
       } catch (e) {
