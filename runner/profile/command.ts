@@ -15,6 +15,7 @@ import { isProfileKind, PROFILE_KINDS, type ProfileKind } from './kinds.ts';
 import { DEFAULT_SAMPLE_TYPE, summarize } from './read.ts';
 import { lacksSymbolTable, namesFromBinary } from './symbolize.ts';
 import { shellWord } from '../run/hint.ts';
+import { PROFILE_USAGE as USAGE } from './usage.ts';
 import { fmtBytes, fmtNs, pct, unitFormatter } from './format.ts';
 
 interface IO {
@@ -22,14 +23,6 @@ interface IO {
   stderr: NodeJS.WritableStream;
 }
 
-const USAGE = `usage: metalbench profile list --run ID [--db PATH] [--json]
-       metalbench profile diff --run ID BENCHMARK [--kind cpu|alloc|block|mutex|gc] [--base-run A]
-                               [--base-bench OTHER] [--host NAME] [--sample-type T] [--top N] [--db PATH] [--json]
-
-BENCHMARK is a stored name (Spin, BenchmarkSpin, Chase/32KiB-2); a run with
-sides base and head is diffed within itself, any other against --base-run;
---base-bench diffs against another benchmark (e.g. ours against badger's).
-`;
 
 /** A diff that cannot be made from what is stored (bad input: exit 2). */
 export class ProfileDiffError extends Error {
