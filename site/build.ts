@@ -28,7 +28,7 @@ const MARKER = '.metalbench-site';
 /** What a rebuild replaces; anything else in the folder is left alone. */
 const OWNED = ['bench', 'assets', 'profiles', 'index.html', 'index.json', 'index.csv', MARKER];
 
-export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number; outDir: string }> {
+export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number; outDir: string; profilePages: number }> {
   const outDir = resolve(opts.outDir);
   const title = opts.title ?? DEFAULT_TITLE;
   const db = openResults(opts.dbPath);
@@ -55,8 +55,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number
     writeFileSync(join(outDir, 'index.html'), indexPage({ title, entries, runs: runsWithPoints.size, generatedAt }));
     writeFileSync(join(outDir, 'index.json'), indexJson(title, generatedAt, entries));
     writeFileSync(join(outDir, 'index.csv'), indexCsv(entries));
-    writeProfilePages(db, { dbPath: opts.dbPath, outDir, siteTitle: title, generatedAt });
-    return { pages: entries.length, outDir };
+    const profiles = writeProfilePages(db, { dbPath: opts.dbPath, outDir, siteTitle: title, generatedAt });
+    return { pages: entries.length, outDir, profilePages: profiles.pages };
   } finally {
     db.close();
   }

@@ -149,7 +149,8 @@ the flag list on standard error, as benchstat does.
     summary: 'write static performance pages (default site-out/)',
     usage: `usage: metalbench site [--out DIR] [--title TEXT] [--db PATH] [--json]
 
-Writes an index and one chart page per benchmark from the database.
+Writes an index and one chart page per benchmark from the database, and
+under profiles/ a flame-graph page per profiled benchmark.
 
   --out DIR            output folder (default site-out)
   --title TEXT         the index page's title
