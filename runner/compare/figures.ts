@@ -272,7 +272,7 @@ async function run(): Promise<void> {
     const sd = logRatioSd(d);
     const est = es.map((e) => hodgesLehmann(e.base.map((b, i) => Math.log(e.head[i]! / b))).estimate);
     const x = minimumDetectableEffect(o.rounds, { sd, delta: Math.log1p(0.01), testAlpha: 0.05 / family });
-    return { benchmark, sessions: es.length, sdPct: Math.expm1(sd) * 100, mdePct: Number.isFinite(x) ? Math.expm1(x) * 100 : null, worstAaPct: Math.max(...est.map((e) => Math.abs(Math.expm1(e) * 100))) };
+    return { benchmark, sessions: es.length, sdPct: sd * 100, mdePct: Number.isFinite(x) ? Math.expm1(x) * 100 : null, worstAaPct: Math.max(...est.map((e) => Math.abs(Math.expm1(e) * 100))) };
   });
   mde.sort((a, b) => a.benchmark.localeCompare(b.benchmark));
   report.mde = mde;
@@ -317,9 +317,9 @@ async function run(): Promise<void> {
   md.push('');
   md.push(`## MDE per benchmark (payload suites of pr.yaml, ${o.payloadSessions} real A/A sessions, R = ${o.rounds}, per-test α = 0.05/${family}, 80 % power)`);
   md.push('');
-  md.push('| benchmark | sessions | SD of ln ratio | MDE | worst A/A |Δ| |');
+  md.push('| benchmark | sessions | SD of ln(head/base) per round, ×100 | MDE | worst A/A \\|Δ\\| |');
   md.push('|---|---:|---:|---:|---:|');
-  for (const r of mde) md.push(`| ${r.benchmark} | ${r.sessions} | ${r.sdPct.toFixed(2)} % | ${r.mdePct === null ? '∞' : `${r.mdePct.toFixed(2)} %`} | ${r.worstAaPct.toFixed(2)} % |`);
+  for (const r of mde) md.push(`| ${r.benchmark} | ${r.sessions} | ${r.sdPct.toFixed(2)} | ${r.mdePct === null ? '∞' : `${r.mdePct.toFixed(2)} %`} | ${r.worstAaPct.toFixed(2)} % |`);
   md.push('');
   writeFileSync(join(o.out, 'figures.md'), `${md.join('\n')}\n`);
   writeFileSync(join(o.out, 'figures.json'), `${JSON.stringify(report, null, 2)}\n`);
