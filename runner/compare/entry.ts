@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CALIBRATE_USAGE, COMPARE_USAGE, parseCompareArgs, UsageError, type PairedArgs } from './args.ts';
 import type { CompareIO } from './command.ts';
+import { UsageError as CliUsageError } from '../cli/options.ts';
 
 export interface EntryDefaults {
   db: string;
@@ -22,8 +23,8 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
     a = parseCompareArgs(argv, d.db);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`metalbench compare: ${e.message}\n${COMPARE_USAGE}`);
-    return 2;
+    // The command table's dispatcher prints it with the pointer to the usage, exit 2.
+    throw new CliUsageError(e.message);
   }
   if (a === 'help') {
     io.stdout.write(COMPARE_USAGE);
@@ -64,8 +65,7 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
   const rest = argv.filter((x, i) => !(i === at || (at >= 0 && i === at + 1) || x.startsWith('--base=')));
   for (const bad of ['--head', '--no-confirm', '--fail-on']) {
     if (rest.some((x) => x === bad || x.startsWith(`${bad}=`))) {
-      io.stderr.write(`metalbench calibrate: ${bad} does not apply: calibrate compares one commit with itself\n${CALIBRATE_USAGE}`);
-      return 2;
+      throw new CliUsageError(`${bad} does not apply: calibrate compares one commit with itself`);
     }
   }
   const base = ref ?? 'HEAD';
@@ -74,8 +74,7 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
     a = parseCompareArgs([...rest, '--base', base, '--head', base, '--no-confirm', '--fail-on', 'never'], d.db);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`metalbench calibrate: ${e.message}\n${CALIBRATE_USAGE}`);
-    return 2;
+    throw new CliUsageError(e.message);
   }
   if (a === 'help' || a.mode !== 'paired') {
     io.stderr.write(CALIBRATE_USAGE);

@@ -16,6 +16,7 @@ import { DEFAULT_SAMPLE_TYPE, summarize } from './read.ts';
 import { lacksSymbolTable, namesFromBinary } from './symbolize.ts';
 import { shellWord } from '../run/hint.ts';
 import { PROFILE_USAGE as USAGE } from './usage.ts';
+import { UsageError } from '../cli/options.ts';
 import { fmtBytes, fmtNs, pct, unitFormatter } from './format.ts';
 
 interface IO {
@@ -31,10 +32,11 @@ export class ProfileDiffError extends Error {
 const Bad = ProfileDiffError;
 
 export async function profileCommand(args: string[], io: IO): Promise<number> {
-  if (args.length === 0 || ['help', '--help', '-h'].includes(args[0]!)) {
-    (args.length === 0 ? io.stderr : io.stdout).write(USAGE);
-    return args.length === 0 ? 2 : 0;
+  if (args.length > 0 && ['help', '--help', '-h'].includes(args[0]!)) {
+    io.stdout.write(USAGE);
+    return 0;
   }
+  if (args.length === 0 || args[0]!.startsWith('-')) throw new UsageError('the first word is the subcommand: list or diff');
   const [sub, ...rest] = args;
   let values;
   let positionals: string[];
@@ -57,13 +59,13 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
       strict: true,
     }));
   } catch (e) {
-    io.stderr.write(`metalbench profile: ${(e as Error).message}\n${USAGE}`);
-    return 2;
+    throw new UsageError((e as Error).message);
   }
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;
   }
+  if (sub !== 'list' && sub !== 'diff') throw new UsageError(`unknown subcommand "${sub}" (list or diff)`);
   let store: Store | undefined;
   try {
     const runId = runIdOf(values.run, '--run');
@@ -76,11 +78,10 @@ export async function profileCommand(args: string[], io: IO): Promise<number> {
       printList(index.list(runId), runId, values.json, io);
       return 0;
     }
-    if (sub !== 'diff') throw new Bad(`unknown subcommand "${sub}" (list or diff)`);
-    if (positionals.length !== 1) throw new Bad('diff needs exactly one BENCHMARK, e.g. metalbench profile diff --run 4 Spin');
-    if (!isProfileKind(values.kind)) throw new Bad(`--kind ${JSON.stringify(values.kind)} is not one of ${PROFILE_KINDS.join(', ')}`);
+    if (positionals.length !== 1) throw new UsageError('diff needs exactly one BENCHMARK, e.g. metalbench profile diff --run 4 Spin');
+    if (!isProfileKind(values.kind)) throw new UsageError(`--kind ${JSON.stringify(values.kind)} is not one of ${PROFILE_KINDS.join(', ')}`);
     const top = Number(values.top);
-    if (!Number.isInteger(top) || top < 1) throw new Bad(`--top must be a positive integer, got ${JSON.stringify(values.top)}`);
+    if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${JSON.stringify(values.top)}`);
     const baseRun = values['base-run'] !== undefined ? runIdOf(values['base-run'], '--base-run') : undefined;
     const result = await diffStored(store, {
       runId,
@@ -133,8 +134,8 @@ export async function diffStored(store: Store, r: StoredDiffRequest): Promise<Di
 }
 
 function runIdOf(s: string | undefined, flag: string): number {
-  if (s === undefined) throw new Bad(`${flag} ID is required`);
-  if (!/^[1-9][0-9]*$/.test(s)) throw new Bad(`${flag} must be a positive integer, got ${JSON.stringify(s)}`);
+  if (s === undefined) throw new UsageError(`${flag} ID is required`);
+  if (!/^[1-9][0-9]*$/.test(s)) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(s)}`);
   return Number(s);
 }
 

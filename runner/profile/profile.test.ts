@@ -20,7 +20,8 @@ import { parseSpec } from '../spec/spec.ts';
 import { LocalTransport } from '../transport/local.ts';
 import { capture } from '../test-support.ts';
 import { runCommand } from '../run/run.ts';
-import { profileCommand, type DiffResult } from './command.ts';
+import { main } from '../cli.ts';
+import type { DiffResult } from './command.ts';
 import { profileSides } from './phase.ts';
 import { summarize } from './read.ts';
 import type { ProfileKind } from './kinds.ts';
@@ -55,7 +56,7 @@ async function run(target: { spec: string } | { resume: number }, profile?: Prof
 
 async function profileCli(args: string[]) {
   const c = capture();
-  const code = await profileCommand([...args, '--db', db], c.io);
+  const code = await main(['profile', ...args, '--db', db], c.io);
   return { code, out: c.out(), err: c.err() };
 }
 
