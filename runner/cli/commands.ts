@@ -7,9 +7,9 @@
  */
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { LOCK_WAIT_USAGE } from '../run/lock-wait.ts';
-import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/args.ts';
 import { PROFILE_USAGE } from '../profile/usage.ts';
 import { DEFAULT_INVENTORY, type CliIO } from './options.ts';
+import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/usage.ts';
 
 export type Handler = (args: string[], io: CliIO) => Promise<number>;
 
@@ -123,23 +123,17 @@ the flag list on standard error, as benchstat does.
   },
   {
     name: 'compare',
-    summary: 'paired rounds of two commits on the spec\'s hosts, with a verdict (or two result files, unpaired)',
+    summary: 'base vs head in paired rounds on the spec\'s hosts, with a verdict (exit 1 on a confirmed regression)',
     usage: COMPARE_USAGE,
     readOnly: false,
-    load: async () => {
-      const { compareEntry } = await import('../compare/entry.ts');
-      return (args, io) => compareEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
-    },
+    load: async () => (await import('./compare.ts')).compareHandler,
   },
   {
     name: 'calibrate',
-    summary: 'an A/A comparison whose estimates become the noise floor',
+    summary: 'an A/A comparison whose estimates become the noise floor compare uses',
     usage: CALIBRATE_USAGE,
     readOnly: false,
-    load: async () => {
-      const { calibrateEntry } = await import('../compare/entry.ts');
-      return (args, io) => calibrateEntry(args, io, { db: DEFAULT_DB_PATH, inventory: DEFAULT_INVENTORY });
-    },
+    load: async () => (await import('./compare.ts')).calibrateHandler,
   },
   {
     name: 'profile',

@@ -19,11 +19,11 @@ const work = mkdtempSync(join(tmpdir(), 'metalbench-compare-'));
 const schema = JSON.parse(readFileSync(fromPackageRoot('results/paired/compare-report.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-// One repository for the happy paths: base at 1000 rounds per op, head twice as slow
-// (a margin that survives a machine shared with other work).
+// One repository for the happy paths: base at 1000 rounds per op, head four times as slow
+// (a margin that survives a machine shared with a lot of other work: rounds vary by ±40 % there).
 const repo = makeTestRepo();
 const baseSha = repo.git('rev-parse', 'HEAD');
-const slowSha = repo.commitRounds(2000);
+const slowSha = repo.commitRounds(4000);
 
 test('an injected slowdown is found, confirmed in a second session, and exits 1', async () => {
   const db = join(work, 'regress.db');
@@ -48,7 +48,7 @@ test('an injected slowdown is found, confirmed in a second session, and exits 1'
   // ABBA: as many rounds start with base as with head.
   assert.is(screen.orders.filter((o) => o === 'AB').length, screen.orders.length / 2);
   const spin = doc.rows.find((r) => r.unit === 'sec/op')!;
-  assert.ok(spin.change > 0.5 && spin.change < 1.6, `Δ ${spin.change}`);
+  assert.ok(spin.change > 1.5 && spin.change < 6, `Δ ${spin.change}`);
   // sec/op, B/op and allocs/op of each of the 10 base processes.
   assert.is(screen.sampleIds.base.length, 30);
   assert.match(readFileSync(md, 'utf8').split('\n')[0]!, /^\*\*metalbench compare\*\*: 1 confirmed regression \(screened 1 → confirmed 1\).*worst: Spin sec\/op \+/);
@@ -146,7 +146,7 @@ test('--head . measures the working tree with its uncommitted changes', async ()
   const r = makeTestRepo();
   const head = r.git('rev-parse', 'HEAD');
   const p = join(r.dir, 'calibration/calibration.go');
-  writeFileSync(p, readFileSync(p, 'utf8').replace('const Rounds = 1000', 'const Rounds = 2000'));
+  writeFileSync(p, readFileSync(p, 'utf8').replace('const Rounds = 1000', 'const Rounds = 4000'));
   const json = join(work, 'tree.json');
   const c = capture();
   const code = await main(['compare', r.spec, '--base', 'HEAD', '--head', '.', '--rounds', '8', '--db', join(work, 'tree.db'), '--no-confirm', '--json', json], c.io);

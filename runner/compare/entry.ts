@@ -1,12 +1,12 @@
 /**
  * The CLI's entry points for `compare` and `calibrate`: read the flags and
- * hand over to the paired, resumed or unpaired comparison.
+ * hand over to the paired, resumed or unpaired comparison. Usage errors are
+ * thrown for the dispatcher (exit 2 with a pointer to the usage).
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CALIBRATE_USAGE, COMPARE_USAGE, parseCompareArgs, UsageError, type PairedArgs } from './args.ts';
+import { parseCompareArgs, UsageError, type PairedArgs } from './args.ts';
 import type { CompareIO } from './command.ts';
-import { UsageError as CliUsageError } from '../cli/options.ts';
 
 export interface EntryDefaults {
   db: string;
@@ -17,24 +17,21 @@ function commandLine(name: string, argv: string[]): string[] {
   return ['metalbench', name, ...argv];
 }
 
+/** An output file whose folder does not exist is found before anything runs, not after an hour of rounds. */
+function unwritable(a: { markdown?: string; json?: string }): string | undefined {
+  for (const [flag, file] of [['--markdown', a.markdown], ['--json', a.json]] as const) {
+    if (file === undefined) continue;
+    const dir = dirname(resolve(file));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${flag} ${file}: the folder ${dir} does not exist; nothing was run`;
+  }
+  return undefined;
+}
+
 export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaults): Promise<number> {
-  let a;
-  try {
-    a = parseCompareArgs(argv, d.db);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    // The command table's dispatcher prints it with the pointer to the usage, exit 2.
-    throw new CliUsageError(e.message);
-  }
-  if (a === 'help') {
-    io.stdout.write(COMPARE_USAGE);
-    return 0;
-  }
+  const a = parseCompareArgs(argv, d.db);
+  if (a === 'help') throw new UsageError('--help is answered before the command runs');
   const bad = unwritable(a);
-  if (bad) {
-    io.stderr.write(`metalbench compare: ${bad}; nothing was run\n`);
-    return 2;
-  }
+  if (bad) throw new UsageError(bad);
   const env = { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('compare', argv) };
   if (a.mode === 'unpaired') {
     const { compareUnpaired } = await import('./unpaired.ts');
@@ -44,47 +41,19 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
   return a.mode === 'resume' ? compareResume(a, io, env) : comparePaired(a, io, env);
 }
 
-/** An output file whose folder does not exist is found before anything runs, not after an hour of rounds. */
-function unwritable(a: { markdown?: string; json?: string }): string | undefined {
-  for (const [flag, file] of [['--markdown', a.markdown], ['--json', a.json]] as const) {
-    if (file === undefined) continue;
-    const dir = dirname(resolve(file));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${flag} ${file}: the folder ${dir} does not exist`;
-  }
-  return undefined;
-}
-
 /** `metalbench calibrate SPEC [--base REF]`: an A/A compare whose estimates become the noise floor. */
 export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefaults): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write(CALIBRATE_USAGE);
-    return 0;
-  }
   const at = argv.indexOf('--base');
   const ref = at >= 0 ? argv[at + 1] : argv.find((x) => x.startsWith('--base='))?.slice(7);
   const rest = argv.filter((x, i) => !(i === at || (at >= 0 && i === at + 1) || x.startsWith('--base=')));
-  for (const bad of ['--head', '--no-confirm', '--fail-on']) {
-    if (rest.some((x) => x === bad || x.startsWith(`${bad}=`))) {
-      throw new CliUsageError(`${bad} does not apply: calibrate compares one commit with itself`);
-    }
+  for (const flag of ['--head', '--no-confirm', '--fail-on', '--resume', '--base-run', '--head-run']) {
+    if (rest.some((x) => x === flag || x.startsWith(`${flag}=`))) throw new UsageError(`${flag} does not apply: calibrate compares one commit with itself`);
   }
   const base = ref ?? 'HEAD';
-  let a;
-  try {
-    a = parseCompareArgs([...rest, '--base', base, '--head', base, '--no-confirm', '--fail-on', 'never'], d.db);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    throw new CliUsageError(e.message);
-  }
-  if (a === 'help' || a.mode !== 'paired') {
-    io.stderr.write(CALIBRATE_USAGE);
-    return 2;
-  }
+  const a = parseCompareArgs([...rest, '--base', base, '--head', base, '--no-confirm', '--fail-on', 'never'], d.db);
+  if (a === 'help' || a.mode !== 'paired') throw new UsageError('expected one spec file, e.g. metalbench calibrate benchmarks/pr.yaml');
   const bad = unwritable(a);
-  if (bad) {
-    io.stderr.write(`metalbench calibrate: ${bad}; nothing was run\n`);
-    return 2;
-  }
+  if (bad) throw new UsageError(bad);
   const { comparePaired } = await import('./command.ts');
   const paired: PairedArgs & { db: string } = { ...a, calibrate: true };
   return comparePaired(paired, io, { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('calibrate', argv) });

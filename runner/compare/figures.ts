@@ -235,6 +235,7 @@ async function run(): Promise<void> {
   const power: Array<{ factor: number; trials: number; confirmed: number; medianChange: number }> = [];
   for (const f of factors) {
     const trials = f === 1.05 ? o.power : o.curve;
+    if (trials === 0) continue;
     repo.git('checkout', '-q', base);
     const head = repo.commitRounds(Math.round(1000 * f), `factor ${f}`);
     factorLabels.set(head, String(f));
@@ -301,21 +302,23 @@ async function run(): Promise<void> {
     md.push(`| ${r.m} | ${g.metalbench.trials} | resampled by round from ${sessions.length} real A/A sessions (${pool.length} benchmark sessions; results/paired resampledSource) | ${g.metalbench.count} (${pct(g.metalbench.rate)}) | ${g.metalbenchScreen.count} (${pct(g.metalbenchScreen.rate)}) | ${g.benchstat.count} (${pct(g.benchstat.rate)}) | ${g.asv.count} (${pct(g.asv.rate)}) |`);
   }
   md.push('');
-  md.push(`## Power (calibration Spin, R = ${o.rounds}, δ = 1 %, confirmation on)`);
-  md.push('');
-  md.push('| factor | trials | confirmed | fraction | median Δ |');
-  md.push('|---:|---:|---:|---:|---:|');
-  for (const p of power) md.push(`| ${p.factor} | ${p.trials} | ${p.confirmed} | ${pct(p.confirmed / p.trials)} | ${p.medianChange.toFixed(2)} % |`);
-  if (floor && withFloor) {
+  if (power.length > 0) {
+    md.push(`## Power (calibration Spin, R = ${o.rounds}, δ = 1 %, confirmation on)`);
     md.push('');
-    md.push(`With the noise floor the A/A runs above taught compare for Spin (95th percentile of |A/A estimate| over the last ${floor.sessions} sessions: ${(Math.expm1(floor.value) * 100).toFixed(2)} %), δ is that floor; the same trials, decided again with it:`);
-    md.push('');
-    md.push('| factor | trials | confirmed with δ = floor |');
-    md.push('|---:|---:|---:|');
-    for (const [f, r] of Object.entries(withFloor)) md.push(`| ${f} | ${r.trials} | ${r.confirmed} (${pct(r.confirmed / r.trials)}) |`);
+    md.push('| factor | trials | confirmed | fraction | median Δ |');
+    md.push('|---:|---:|---:|---:|---:|');
+    for (const p of power) md.push(`| ${p.factor} | ${p.trials} | ${p.confirmed} | ${pct(p.confirmed / p.trials)} | ${p.medianChange.toFixed(2)} % |`);
+    if (floor && withFloor) {
+      md.push('');
+      md.push(`With the noise floor the A/A runs above taught compare for Spin (95th percentile of |A/A estimate| over the last ${floor.sessions} sessions: ${(Math.expm1(floor.value) * 100).toFixed(2)} %), δ is that floor; the same trials, decided again with it:`);
+      md.push('');
+      md.push('| factor | trials | confirmed with δ = floor |');
+      md.push('|---:|---:|---:|');
+      for (const [f, r] of Object.entries(withFloor)) md.push(`| ${f} | ${r.trials} | ${r.confirmed} (${pct(r.confirmed / r.trials)}) |`);
+    }
   }
   md.push('');
-  md.push(`## MDE per benchmark (payload suites of pr.yaml, ${o.payloadSessions} real A/A sessions, R = ${o.rounds}, per-test α = 0.05/${family}, 80 % power)`);
+  md.push(`## MDE per benchmark (payload suites of pr.yaml, ${Math.max(0, ...mde.map((r) => r.sessions))} real A/A sessions, R = ${o.rounds}, per-test α = 0.05/${family}, 80 % power)`);
   md.push('');
   md.push('| benchmark | sessions | SD of ln(head/base) per round, ×100 | MDE | worst A/A \\|Δ\\| |');
   md.push('|---|---:|---:|---:|---:|');

@@ -29,7 +29,7 @@ test('hosts run in parallel and each candidate is confirmed on the other host of
   const { h, inventory } = await hosts();
   const repo = makeTestRepo({ extraSpec: 'hosts: {all: [lab]}' });
   const base = repo.git('rev-parse', 'HEAD');
-  repo.commitRounds(2000);
+  repo.commitRounds(4000);
   const json = join(work, 'fleet.json');
   const a = parseCompareArgs([repo.spec, '--base', base, '--head', 'HEAD', '--rounds', '8', '--json', json], join(work, 'fleet.db'));
   if (a === 'help' || a.mode !== 'paired') throw new Error('not a paired comparison');
