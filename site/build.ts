@@ -10,6 +10,7 @@ import { writeAssets } from './assets.ts';
 import { chartSpec, renderSvg } from './charts.ts';
 import { loadRuns, openResults, readBenchmarks } from './data.ts';
 import { pageBaseName } from './names.ts';
+import { writeProfilePages } from './profiles.ts';
 import { benchmarkPage, indexPage, type ChartBlock, type IndexEntry } from './pages.ts';
 import { summarizeUnits } from './summary.ts';
 import { benchmarkCsv, benchmarkJson, csvLine } from './twins.ts';
@@ -25,9 +26,9 @@ export const DEFAULT_TITLE = 'metalbench performance';
 /** Marks a folder as written by this generator, so it may be rebuilt in place. */
 const MARKER = '.metalbench-site';
 /** What a rebuild replaces; anything else in the folder is left alone. */
-const OWNED = ['bench', 'assets', 'index.html', 'index.json', 'index.csv', MARKER];
+const OWNED = ['bench', 'assets', 'profiles', 'index.html', 'index.json', 'index.csv', MARKER];
 
-export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number; outDir: string }> {
+export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number; outDir: string; profilePages: number }> {
   const outDir = resolve(opts.outDir);
   const title = opts.title ?? DEFAULT_TITLE;
   const db = openResults(opts.dbPath);
@@ -54,7 +55,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number
     writeFileSync(join(outDir, 'index.html'), indexPage({ title, entries, runs: runsWithPoints.size, generatedAt }));
     writeFileSync(join(outDir, 'index.json'), indexJson(title, generatedAt, entries));
     writeFileSync(join(outDir, 'index.csv'), indexCsv(entries));
-    return { pages: entries.length, outDir };
+    const profiles = writeProfilePages(db, { dbPath: opts.dbPath, outDir, siteTitle: title, generatedAt });
+    return { pages: entries.length, outDir, profilePages: profiles.pages };
   } finally {
     db.close();
   }

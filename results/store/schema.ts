@@ -256,6 +256,32 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alert_history_alert ON alert_history (alert_id, id);
   `,
+  // Profiles of benchmark processes run after the measured ones (never samples).
+  // The files live content-addressed in <database dir>/profiles/<sha256>.
+  `
+  CREATE TABLE profiles (
+    id             INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES runs(id),
+    job_id         INTEGER REFERENCES jobs(id),   -- the last measured job of the suite on the host
+    build_id       INTEGER REFERENCES builds(id),
+    host           TEXT NOT NULL,
+    suite          TEXT NOT NULL,
+    side           TEXT NOT NULL,                 -- base, head, or the run's variant ('run' when none)
+    benchmark      TEXT NOT NULL,                 -- stored name, after "Benchmark", with -N
+    kind           TEXT NOT NULL CHECK (kind IN ('cpu', 'alloc', 'block', 'mutex', 'gc')),
+    status         TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    sha256         TEXT,                          -- NULL when the capture failed
+    bytes          INTEGER,
+    binary_sha256  TEXT NOT NULL,
+    ops            INTEGER,                       -- operations the profiled process ran
+    ns_per_op      REAL,                          -- its own figure: context only, never a sample
+    notes_json     TEXT NOT NULL DEFAULT '[]',
+    error          TEXT,
+    created_at     TEXT NOT NULL,
+    UNIQUE (run_id, host, side, benchmark, kind)
+  );
+  CREATE INDEX profiles_sha ON profiles (sha256);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { LOCK_WAIT_USAGE } from '../run/lock-wait.ts';
+import { PROFILE_USAGE } from '../profile/usage.ts';
 import { DEFAULT_INVENTORY, type CliIO } from './options.ts';
 import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/usage.ts';
 
@@ -51,6 +52,9 @@ each result line as it is read; prints a summary table.
   --variant NAME       a label for what differs (e.g. a flag being tried)
   --tune               tune each host for the run (hosts tune), restore it at the end
   --sysfs-root DIR     the /sys and /proc that --tune writes (containers, tests)
+  --profile KINDS      after the measured jobs, profile each benchmark in one extra
+                       process: cpu,alloc,block,mutex,gc or all (with --resume RUN:
+                       profile a finished run)
   ${LOCK_WAIT_USAGE}
   --resume RUN         run only the jobs of RUN that did not finish
 ${DB}
@@ -178,11 +182,19 @@ Without --all only open alerts (new, acknowledged) are listed.
     load: async () => (await import('../detect/alerts-command.ts')).alertsCommand,
   },
   {
+    name: 'profile',
+    summary: 'list and diff the profiles stored for a run (cpu, alloc, block, mutex, gc)',
+    usage: PROFILE_USAGE,
+    readOnly: true,
+    load: async () => (await import('../profile/command.ts')).profileCommand,
+  },
+  {
     name: 'site',
     summary: 'write static performance pages (default site-out/)',
     usage: `usage: metalbench site [--out DIR] [--title TEXT] [--db PATH] [--json]
 
-Writes an index and one chart page per benchmark from the database.
+Writes an index and one chart page per benchmark from the database, and
+under profiles/ a flame-graph page per profiled benchmark.
 
   --out DIR            output folder (default site-out)
   --title TEXT         the index page's title

@@ -1,5 +1,6 @@
 // `metalbench run`: flags → runner/run/run.ts.
 import { LOCK_WAIT_OPTION, parseLockWait } from '../run/lock-wait.ts';
+import type { ProfileKind } from '../profile/kinds.ts';
 import { DEFAULT_INVENTORY, parseCommand, parseRunId, UsageError, type CliIO } from './options.ts';
 
 export async function runHandler(args: string[], io: CliIO): Promise<number> {
@@ -10,6 +11,7 @@ export async function runHandler(args: string[], io: CliIO): Promise<number> {
     variant: { type: 'string' },
     tune: { type: 'boolean', default: false },
     'sysfs-root': { type: 'string' },
+    profile: { type: 'string' },
     ...LOCK_WAIT_OPTION,
   });
   const resume = values.resume !== undefined ? parseRunId(values.resume) : undefined;
@@ -17,8 +19,18 @@ export async function runHandler(args: string[], io: CliIO): Promise<number> {
   if (resume !== undefined && positionals.length > 0) throw new UsageError('--resume takes the run id only, not a spec');
   const lockWait = values['lock-wait'] !== undefined ? parseLockWait(values['lock-wait']) : undefined;
   if (typeof lockWait === 'object') throw new UsageError(lockWait.error);
+  let profile: ProfileKind[] | undefined;
+  if (values.profile !== undefined) {
+    const { parseProfileKinds } = await import('../profile/kinds.ts');
+    try {
+      profile = parseProfileKinds(values.profile);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const { runCommand } = await import('../run/run.ts');
   return runCommand({
+    ...(profile ? { profile } : {}),
     ...(lockWait !== undefined ? { lockWaitMs: lockWait } : {}),
     specPath: positionals[0],
     resumeRunId: resume,

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { parseLockWait } from '../run/lock-wait.ts';
+import { parseProfileKinds, type ProfileKind } from '../profile/kinds.ts';
 
 // The CLI's usage error: the dispatcher prints it with a pointer to the usage and exits 2.
 import { UsageError } from '../cli/options.ts';
@@ -46,6 +47,8 @@ export interface PairedArgs {
   overrides: Record<Side, SideOverrides>;
   /** Set by `calibrate`: both sides are one commit, so uncommitted changes do not matter. */
   calibrate?: boolean;
+  /** Profiles of each confirmed regression, base and head (absent: the default kinds; empty: none). */
+  profile?: ProfileKind[];
 }
 
 export interface ResumeArgs {
@@ -94,6 +97,7 @@ const OPTIONS = {
   'lock-wait': { type: 'string' },
   seed: { type: 'string' },
   'floor-sessions': { type: 'string' },
+  profile: { type: 'string' },
   resume: { type: 'string' },
   'base-run': { type: 'string' },
   'head-run': { type: 'string' },
@@ -120,6 +124,9 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
   const lockWaitMs = v['lock-wait'] !== undefined ? lockWait(v['lock-wait']) : undefined;
   const sideFlagsUsed = Object.keys(SIDE_FLAGS).filter((k) => v[k as keyof typeof SIDE_FLAGS] !== undefined);
 
+  if (v.profile !== undefined && (v.resume !== undefined || v['base-run'] !== undefined || pos.length === 2)) {
+    throw new UsageError('--profile belongs to a paired comparison (SPEC --base REF --head REF); a resumed one keeps its own');
+  }
   if (v['base-run'] !== undefined || v['head-run'] !== undefined) {
     if (v['base-run'] === undefined || v['head-run'] === undefined) throw new UsageError('--base-run and --head-run go together');
     if (pos.length > 0 || v.base !== undefined || v.head !== undefined) throw new UsageError('--base-run/--head-run compare stored runs; give no spec, file or --base/--head with them');
@@ -152,6 +159,7 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
     floorSessions,
     ...(lockWaitMs !== undefined ? { lockWaitMs } : {}),
     ...(v.seed !== undefined ? { seed: v.seed } : {}),
+    ...(v.profile !== undefined ? { profile: profileKinds(v.profile) } : {}),
     overrides: { base: sideOverrides(v, 'base', cwd), head: sideOverrides(v, 'head', cwd) },
     ...outputs,
     ...common,
@@ -178,6 +186,15 @@ function sideOverrides(v: Record<string, unknown>, side: Side, cwd: string): Sid
   const pgo = v[`${side}-pgo`] as string | undefined;
   if (pgo !== undefined) o.pgo = resolve(cwd, pgo);
   return o;
+}
+
+function profileKinds(s: string): ProfileKind[] {
+  if (s === 'none') return [];
+  try {
+    return parseProfileKinds(s);
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/, or all\)$/, ', all or none)'));
+  }
 }
 
 function parseFailOn(s: string | undefined): FailOn {

@@ -18,13 +18,16 @@ import { pathOptions, shellWord } from '../run/hint.ts';
 import type { DispatchResult } from '../run/dispatch.ts';
 import { Progress } from '../run/progress.ts';
 import { GitInputError, repoRoot, resolveCommit, uncommittedChanges, workingTreeCommit, worktreeFor } from './git.ts';
-import { buildSides, type Binaries, type SideSource } from './sides.ts';
+import { binaryKey, buildSides, type Binaries, type SideSource } from './sides.ts';
 import { newSeed } from './plan.ts';
 import { noteUnreached, readPlan, runSession, SessionError, type HostPlan } from './session.ts';
 import { analyzeSession } from './analyze.ts';
 import { storeResults } from './floors.ts';
-import { chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
+import { belongsTo, chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
 import { buildReport } from './report.ts';
+import type { ProfileKind } from '../profile/kinds.ts';
+import { profileRegressions, REGRESSION_KINDS, type Regression, type RegressionProfiles } from '../profile/regressions.ts';
+import { whereMarkdown } from '../profile/where.ts';
 import { renderJson, renderMarkdown, summarize, verdictTable, type CompareReport, type ConfirmationSummary, type ReportSummary } from '../../results/paired/index.ts';
 import { hostBenchstat } from './benchstat-table.ts';
 import { runningEstimate } from './running.ts';
@@ -56,6 +59,8 @@ interface StoredOptions {
   floorSessions: number;
   command: string[];
   sides: Record<Side, { ref: string; sha: string; worktree: boolean; overrides: SideOverrides }>;
+  /** Profiles of each confirmed regression (absent: the default kinds). */
+  profile?: ProfileKind[];
 }
 
 class BadInput extends Error {}
@@ -111,6 +116,7 @@ export async function comparePaired(a: PairedArgs & { db: string }, io: CompareI
     confirm: a.confirm,
     ...(a.confirmRounds !== undefined ? { confirmRounds: a.confirmRounds } : {}),
     floorSessions: a.floorSessions,
+    ...(a.profile ? { profile: a.profile } : {}),
     command: env.commandLine,
     sides: {
       base: { ref: sides.base.ref, sha: sides.base.sha, worktree: false, overrides: sides.base.overrides },
@@ -321,6 +327,13 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       if (confirmError) sessionError ??= confirmError;
     }
 
+    // Where: each confirmed regression profiled, base and head, on the host that confirmed it.
+    let where: RegressionProfiles | undefined;
+    const kinds = c.opts.profile ?? REGRESSION_KINDS;
+    if (confirmation && confirmId !== undefined && kinds.length > 0 && !interrupted) {
+      where = await profileConfirmed(store, c, confirmId, screenId, confirmation, opened.sessions, binaries, kinds, progress, () => interrupted);
+    }
+
     // The outcome: results/paired's report, summary and exit code.
     const sessionIds = confirmId !== undefined ? [screenId, confirmId] : [screenId];
     const invalid = new Map<string, string>();
@@ -354,7 +367,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       reproduce: c.opts.command,
     });
     const summary = summarize(report);
-    writeOutputs(report, summary, c.out, io, isAA);
+    writeOutputs(report, summary, c.out, io, isAA, where);
     return summary.exitCode;
   } finally {
     guard.dispose();
@@ -450,7 +463,7 @@ function exitReason(s: ReportSummary, failOn: FailOn): string {
 }
 
 /** stdout: per host benchstat's table then the verdict table; then the confirmation and the outcome. */
-function writeOutputs(report: CompareReport, summary: ReportSummary, out: { markdown?: string; json?: string }, io: CompareIO, isAA: boolean): void {
+function writeOutputs(report: CompareReport, summary: ReportSummary, out: { markdown?: string; json?: string }, io: CompareIO, isAA: boolean, where?: RegressionProfiles): void {
   const w = (s: string) => io.stdout.write(s);
   const fam = report.rows.filter((r) => r.q !== undefined).length;
   for (const h of report.hosts) {
@@ -471,7 +484,59 @@ function writeOutputs(report: CompareReport, summary: ReportSummary, out: { mark
   w(`verdicts: ${c.regression} regression, ${c.improvement} improvement, ${c['no-change']} no change, ${c.inconclusive} inconclusive\n`);
   w(report.confirmation ? `${report.confirmation.line}\n` : `screened ${summary.screened} → not confirmed (--no-confirm)\n`);
   for (const r of report.confirmation?.rows ?? []) w(`  ${r.confirmed ? 'confirmed' : 'dismissed'}: ${r.host} ${r.benchmark} ${r.unit}${r.confirmHost ? ` (re-measured on ${r.confirmHost})` : ''}: ${r.reason}\n`);
+  for (const l of where?.lines ?? []) w(`${l}\n`);
   w(`exit ${summary.exitCode}: ${exitReason(summary, report.protocol.failOn)}\n`);
-  if (out.markdown) writeFileSync(out.markdown, renderMarkdown(report));
+  if (out.markdown) writeFileSync(out.markdown, renderMarkdown(report) + (where && where.diffs.length > 0 ? `\n${whereMarkdown(where.diffs)}` : ''));
   if (out.json) writeFileSync(out.json, renderJson(report));
+}
+
+/** Seconds of base work a regression's profile aims at. */
+const PROFILE_SECONDS = 1;
+
+/** Base and head profiles of every confirmed regression (once per host and benchmark), stored under the confirmation session. */
+async function profileConfirmed(
+  store: Store,
+  c: Comparison,
+  confirmId: number,
+  screenId: number,
+  confirmation: ConfirmationSummary,
+  sessions: readonly HostSession[],
+  binaries: Binaries,
+  kinds: readonly ProfileKind[],
+  progress: Progress,
+  stopped: () => boolean,
+): Promise<RegressionProfiles> {
+  const plans = readPlan(store, screenId).hosts;
+  const regressions: Regression[] = [];
+  const seen = new Set<string>();
+  for (const row of confirmation.rows.filter((r) => r.confirmed)) {
+    const hostName = row.confirmHost ?? row.host;
+    const host = sessions.find((h) => h.name === hostName);
+    const bench = plans[row.host]?.benches.find((b) => belongsTo(row.benchmark, b.name));
+    const suite = bench && c.spec.suites.find((s) => s.name === bench.suite);
+    const key = `${hostName}\0${row.benchmark}`;
+    if (!host || !bench || !suite || seen.has(key)) continue;
+    seen.add(key);
+    const base = binaries.get(binaryKey('base', host.target, suite.name));
+    const head = binaries.get(binaryKey('head', host.target, suite.name));
+    if (!base || !head) continue;
+    // Rounds may be short; a profile needs about a second of base work to say much (costs are per op either way).
+    const secs = store.db
+      .prepare<[number, string, string], { value: number }>(
+        `SELECT s.value FROM samples s JOIN jobs j ON j.id = s.job_id JOIN benchmarks b ON b.id = s.benchmark_id
+         WHERE s.run_id = ? AND j.host = ? AND j.side = 'base' AND b.name = ? AND s.unit = 'sec/op' AND s.value > 0 ORDER BY s.value`,
+      )
+      .all(screenId, row.host, row.benchmark)
+      .map((r) => r.value);
+    const secPerOp = secs[secs.length >> 1];
+    const iterations = secPerOp ? Math.max(bench.iters, Math.min(Math.ceil(PROFILE_SECONDS / secPerOp), 1e9)) : bench.iters;
+    regressions.push({ host, suite, benchmark: row.benchmark, iterations, base, head, env: { base: c.sides.base.overrides.env, head: c.sides.head.overrides.env } });
+  }
+  if (regressions.length === 0) return { diffs: [], lines: [] };
+  progress.show(`profiling ${regressions.length} confirmed regression${regressions.length === 1 ? '' : 's'} (${kinds.join(', ')})`);
+  try {
+    return await profileRegressions({ store, runId: confirmId, dbPath: c.db, regressions, kinds, log: (l) => progress.log(l), stopped });
+  } finally {
+    progress.clear();
+  }
 }

@@ -22,6 +22,8 @@ change / inconclusive; regression candidates are confirmed in a new session.
   --no-confirm             report screening verdicts without a confirmation session
   --fail-on WHAT           regression (default), inconclusive, or never: what makes the exit status 1
   --markdown FILE          write a pull-request comment
+  --profile KINDS          profile each confirmed regression, base and head: cpu,alloc,block,mutex,gc,
+                           all or none (default cpu,alloc,gc); the comment gains a "where" section
   --json FILE              write every figure, seed, order and sample id as JSON
   ${LOCK_WAIT_USAGE}
   --seed S                 the session's seed (default: random, always recorded)

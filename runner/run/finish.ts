@@ -7,8 +7,10 @@
 import { PIN_MARKER } from '../host/pinning.ts';
 import type { Store } from '../../results/store/store.ts';
 import type { FailedJob } from './dispatch.ts';
-import { resumeCommand, type HintPaths } from './hint.ts';
+import { resumeCommand, shellWord, type HintPaths } from './hint.ts';
 import { EXIT_OK, EXIT_PARTIAL } from './stop.ts';
+import type { ProfileRunSummary } from '../profile/phase.ts';
+import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 
 export interface RunSummary {
   runId: number;
@@ -18,10 +20,13 @@ export interface RunSummary {
   samples: number;
   /** The command that runs the missing jobs; absent when none are missing. */
   resume?: string;
+  /** Profiles captured after the measured jobs (never samples), when any were asked for. */
+  profiles?: ProfileRunSummary;
 }
 
 export interface FinishOptions extends HintPaths {
   json: boolean;
+  profiles?: ProfileRunSummary;
   stdout: NodeJS.WritableStream;
 }
 
@@ -37,6 +42,7 @@ export async function finishRun(store: Store, runId: number, plannedJobs: number
     failed,
     samples: run.samples,
     ...(failed.length > 0 ? { resume: resumeCommand(runId, o) } : {}),
+    ...(o.profiles ? { profiles: o.profiles } : {}),
   };
   await printRunSummary(store, summary, o);
   return status === 'ok' ? EXIT_OK : EXIT_PARTIAL;
@@ -52,6 +58,11 @@ async function printRunSummary(store: Store, s: RunSummary, o: FinishOptions): P
   const out = (t: string) => o.stdout.write(`${t}\n`);
   out('');
   out(`run ${s.runId}: ${s.status}, ${s.jobs} jobs, ${s.samples} samples stored in ${o.dbPath}`);
+  if (s.profiles) {
+    const p = s.profiles;
+    out(`profiles: ${p.captured} stored${p.failed.length > 0 ? `, ${p.failed.length} not captured (timing results are not affected)` : ''}; list them with: ${['metalbench', 'profile', 'list', '--run', String(s.runId), ...(o.dbPath !== DEFAULT_DB_PATH ? ['--db', o.dbPath] : [])].map(shellWord).join(' ')}`);
+    for (const f of p.failed) out(`  ${f.error}`);
+  }
   if (s.failed.length === 0) return;
   out(`failed jobs (${s.failed.length}):`);
   for (const g of groupFailures(s.failed)) {

@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { planJobs, benchArgs } from './plan.ts';
 import { Progress } from './progress.ts';
 import { resolveHosts, type ResolvedHosts } from './resolve-hosts.ts';
-import { buildPhase, prefetchBuildInputs } from './build-phase.ts';
+import { buildPhase, prefetchBuildInputs, type BuildSet } from './build-phase.ts';
+import type { ProfileRunSummary } from '../profile/phase.ts';
 import { recordNewRun, recordResume, type RecordedPlan } from './record-plan.ts';
 import { dispatch, type DispatchJob } from './dispatch.ts';
 import { finishRun } from './finish.ts';
@@ -20,6 +21,7 @@ import { onStopSignal, SIGNAL_EXIT, type SignalGuard } from './signals.ts';
 import { NO_TUNING, tuneHosts, type RunTuning } from './tuning.ts';
 import { resumeCommand } from './hint.ts';
 import { EXIT_BAD_INPUT, EXIT_PARTIAL, RunStop } from './stop.ts';
+import type { ProfileKind } from '../profile/kinds.ts';
 
 export { EXIT_OK, EXIT_FAILED_CHECK, EXIT_BAD_INPUT, EXIT_PARTIAL } from './stop.ts';
 export type { RunSummary } from './finish.ts';
@@ -42,6 +44,8 @@ export interface RunOptions {
   trigger: string;
   revision?: string;
   variant?: string;
+  /** Profiles to capture after the measured jobs, besides the spec's own `profile:`. */
+  profile?: ProfileKind[];
   json: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -238,10 +242,39 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   }
   // Stopped by a signal: its handler records the interruption and exits.
   if (stopped()) throw new RunStop(EXIT_BAD_INPUT, []);
+  // Profiles are extra processes after the measured ones, on the same hosts and pins.
+  const profiles = await profilePhase(store, plan.runId, spec, opts.profile ?? [], hosts, builds, { log, show: (t) => progress.show(t), stopped });
+  if (stopped()) throw new RunStop(EXIT_BAD_INPUT, []);
   await held.tuning.restore();
   await hosts.close();
   progress.clear();
-  return finishRun(store, plan.runId, planned.length, result.failed, result.total, opts);
+  return finishRun(store, plan.runId, planned.length, result.failed, result.total, { ...opts, ...(profiles ? { profiles } : {}) });
+}
+
+/** The profile phase when the spec, --profile or an earlier part of a resumed run asks for one. */
+async function profilePhase(
+  store: Store,
+  runId: number,
+  spec: Spec,
+  extra: readonly ProfileKind[],
+  hosts: ResolvedHosts,
+  builds: BuildSet,
+  ui: { log: (l: string) => void; show: (t: string) => void; stopped: () => boolean },
+): Promise<ProfileRunSummary | undefined> {
+  const { profileRun } = await import('../profile/phase.ts');
+  const { ProfileIndex } = await import('../../results/store/profiles.ts');
+  const earlier = new ProfileIndex(store).list(runId).map((p) => p.kind);
+  const extraKinds = [...new Set([...extra, ...earlier])];
+  if (extraKinds.length === 0 && spec.suites.every((s) => s.profile.length === 0)) return undefined;
+  return profileRun({
+    store,
+    runId,
+    sessions: hosts.sessions.filter((h) => !h.lost),
+    suites: spec.suites,
+    extraKinds,
+    binaryFor: (suite, target) => builds.get({ suite, target }),
+    ...ui,
+  });
 }
 
 /** Open the store; a database that cannot be opened is bad input (exit 2), reported as such. */

@@ -48,7 +48,7 @@ test('one positioned error per problem, with the key path and what is allowed', 
   const f = fixture('bad.yaml');
   assert.equal(ps, [
     `${f}:1:7: name: "bad spec" is not allowed (expected: Short identifier of the spec, e.g. nightly.)`,
-    `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, rounds, anchor, suites`,
+    `${f}:2:1: benchtme: unknown key (did you mean "benchtime"?); allowed keys: name, description, hosts, benchtime, count, benchmem, cpu, pin, timeout, env, interleave, rounds, anchor, suites, profile`,
     `${f}:3:8: count: must be >= 1 (Samples per benchmark (-test.count).)`,
     `${f}:8:10: suites[0].pin: [1,1] is not allowed (expected: CPU pinning: a CPU count, an explicit list of CPU ids, or a policy object.)`,
     `${f}:9:12: suites[0].env.bad-key: invalid key name "bad-key" (expected letters, digits and _, not starting with a digit)`,
@@ -98,6 +98,18 @@ test('YAML syntax errors and duplicate keys are positioned too', () => {
 test('a missing spec file is a clear error', () => {
   const ps = problems(() => loadSpec(fixture('nope.yaml')));
   assert.match(ps[0]!, /nope\.yaml:1:1: cannot read spec: ENOENT/);
+});
+
+test('profile: kinds at the top and per suite; an unknown or repeated kind is a positioned error', () => {
+  const dir = join(here, '..', '..', 'benchmarks');
+  const ok = parseSpec(
+    ['name: p', 'profile: [cpu, gc]', 'suites:', '  - {name: a, package: ./calibration}', '  - {name: b, package: ./calibration, profile: [alloc]}'].join('\n'),
+    join(dir, 'p.yaml'),
+  );
+  assert.equal(ok.suites.map((s) => s.profile), [['cpu', 'gc'], ['alloc']]);
+  const ps = problems(() => parseSpec(['name: p', 'suites:', '  - name: a', '    package: ./calibration', '    profile: [cpu, heap, cpu]'].join('\n'), join(dir, 'p.yaml')));
+  assert.ok(ps.some((l) => /p\.yaml:5:\d+: suites\[0\]\.profile\[1\]: .*cpu.*alloc.*block.*mutex.*gc/.test(l)), ps.join('\n'));
+  assert.ok(ps.some((l) => /p\.yaml:5:\d+: suites\[0\]\.profile/.test(l) && /duplicate|unique/i.test(l)), ps.join('\n'));
 });
 
 test('durations parse as Go writes them', () => {

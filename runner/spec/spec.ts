@@ -23,6 +23,7 @@ export type { PinSpec } from '../host/pinning.ts';
 import type { HostSelector } from '../fleet/selection.ts';
 import type { PinSpec } from '../host/pinning.ts';
 import { fromPackageRoot } from '../package-root.ts';
+import type { ProfileKind } from '../profile/kinds.ts';
 
 /** Run parameters that the spec sets at the top and a suite may override. */
 export interface RunParams {
@@ -33,6 +34,8 @@ export interface RunParams {
   pin?: PinSpec;
   timeoutMs: number;
   env: Record<string, string>;
+  /** Profiles captured after the measured rounds (empty: none). */
+  profile: ProfileKind[];
 }
 
 export interface SuiteSpec extends RunParams {
@@ -74,6 +77,7 @@ type RawParams = {
   pin?: PinSpec;
   timeout?: string;
   env?: Record<string, string>;
+  profile?: ProfileKind[];
 };
 type RawSuite = RawParams & { name: string; package: string; module?: string; bench?: string; ldflags?: string };
 type RawSpec = RawParams & {
@@ -125,6 +129,7 @@ export function parseSpec(text: string, path: string): Spec {
       pin: s.pin ?? top.pin,
       timeoutMs: parseDuration(s.timeout ?? top.timeout ?? DEFAULTS.timeout),
       env: { ...(top.env ?? {}), ...(s.env ?? {}) },
+      profile: s.profile ?? top.profile ?? [],
     })),
   };
 }

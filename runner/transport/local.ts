@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
 import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
@@ -162,6 +163,10 @@ export class LocalTransport implements Transport {
   /** Binaries built here are already on this host: use them in place. */
   async putFile(localPath: string): Promise<string> {
     return localPath;
+  }
+
+  async getFile(path: string, localPath: string): Promise<void> {
+    await copyFile(path, localPath);
   }
 
   /**

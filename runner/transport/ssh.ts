@@ -400,6 +400,16 @@ export class SshTransport implements Transport {
     return final;
   }
 
+  /** SFTP download; the caller checks the content (sha256) against what the host reports. */
+  async getFile(remotePath: string, localPath: string): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) =>
+      sftp.fastGet(remotePath, localPath, (e) =>
+        e ? reject(new Error(`host ${this.hostName}: download of ${remotePath} failed: ${e.message}`)) : resolve(),
+      ),
+    );
+  }
+
   private recordVerified(path: string, identity: string | undefined): void {
     this.uploaded.add(path);
     // Without an identity (a stat without %.9Y), every exec hashes the binary again.
@@ -417,8 +427,6 @@ export class SshTransport implements Transport {
     if (r.code === 0) return undefined;
     return nameDiskError(r.stderrTail.trim(), dir);
   }
-
-
 
   /**
    * flock(1) on `<workdir>/lock`, held by a channel whose stdin stays open:

@@ -54,6 +54,8 @@ export interface Transport {
    * that path. A file already there with the same sha256 is not sent again.
    */
   putFile(localPath: string, sha256: string, fileName: string): Promise<string>;
+  /** Copy a file the host wrote (e.g. a profile) to a local path, byte for byte. */
+  getFile(remotePath: string, localPath: string): Promise<void>;
   /**
    * Take the host's exclusive benchmarking lock; held until close(). A lock
    * held by another metalbench throws HostBusyError, after waiting up to
