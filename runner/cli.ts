@@ -14,6 +14,7 @@ commands:
   run --resume RUN         run only the jobs of RUN that did not finish
   runs                     list recorded runs
   import FILE…             store existing go test -bench output as a run
+                           (--date, --commit-date, --revision: when and what was measured)
   export [--run ID]…       write stored samples in the Go benchmark format
   stat [flags] FILE…       compare results as benchstat does (same flags, same output)
   stat --db PATH --run ID… the same, reading stored runs
@@ -172,15 +173,20 @@ async function importCmd(args: string[], io: IO): Promise<number> {
     trigger: { type: 'string', default: 'manual' },
     revision: { type: 'string' },
     variant: { type: 'string' },
+    date: { type: 'string' },
+    'commit-date': { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('expected one or more files of go test -bench output');
+  // Backfills land at their real dates: the run's date and the measured commit's.
+  const startedAt = values.date === undefined ? undefined : parseDate('--date', values.date);
+  const commitDate = values['commit-date'] === undefined ? undefined : parseDate('--commit-date', values['commit-date']);
   const { Store } = await import('../results/store/store.ts');
   const { importFiles } = await import('../results/store/import.ts');
   const store = new Store(values.db);
   try {
     let r;
     try {
-      r = importFiles(store, positionals, { trigger: values.trigger, revision: values.revision, variant: values.variant });
+      r = importFiles(store, positionals, { trigger: values.trigger, revision: values.revision, variant: values.variant, startedAt, commitDate });
     } catch (e) {
       io.stderr.write(`metalbench import: ${(e as Error).message}; nothing was stored\n`);
       return 2;
@@ -192,6 +198,14 @@ async function importCmd(args: string[], io: IO): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** An ISO 8601 date or date-time (a date alone is midnight UTC), as a full UTC timestamp. */
+function parseDate(flag: string, text: string): string {
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text);
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text.replace(' ', 'T'));
+  if (!ok || Number.isNaN(d.getTime())) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a date; use ISO 8601, e.g. 2026-03-01 or 2026-03-01T02:00:00Z`);
+  return d.toISOString();
 }
 
 async function exportCmd(args: string[], io: IO): Promise<number> {

@@ -17,7 +17,7 @@ export interface ImportResult {
 export function importFiles(
   store: Store,
   files: readonly string[],
-  opts: { trigger?: string; revision?: string; variant?: string } = {},
+  opts: { trigger?: string; revision?: string; variant?: string; startedAt?: string; commitDate?: string } = {},
 ): ImportResult {
   // Read everything first: an unreadable file stores nothing at all.
   const texts = files.map((f) => {
@@ -27,7 +27,15 @@ export function importFiles(
       throw new Error(`${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   });
-  const runId = store.createRun({ kind: 'import', trigger: opts.trigger ?? 'manual', source: files.join(' '), revision: opts.revision, variant: opts.variant });
+  const runId = store.createRun({
+    kind: 'import',
+    trigger: opts.trigger ?? 'manual',
+    source: files.join(' '),
+    revision: opts.revision,
+    variant: opts.variant,
+    startedAt: opts.startedAt,
+    commitDate: opts.commitDate,
+  });
   const writer = store.sampleWriter(runId);
   const warnings: ImportResult['warnings'] = [];
   let results = 0;
