@@ -63,9 +63,9 @@ test('import stores one summary per unit at the dates given, with config facts r
   near(sec.min, 1e-9);
   near(sec.max, 5e-9);
   assert.ok(sec.q1 > 1e-9 && sec.q1 < 3e-9 && sec.q3 > 3e-9 && sec.q3 < 5e-9);
-  // As benchstat: five samples are too few for a 95 % interval of the median.
+  // As benchstat: five samples are too few for a finite lower 95 % bound of the median.
   assert.is(sec.lo, null);
-  assert.is(sec.hi, null);
+  assert.ok(sec.hi !== null && sec.hi >= sec.median);
   (JSON.parse(sec.vals_json) as number[]).forEach((v, i) => near(v, (i + 1) * 1e-9));
   assert.is(rows[0]!.median, 0);
 });
