@@ -134,6 +134,7 @@ export const MIGRATIONS: readonly string[] = [
     host         TEXT NOT NULL,         -- series label: host, plus emulation and pinning when recorded
     fingerprint  TEXT,                  -- host environment fingerprint, when known
     goarch       TEXT,
+    trigger      TEXT NOT NULL,         -- the run's trigger (nightly, pr, manual …)
     unit         TEXT NOT NULL,
     at           TEXT NOT NULL,         -- the x of the point: commit date, else run start
     n            INTEGER NOT NULL,      -- finite samples
@@ -149,7 +150,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX summaries_run ON summaries (run_id);
   CREATE INDEX summaries_bench_at ON summaries (benchmark_id, at);
-  CREATE INDEX summaries_series ON summaries (benchmark_id, unit, host, at);
+  CREATE INDEX summaries_series ON summaries (benchmark_id, pkg, unit, host, trigger, at);
   `,
 ];
 

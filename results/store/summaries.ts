@@ -76,7 +76,7 @@ interface Group {
 /** Summarize one run (replacing any summaries it had) in one transaction. */
 export function summarizeRun(db: DB, runId: number): number {
   const run = db
-    .prepare<[number], { at: string }>('SELECT COALESCE(commit_date, started_at) AS at FROM runs WHERE id = ?')
+    .prepare<[number], { at: string; trigger: string }>('SELECT COALESCE(commit_date, started_at) AS at, trigger FROM runs WHERE id = ?')
     .get(runId);
   if (!run) throw new Error(`no run ${runId} to summarize`);
   const cfgStmt = db.prepare<[number], { pairs_json: string }>('SELECT pairs_json FROM config_sets WHERE id = ?');
@@ -115,9 +115,9 @@ export function summarizeRun(db: DB, runId: number): number {
     else g.values.push(r.value);
   }
   const ins = db.prepare(
-    `INSERT INTO summaries (run_id, job_id, benchmark_id, config_id, pkg, host, fingerprint, goarch, unit, at,
+    `INSERT INTO summaries (run_id, job_id, benchmark_id, config_id, pkg, host, fingerprint, goarch, trigger, unit, at,
                            n, nan, median, lo, hi, q1, q3, min, max, vals_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   let written = 0;
   db.transaction(() => {
@@ -136,6 +136,7 @@ export function summarizeRun(db: DB, runId: number): number {
         g.host,
         g.fingerprint,
         c.goarch,
+        run.trigger,
         g.unit,
         run.at,
         sorted.length,
