@@ -18,7 +18,7 @@ commands:
   export [--run ID]…       write stored samples in the Go benchmark format
   stat [flags] FILE…       compare results as benchstat does (same flags, same output)
   stat --db PATH --run ID… the same, reading stored runs
-  site [--out DIR]         write static performance pages (default site-out/)
+  site [--out DIR]         write static performance pages (default site-out/; incremental)
   hosts check [SELECTOR]   connect, collect facts, print each host's table and warnings
   hosts facts NAME         every fact of one host as JSON
   hosts trust NAME         record a host's SSH key after showing its fingerprint
@@ -229,17 +229,34 @@ async function exportCmd(args: string[], io: IO): Promise<number> {
 }
 
 async function siteCmd(args: string[], io: IO): Promise<number> {
-  const { values, positionals } = parse(args, { out: { type: 'string', default: 'site-out' }, title: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    out: { type: 'string', default: 'site-out' },
+    title: { type: 'string' },
+    config: { type: 'string' },
+    full: { type: 'boolean', default: false },
+  });
   if (values.help) {
-    io.stdout.write('usage: metalbench site [--out DIR] [--title TEXT] [--db PATH]\n');
+    io.stdout.write(
+      'usage: metalbench site [--out DIR] [--config site.yaml] [--title TEXT] [--full] [--db PATH] [--json]\n\n' +
+        'Writes the pages beside DIR and swaps them in; rewrites only what changed since the last build (--full: everything).\n',
+    );
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; the output folder is given with --out DIR`);
   const { buildSite } = await import('../site/build.ts');
+  const { DEFAULT_SITE_CONFIG, loadSiteConfig } = await import('../site/config.ts');
   try {
-    const r = await buildSite({ dbPath: values.db, outDir: values.out, ...(values.title !== undefined ? { title: values.title } : {}) });
-    if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
-    else io.stdout.write(`wrote ${r.pages} benchmark page${r.pages === 1 ? '' : 's'} and the index to ${r.outDir}/index.html\n`);
+    const config = loadSiteConfig(values.config ?? DEFAULT_SITE_CONFIG, values.config !== undefined);
+    if (values.title !== undefined) config.title = values.title;
+    const t0 = performance.now();
+    const r = await buildSite({ dbPath: values.db, outDir: values.out, config, full: values.full });
+    const ms = Math.round(performance.now() - t0);
+    if (values.json) io.stdout.write(`${JSON.stringify({ ...r, ms })}\n`);
+    else {
+      io.stdout.write(
+        `${r.incremental ? 'updated' : 'wrote'} ${r.pages} benchmark page${r.pages === 1 ? '' : 's'} (${r.series} series; ${r.written} files written) in ${ms} ms: ${r.outDir}/index.html\n`,
+      );
+    }
     return 0;
   } catch (e) {
     io.stderr.write(`metalbench site: ${(e as Error).message}\n`);

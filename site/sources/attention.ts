@@ -1,0 +1,43 @@
+/**
+ * Findings computed by other parts of metalbench that the site draws and
+ * lists: open alerts and change points (nightly detection) and stored
+ * comparisons. Each is read from its own source; a store without them gives
+ * empty lists, and a caller (a test, a later reader) may supply its own.
+ */
+import type { DB } from './open.ts';
+
+/** A detected change in one series between two revisions. */
+export interface Finding {
+  kind: 'alert' | 'changepoint';
+  pkg: string | null;
+  benchmark: string;
+  unit: string;
+  host: string;
+  /** The last revision before the change and the first after it. */
+  fromRevision: string | null;
+  toRevision: string | null;
+  /** x of the first point after the change (ISO 8601). */
+  at: string;
+  /** Relative change of the median (+0.12 = 12 % larger) and its confidence interval. */
+  change: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  status: string;
+}
+
+export interface Comparison {
+  id: string;
+  title: string;
+  verdict: string;
+}
+
+export interface AttentionSource {
+  findings(db: DB): Finding[];
+  comparisons(db: DB): Comparison[];
+}
+
+/** What the store holds today: no detection or comparison tables yet, so nothing. */
+export const storeAttention: AttentionSource = {
+  findings: () => [],
+  comparisons: () => [],
+};
