@@ -14,12 +14,12 @@ import { defaultSiteConfig, type SiteConfig } from './config.ts';
 import { indexCsv, indexDataScript, indexJson, archDataScript } from './twins.ts';
 import { hostSlug, pageBaseName } from './names.ts';
 import { archPage, benchmarkPage, frontPage, historyTrigger, hostPage, type ArchData, type SiteContext } from './pages.ts';
-import { computeRow, type SeriesRow } from './rows.ts';
+import { byXThenId, mergeRow, RECENT, rowFromPoints, type RowBase, type SeriesRow } from './rows.ts';
 import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
 import { loadHostEnvs } from './sources/hosts.ts';
 import { openResults } from './sources/open.ts';
 import { historyTrigger as storeHistory, latestPerHost, loadRuns } from './sources/runs.ts';
-import { benchmarkNames, seriesReader, summaryWatermark, touchedSince } from './sources/summaries.ts';
+import { benchmarkNames, seriesReader, summaryWatermark, touchedSince, type FullPointRow } from './sources/summaries.ts';
 import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
 import { commitStaging, ensureDir, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
 import { compareUnits } from './units.ts';
@@ -64,36 +64,113 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const state: SiteState = incremental ? previous : emptyState(inputs);
     // Read the watermark first: summaries written while we build are left for the next build.
     const watermark = summaryWatermark(db);
-    const touched = touchedSince(db, state.watermark, watermark);
     const names = benchmarkNames(db);
     const reader = seriesReader(db);
+    const since = state.watermark;
 
-    // Merge what changed into the state: pages, their months, their series.
-    const dirtyMonths = new Map<string, Set<string>>();
-    const dirtySeries = new Map<string, { benchmarkId: number; pkg: string | null; unit: string; host: string; trigger: string; goarch: string | null; min: number; max: number }>();
-    for (const t of touched) {
-      const name = names.get(t.benchmarkId);
-      if (name === undefined) continue;
-      const base = pageBaseName(t.pkg, name);
+    const building = startStaging(outDir, incremental);
+    let written = 0;
+    const write = (rel: string, content: string) => {
+      const path = join(building, rel);
+      stageFile(path, content, incremental);
+      written++;
+      opts.onWrite?.(path);
+    };
+    for (const d of ['bench', 'host', 'assets', 'data']) ensureDir(join(building, d));
+    writeAssets(join(building, 'assets'));
+
+    // What changed: the pages and months rewritten, the series recomputed.
+    const dirtyMonths = new Map<string, string[]>();
+    const dirtySeries = new Map<string, SeriesAcc>();
+    const baseOf = memoBase(names);
+    const writeChunk = (base: string, month: string, rows: readonly FullPointRow[]) => {
+      if (!dirtyMonths.has(base)) ensureDir(join(building, 'data', base));
+      dirtyMonths.set(base, [...(dirtyMonths.get(base) ?? []), month]);
+      write(`data/${base}/${month}.js`, chunkScript(chunkJson(base, month, rows, runs)));
+    };
+    /** Record a changed series and page month; returns the page base and series key. */
+    const touch = (benchmarkId: number, pkg: string | null, month: string, unit: string, host: string, trigger: string, goarch: string | null, min: number, max: number) => {
+      const name = names.get(benchmarkId);
+      if (name === undefined) return null;
+      const base = baseOf(benchmarkId, pkg);
       let page = state.pages[base];
-      if (!page) state.pages[base] = page = { benchmarkId: t.benchmarkId, pkg: t.pkg, name, months: [], series: [] };
-      if (!page.months.includes(t.month)) page.months = [...page.months, t.month].sort();
-      let months = dirtyMonths.get(base);
-      if (!months) dirtyMonths.set(base, (months = new Set()));
-      months.add(t.month);
-      const key = `${base}\0${t.unit}\0${t.host}\0${t.trigger}`;
-      const old = page.series.find((s) => s.unit === t.unit && s.host === t.host && s.trigger === t.trigger);
-      const d = dirtySeries.get(key);
-      const min = Math.min(t.min, d?.min ?? Infinity, old?.min ?? Infinity);
-      const max = Math.max(t.max, d?.max ?? -Infinity, old?.max ?? -Infinity);
-      dirtySeries.set(key, { benchmarkId: t.benchmarkId, pkg: t.pkg, unit: t.unit, host: t.host, trigger: t.trigger, goarch: t.goarch ?? d?.goarch ?? old?.goarch ?? null, min, max });
-    }
-    for (const [key, s] of dirtySeries) {
-      const base = key.slice(0, key.indexOf('\0'));
-      const page = state.pages[base]!;
-      const row = computeRow(reader, s, s);
-      const rest = page.series.filter((x) => !(x.unit === s.unit && x.host === s.host && x.trigger === s.trigger));
+      if (!page) state.pages[base] = page = { benchmarkId, pkg, name, months: [], series: [] };
+      if (!page.months.includes(month)) page.months = [...page.months, month].sort();
+      const key = `${base}\0${unit}\0${host}\0${trigger}`;
+      let acc = dirtySeries.get(key);
+      if (!acc) {
+        const old = page.series.find((x) => x.unit === unit && x.host === host && x.trigger === trigger);
+        acc = { base, benchmarkId, pkg, unit, host, trigger, goarch: old?.goarch ?? null, min: old?.min ?? Infinity, max: old?.max ?? -Infinity, points: [] };
+        dirtySeries.set(key, acc);
+      }
+      if (goarch !== null) acc.goarch = goarch;
+      acc.min = Math.min(acc.min, min);
+      acc.max = Math.max(acc.max, max);
+      return { base, acc };
+    };
+    const setRow = (acc: SeriesAcc, row: SeriesRow | null) => {
+      const page = state.pages[acc.base]!;
+      const rest = page.series.filter((x) => !(x.unit === acc.unit && x.host === acc.host && x.trigger === acc.trigger));
       page.series = (row ? [...rest, row] : rest).sort(seriesOrder);
+    };
+
+    if (!incremental) {
+      // A full build reads every summary once, a page at a time, already in (x, id) order.
+      let pageRows: FullPointRow[] = [];
+      let pageBase: string | null = null;
+      const flush = () => {
+        if (pageBase === null) return;
+        let from = 0;
+        for (let i = 1; i <= pageRows.length; i++) {
+          if (i === pageRows.length || pageRows[i]!.at.slice(0, 7) !== pageRows[from]!.at.slice(0, 7)) {
+            writeChunk(pageBase, pageRows[from]!.at.slice(0, 7), pageRows.slice(from, i));
+            from = i;
+          }
+        }
+        for (const acc of dirtySeries.values()) {
+          if (acc.base !== pageBase) continue;
+          setRow(acc, rowFromPoints(acc, acc.points, reader));
+          acc.points = [];
+        }
+        pageRows = [];
+      };
+      for (const p of reader.ordered(watermark)) {
+        const t = touch(p.benchmarkId, p.pkg, p.at.slice(0, 7), p.unit, p.host, p.trigger, p.goarch, p.min, p.max);
+        if (!t) continue;
+        if (t.base !== pageBase) {
+          flush();
+          pageBase = t.base;
+        }
+        pageRows.push(p);
+        t.acc.points.push(p);
+      }
+      flush();
+    } else {
+      // An incremental build rereads only the months with new summaries.
+      const months = new Map<string, Set<string>>();
+      for (const t of touchedSince(db, since, watermark)) {
+        const r = touch(t.benchmarkId, t.pkg, t.month, t.unit, t.host, t.trigger, t.goarch, t.min, t.max);
+        if (!r) continue;
+        let set = months.get(r.base);
+        if (!set) months.set(r.base, (set = new Set()));
+        set.add(t.month);
+      }
+      for (const [base, set] of months) {
+        const page = state.pages[base]!;
+        for (const month of [...set].sort()) {
+          const rows = reader.month(page.benchmarkId, page.pkg, month);
+          writeChunk(base, month, rows);
+          for (const p of rows) if (p.id > since) dirtySeries.get(`${base}\0${p.unit}\0${p.host}\0${p.trigger}`)?.points.push(p);
+        }
+      }
+      for (const acc of dirtySeries.values()) {
+        acc.points.sort(byXThenId);
+        const old = state.pages[acc.base]!.series.find((x) => x.unit === acc.unit && x.host === acc.host && x.trigger === acc.trigger);
+        // A nightly appends: merge. Anything else (a backfill, a new series): read the series' tail.
+        const row = (old ? mergeRow(acc, old, acc.points, reader) : null) ?? rowFromPoints(acc, reader.latest(acc, RECENT).reverse(), reader);
+        setRow(acc, row);
+        acc.points = [];
+      }
     }
     // Colours: hosts keep theirs; new hosts take the next ones, in name order.
     const allHosts = new Set<string>();
@@ -104,37 +181,12 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
 
     const ctx: SiteContext = { config, colours, history, runs, generatedAt: new Date().toISOString() };
     const findings = attention.findings(db);
-    const building = startStaging(outDir, incremental);
-    let written = 0;
-    const write = (rel: string, content: string) => {
-      const path = join(building, rel);
-      stageFile(path, content);
-      written++;
-      opts.onWrite?.(path);
-    };
-    ensureDir(join(building, 'bench'));
-    ensureDir(join(building, 'host'));
-    ensureDir(join(building, 'assets'));
-    writeAssets(join(building, 'assets'));
-
-    // Data files and pages of what changed.
     const pageNames = Object.keys(state.pages).sort();
-    for (const base of pageNames) {
-      const months = dirtyMonths.get(base);
-      if (!months) continue;
-      const page = state.pages[base]!;
-      ensureDir(join(building, 'data', base));
-      for (const m of [...months].sort()) {
-        write(`data/${base}/${m}.js`, chunkScript(chunkJson(base, m, reader.month(page.benchmarkId, page.pkg, m), runs)));
-      }
-      write(`bench/${base}.html`, benchmarkPage(ctx, base, page, findingsOf(findings, page)));
-      await Promise.resolve();
-    }
-    // Pages with findings are rewritten every time: findings come and go without new summaries.
     for (const base of pageNames) {
       const page = state.pages[base]!;
       const f = findingsOf(findings, page);
-      if (f.length > 0 && !dirtyMonths.has(base)) write(`bench/${base}.html`, benchmarkPage(ctx, base, page, f));
+      // Pages with findings are rewritten every time: findings come and go without new summaries.
+      if (dirtyMonths.has(base) || f.length > 0) write(`bench/${base}.html`, benchmarkPage(ctx, base, page, f));
     }
 
     // Site-wide pages: always rewritten (they summarize everything, from the state).
@@ -180,6 +232,25 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   } finally {
     db.close();
   }
+}
+
+interface SeriesAcc extends RowBase {
+  base: string;
+  benchmarkId: number;
+  pkg: string | null;
+  /** New points of the series, in (x, id) order. */
+  points: FullPointRow[];
+}
+
+/** Page base names, computed once per benchmark and package. */
+function memoBase(names: Map<number, string>): (benchmarkId: number, pkg: string | null) => string {
+  const cache = new Map<string, string>();
+  return (id, pkg) => {
+    const k = `${id}\0${pkg ?? '\u0001'}`;
+    let b = cache.get(k);
+    if (b === undefined) cache.set(k, (b = pageBaseName(pkg, names.get(id)!)));
+    return b;
+  };
 }
 
 /** Number of host colours in site.css before they repeat. */

@@ -3,7 +3,7 @@ import { commitLink, type SiteConfig } from './config.ts';
 import { escapeHtml, frame, scriptJson, swatch } from './html.ts';
 import { ciText, dateTime, shortDate, shortRev, valueText, verdictClass, verdictText } from './format.ts';
 import { hostSlug } from './names.ts';
-import type { SeriesRow } from './rows.ts';
+import { sparkOf, type SeriesRow } from './rows.ts';
 import type { Finding } from './sources/attention.ts';
 import { factChanges, factRows, type HostRecord } from './sources/hosts.ts';
 import type { HostLiveness, RunMeta } from './sources/runs.ts';
@@ -270,7 +270,7 @@ export function hostPage(ctx: SiteContext, host: string, record: HostRecord | un
   for (const s of series) {
     const r = s.row;
     const half = r.latest.lo !== null && r.latest.hi !== null && r.latest.median !== 0 ? (r.latest.hi - r.latest.lo) / 2 / Math.abs(r.latest.median) : null;
-    const spread = mad(r.spark);
+    const spread = mad(sparkOf(r));
     b.push(
       `<tr><td><a href="../${pageUrl(s.base)}"><code>${escapeHtml(s.page.name)}</code></a></td><td>${escapeHtml(r.unit)}</td><td class="num">${escapeHtml(valueText(r.unit, r.latest.median))}</td>` +
         `<td class="num">${half === null ? '—' : `${(half * 100).toFixed(1)}%`}</td><td class="num">${spread === null ? '—' : `${(spread * 100).toFixed(1)}%`}</td><td class="num">${r.latest.n}</td></tr>`,

@@ -46,8 +46,8 @@ function linkTree(from: string, to: string): void {
  * Write a file in the staging folder. The old file may be a hard link shared
  * with the live site: unlink it first, so the live copy is never changed.
  */
-export function stageFile(path: string, content: string): void {
-  rmSync(path, { force: true });
+export function stageFile(path: string, content: string, shared: boolean): void {
+  if (shared) rmSync(path, { force: true });
   writeFileSync(path, content);
 }
 

@@ -6,6 +6,7 @@
 import { round } from './chunks.ts';
 import { historyTrigger, type ArchData, type SiteContext } from './pages.ts';
 import type { SiteState } from './state.ts';
+import { sparkOf } from './rows.ts';
 
 export const INDEX_COLUMNS = [
   'pkg',
@@ -115,7 +116,7 @@ export function indexDataScript(state: SiteState, ctx: SiteContext): string {
         s.latest.runId,
         ctx.runs.get(s.latest.runId)?.revision ?? null,
         v ? [round(v.change), round(v.p), v.significant ? 1 : 0, v.note] : null,
-        sparkText(s.spark),
+        sparkText(sparkOf(s)),
       ]);
     }
   });

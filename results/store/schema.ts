@@ -148,8 +148,8 @@ export const MIGRATIONS: readonly string[] = [
     max          REAL NOT NULL,
     vals_json    TEXT NOT NULL          -- the finite values, sorted: tests between runs without the samples table
   );
-  CREATE INDEX summaries_run ON summaries (run_id);
-  CREATE INDEX summaries_bench_at ON summaries (benchmark_id, at);
+  CREATE INDEX summaries_run ON summaries (run_id, host);
+  CREATE INDEX summaries_page_at ON summaries (benchmark_id, pkg, at);
   CREATE INDEX summaries_series ON summaries (benchmark_id, pkg, unit, host, trigger, at);
   `,
 ];

@@ -128,5 +128,6 @@
   form.addEventListener('submit', function (e) { e.preventDefault(); });
   more.addEventListener('click', function () { shown += PAGE * 5; render(); });
   render();
+  document.documentElement.setAttribute('data-index-ms', String(Math.round(performance.now())));
   document.documentElement.setAttribute('data-index', 'done');
 })();
