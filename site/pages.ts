@@ -206,7 +206,7 @@ export function benchmarkPage(ctx: SiteContext, base: string, page: PageState, f
     const marks = findings.filter((f) => f.unit === unit);
     b.push(
       `<h2 id="u${i}">${escapeHtml(unit)}</h2>`,
-      `<div class="chart" id="chart-${i}" data-chart data-unit="${escapeHtml(unit)}" role="img" tabindex="0" aria-label="${escapeHtml(`Chart of ${unit} over time. ${alt.join(' ')}`)}"></div>`,
+      `<div class="chart" id="chart-${i}" data-chart data-unit="${escapeHtml(unit)}" role="group" aria-roledescription="chart" tabindex="0" aria-label="${escapeHtml(`Chart of ${unit} over time. ${alt.join(' ')}`)}"></div>`,
       `<div class="controls" data-controls="chart-${i}"><button type="button" data-act="in" aria-label="Zoom in">+</button><button type="button" data-act="out" aria-label="Zoom out">−</button>` +
         '<button type="button" data-act="left" aria-label="Pan left">←</button><button type="button" data-act="right" aria-label="Pan right">→</button>' +
         '<button type="button" data-act="90">90 days</button><button type="button" data-act="365">1 year</button><button type="button" data-act="all">All</button></div>',

@@ -64,7 +64,7 @@
 
   function timeTicks(t0, t1) {
     var span = t1 - t0;
-    var steps = [[DAY, 'day'], [7 * DAY, 'week'], [30.4 * DAY, 'month'], [91.3 * DAY, 'quarter'], [365.25 * DAY, 'year']];
+    var steps = [[DAY, 'day'], [2 * DAY, 'day', 2], [4 * DAY, 'day', 4], [7 * DAY, 'week'], [14 * DAY, 'day', 14], [30.4 * DAY, 'month'], [91.3 * DAY, 'quarter'], [365.25 * DAY, 'year']];
     var step = steps[steps.length - 1];
     for (var i = 0; i < steps.length; i++) if (span / steps[i][0] <= 8) { step = steps[i]; break; }
     var ticks = [];
@@ -75,7 +75,7 @@
     if (step[1] === 'quarter') d.setUTCMonth(Math.floor(d.getUTCMonth() / 3) * 3);
     for (var guard = 0; guard < 400 && d.getTime() <= t1; guard++) {
       if (d.getTime() >= t0) ticks.push({ t: d.getTime(), label: step[1] === 'day' || step[1] === 'week' ? d.toISOString().slice(0, 10) : step[1] === 'year' ? String(d.getUTCFullYear()) : d.toISOString().slice(0, 7) });
-      if (step[1] === 'day') d.setUTCDate(d.getUTCDate() + 1);
+      if (step[1] === 'day') d.setUTCDate(d.getUTCDate() + (step[2] || 1));
       else if (step[1] === 'week') d.setUTCDate(d.getUTCDate() + 7);
       else if (step[1] === 'month') d.setUTCMonth(d.getUTCMonth() + 1);
       else if (step[1] === 'quarter') d.setUTCMonth(d.getUTCMonth() + 3);
@@ -223,15 +223,20 @@
       var px = X(ru.t).toFixed(1);
       out.push('<line class="env-rule" data-host="' + mb.esc(ru.host) + '" x1="' + px + '" x2="' + px + '" y1="' + L.t + '" y2="' + (L.t + ph) + '" style="stroke:' + colour(ru.host) + '"><title>' +
         mb.esc(ru.host + ': environment changed ' + (ru.from || '?') + ' → ' + (ru.to || '?')) + '</title></line>');
-      out.push('<text class="env-label" x="' + (Number(px) + 3) + '" y="' + (L.t + 10) + '">env · ' + mb.esc(ru.host) + '</text>');
+      out.push(label(px, L.t + 10, 'env-label', 'env · ' + ru.host));
     });
     this.findings.forEach(function (f) {
       var t = Date.parse(f.at);
       if (hidden[f.host] || t < v[0] || t > v[1]) return;
       var px = X(t).toFixed(1);
       out.push('<line class="finding ' + f.kind + '" data-finding x1="' + px + '" x2="' + px + '" y1="' + L.t + '" y2="' + (L.t + ph) + '"></line>');
-      out.push('<text class="finding-label" x="' + (Number(px) + 3) + '" y="' + (L.t + ph - 4) + '">' + (f.kind === 'alert' ? 'alert ' : 'change ') + mb.esc(mb.pct(f.change)) + '</text>');
+      out.push(label(px, L.t + ph - 4, 'finding-label', (f.kind === 'alert' ? 'alert ' : 'change ') + mb.pct(f.change)));
     });
+    function label(px, y, cls, text) {
+      // Near the right edge the text goes left of its rule.
+      var right = Number(px) > L.l + pw * 0.8;
+      return '<text class="' + cls + '" x="' + (Number(px) + (right ? -3 : 3)) + '" y="' + y + '" text-anchor="' + (right ? 'end' : 'start') + '">' + mb.esc(text) + '</text>';
+    }
     out.push('</g></svg>');
     this.svgWrap.innerHTML = out.join('');
     if (this.pinned) this.show(this.pinned, true);
