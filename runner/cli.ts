@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_DB_PATH } from '../results/store/default-path.ts';
+import { LOCK_WAIT_OPTION, LOCK_WAIT_USAGE, parseLockWait } from './run/lock-wait.ts';
 
 export const DEFAULT_INVENTORY = 'hosts/fleet.yaml';
 
@@ -103,20 +104,25 @@ async function runCmd(args: string[], io: IO): Promise<number> {
     variant: { type: 'string' },
     tune: { type: 'boolean', default: false },
     'sysfs-root': { type: 'string' },
+    ...LOCK_WAIT_OPTION,
   });
   if (values.help) {
     io.stdout.write(
       'usage: metalbench run SPEC [--trigger manual|nightly|pr] [--revision REV] [--variant NAME] [--tune]\n' +
         '       metalbench run --resume RUN\n\n' +
-        '--tune tunes each host for the run (hosts tune) and restores it at the end\n',
+        '--tune tunes each host for the run (hosts tune) and restores it at the end\n' +
+        `${LOCK_WAIT_USAGE}\n`,
     );
     return 0;
   }
   const resume = values.resume !== undefined ? parseRunId(values.resume) : undefined;
   if (resume === undefined && positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench run benchmarks/smoke.yaml');
   if (resume !== undefined && positionals.length > 0) throw new UsageError('--resume takes the run id only, not a spec');
+  const lockWait = values['lock-wait'] !== undefined ? parseLockWait(values['lock-wait']) : undefined;
+  if (typeof lockWait === 'object') throw new UsageError(lockWait.error);
   const { runCommand } = await import('./run/run.ts');
   return runCommand({
+    ...(lockWait !== undefined ? { lockWaitMs: lockWait } : {}),
     specPath: positionals[0],
     resumeRunId: resume,
     dbPath: values.db,

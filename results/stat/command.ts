@@ -2,8 +2,9 @@
 // with benchstat's flags, output, messages and exit statuses.
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StatReader, parseFloatGo, type InputFile } from './scan.ts';
+import { StatReader, parseFloatGo, type InputFile } from '../benchfmt/scan.ts';
 import { SyntaxError, goQuote } from './syntax.ts';
+import { encodeRaw } from '../benchfmt/rawtext.ts';
 import type { Filter } from './projection.ts';
 
 export interface StatIO {
@@ -213,7 +214,7 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   ));
   const [{ newFilter, ProjectionParser }, { Builder }, { toText, toCSV }] = await Promise.all([import('./projection.ts'), import('./tables.ts'), import('./render.ts')]);
   const fatal = (msg: string) => {
-    io.stderr.write(`${PREFIX}${msg}\n`);
+    io.stderr.write(encodeRaw(`${PREFIX}${msg}\n`));
     // benchstat reports these and still exits with status 0.
     return 0;
   };
@@ -248,7 +249,7 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   const filterUsed = filter.trivial ? null : filter;
   const warnings: string[] = [];
   const flushWarnings = () => {
-    if (warnings.length > 0) io.stderr.write(warnings.splice(0).map((w) => `${w}\n`).join(''));
+    if (warnings.length > 0) io.stderr.write(encodeRaw(warnings.splice(0).map((w) => `${w}\n`).join('')));
   };
   const builder = new Builder(tableBy, rowBy, colBy, residue, filterUsed, (w) => warnings.push(w));
   const reader = new StatReader();
@@ -265,6 +266,8 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
     const d = data[i]!;
     if (!Buffer.isBuffer(d)) {
       flushWarnings();
+      // Go's os.Open("") fails as a missing file; resolve('') would be the directory.
+      if (inp.path === '') return fatal('open : no such file or directory');
       if (d.code === 'EISDIR' || d.syscall === 'read') return fatal(`${inp.path}:0: read ${inp.path}: ${errnoText(d)}`);
       return fatal(`open ${inp.path}: ${errnoText(d)}`);
     }
@@ -275,11 +278,14 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   }
   if (o.db !== undefined) {
     let runs: InputFile[];
+    const { readRuns, DbInputError } = await import('./dbinput.ts');
     try {
-      const { readRuns } = await import('./dbinput.ts');
       runs = await readRuns(resolve(io.cwd, o.db), o.runs);
     } catch (e) {
-      return fatal(`reading --db ${o.db}: ${(e as Error).message}`);
+      if (!(e instanceof DbInputError)) throw e;
+      // Not benchstat's territory: a bad --db or run is bad input (status 2).
+      io.stderr.write(`metalbench stat: --db ${o.db}: ${e.message}\n`);
+      return 2;
     }
     for (const f of runs) {
       const stop = reader.read(Buffer.from(f.text, 'utf8'), f.label, f.label, builder);
@@ -294,10 +300,10 @@ export async function statCommand(argv: string[], io: StatIO): Promise<number> {
   });
   if (o.format === 'csv') {
     const r = toCSV(tables);
-    if (r.warnings.length > 0) io.stderr.write(r.warnings.map((w) => `${w}\n`).join(''));
-    io.stdout.write(r.out);
+    if (r.warnings.length > 0) io.stderr.write(encodeRaw(r.warnings.map((w) => `${w}\n`).join('')));
+    io.stdout.write(encodeRaw(r.out));
     return 0;
   }
-  io.stdout.write(toText(tables));
+  io.stdout.write(encodeRaw(toText(tables)));
   return 0;
 }

@@ -1,7 +1,7 @@
 // `--db PATH --run ID`: the same output as exporting the runs and running stat on the files.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStat as stat, TESTDATA } from './test-harness.ts';
@@ -44,11 +44,41 @@ test('runs stored as variants (base, head) are labelled by them', async () => {
   }
 });
 
-test('a database that does not exist is a clear error', async () => {
-  const r = await stat(['--db', 'missing.db', '--run', '1'], tmpdir());
-  // Like a missing input file in benchstat: reported, status 0.
-  assert.is(r.code, 0);
-  assert.match(r.stderr, /^benchstat: reading --db missing\.db: /);
+test('a database that does not exist is a clear error, status 2, and is not created', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stat-db-'));
+  try {
+    const r = await stat(['--db', 'missing.db', '--run', '1'], dir);
+    assert.is(r.code, 2);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /^metalbench stat: --db missing\.db: cannot open the database: /);
+    assert.not.ok(existsSync(join(dir, 'missing.db')));
+    writeFileSync(join(dir, 'not.db'), 'just text\n');
+    const r2 = await stat(['--db', 'not.db', '--run', '1'], dir);
+    assert.is(r2.code, 2);
+    assert.match(r2.stderr, /^metalbench stat: --db not\.db: cannot open the database: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an unknown run and a run without results are clear errors, status 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stat-db-'));
+  try {
+    const store = new Store(join(dir, 'm.db'));
+    const a = importFiles(store, [join(TESTDATA, 'old.txt')]).runId;
+    writeFileSync(join(dir, 'empty.txt'), 'goos: linux\n');
+    const empty = importFiles(store, [join(dir, 'empty.txt')]).runId;
+    store.db.close();
+    const unknown = await stat(['--db', 'm.db', '--run', String(a), '--run', '999'], dir);
+    assert.is(unknown.code, 2);
+    assert.is(unknown.stdout, '');
+    assert.is(unknown.stderr, 'metalbench stat: --db m.db: run 999 does not exist (list the stored runs with `metalbench runs`)\n');
+    const none = await stat(['--db', 'm.db', '--run', String(empty)], dir);
+    assert.is(none.code, 2);
+    assert.is(none.stderr, `metalbench stat: --db m.db: run ${empty} has no results to compare (it stored no samples)\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

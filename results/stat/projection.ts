@@ -2,7 +2,8 @@
 // -row, -col, -ignore), the residue that detects over-aggregation, and the
 // -filter predicate with its per-unit masks. Keys are interned tuples of field
 // values; their sort order is lexicographic over the (flattened) fields.
-import { parseFloatGo, type ConfigSnapshot } from './scan.ts';
+import { compareRaw } from '../benchfmt/rawtext.ts';
+import { parseFloatGo, type ConfigSnapshot } from '../benchfmt/scan.ts';
 import { parseFilterQuery, parseProjectionQuery, SyntaxError, goQuote, type FilterNode, type ProjField } from './syntax.ts';
 
 /** What projections and filters look at. */
@@ -159,7 +160,7 @@ function goParseFloatLoose(s: string): number | undefined {
 }
 
 const BUILTIN_ORDERS: Record<string, Cmp> = {
-  alpha: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  alpha: (a, b) => Math.sign(compareRaw(a, b)),
   num: (a, b) => {
     const x = parseNum(a);
     const y = parseNum(b);
@@ -368,7 +369,7 @@ function less(flat: readonly Field[], a: readonly string[], b: readonly string[]
     if (x !== y) {
       const c = f.cmp(x, y);
       if (c !== 0) return c < 0;
-      return x < y;
+      return compareRaw(x, y) < 0;
     }
   }
   return false;

@@ -1,7 +1,7 @@
 // The one-header-row renderer must print exactly what the general grid prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StatReader } from './scan.ts';
+import { StatReader } from '../benchfmt/scan.ts';
 import { newFilter, ProjectionParser } from './projection.ts';
 import { Builder } from './tables.ts';
 import { tableToText, tableToTextOneLevel } from './render.ts';

@@ -2,7 +2,7 @@
 import type { Key, Field } from './projection.ts';
 import type { Table, TableCell, Tables } from './tables.ts';
 import { TextTable, emitCell, runeLen, isBlank } from './texttab.ts';
-import { unitTokens } from './scan.ts';
+import { unitTokens } from '../benchfmt/scan.ts';
 import { pctRange, comparisonString, formatDelta, formatSigned } from '../stats/summary.ts';
 import { commonScale, formatScaled, scale, type UnitClass } from '../stats/format.ts';
 import { formatGoV } from '../benchfmt/gofloat.ts';
@@ -491,7 +491,8 @@ function tableToCSV(t: Table, startRow: number, records: string[][], warnings: s
 /** encoding/csv quoting. */
 function csvField(f: string): string {
   if (f === '') return f;
-  const needs = f === '\\.' || /[",\r\n]/.test(f) || /^[\s\u0085\u00a0]/u.test(f);
+  // Go quotes a field whose first rune is a space by unicode.IsSpace (not U+FEFF, unlike \s).
+  const needs = f === '\\.' || /[",\r\n]/.test(f) || /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(f);
   return needs ? `"${f.replace(/"/g, '""')}"` : f;
 }
 

@@ -1,7 +1,8 @@
 // The query language shared by -filter and the projection flags (-table,
 // -row, -col, -ignore): tokens, the filter expression tree and the list of
 // projection fields, with benchstat's error messages and offsets.
-import { isSpaceCode } from './scan.ts';
+import { isSpaceCode } from '../benchfmt/scan.ts';
+import { compileGoRegexp, type GoRegexp } from './goregexp.ts';
 
 export class SyntaxError extends Error {
   constructor(
@@ -31,7 +32,7 @@ export interface Tok {
   kind: string;
   off: number;
   text: string;
-  re?: RegExp;
+  re?: GoRegexp;
 }
 
 const isOp = (c: string) => c === '(' || c === ')' || c === ':' || c === '@' || c === ',';
@@ -98,27 +99,6 @@ function unquote(q: string): string | undefined {
     return undefined;
   }
   return out;
-}
-
-/** Go regexp (RE2) syntax as a JavaScript RegExp; leading (?flags) become flags. */
-export function compileRegexp(expr: string): RegExp {
-  let flags = '';
-  let body = expr;
-  const m = /^\(\?([imsU]+)\)/.exec(body);
-  if (m) {
-    body = body.slice(m[0].length);
-    for (const f of m[1]!) if (f !== 'U' && !flags.includes(f)) flags += f;
-  }
-  body = body.replace(/\\z/g, '$').replace(/\\A/g, '^');
-  try {
-    return new RegExp(body, `${flags}u`);
-  } catch {
-    try {
-      return new RegExp(body, flags);
-    } catch (e) {
-      throw new Error(`error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
-    }
-  }
 }
 
 /** The tokenizer; every position-taking method first skips spaces, like benchstat's. */
@@ -199,9 +179,9 @@ export class Tokens {
     }
     if (close < 0) this.fail(pos, 'missing close "/"');
     const expr = str.slice(0, close);
-    let re: RegExp;
+    let re: GoRegexp;
     try {
-      re = compileRegexp(expr);
+      re = compileGoRegexp(expr);
     } catch (e) {
       return this.fail(pos, (e as Error).message);
     }
@@ -224,7 +204,7 @@ export class Tokens {
 
 export type FilterNode =
   | { op: 'and' | 'or' | 'not'; exprs: FilterNode[] }
-  | { op: 'match'; key: string; off: number; value?: string; re?: RegExp };
+  | { op: 'match'; key: string; off: number; value?: string; re?: GoRegexp };
 
 /** Parses a -filter query; throws SyntaxError. */
 export function parseFilterQuery(q: string): FilterNode {

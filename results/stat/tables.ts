@@ -1,6 +1,7 @@
 // Grouping measurements into table cells, then the statistics of every cell,
 // its comparison with the baseline column and each column's geomean.
-import type { ConfigSnapshot, ScanSink } from './scan.ts';
+import { goSortFloat64s } from '../stats/gosort.ts';
+import type { ConfigSnapshot, ScanSink } from '../benchfmt/scan.ts';
 import { Key, nonSingularFields, sortKeys, type Filter, type Projection, type ResultView, type FilterSubject } from './projection.ts';
 import { summarize, compare, type Summary, type Comparison, type Assumption } from '../stats/summary.ts';
 import { goLog, goExp } from '../stats/gomath.ts';
@@ -385,6 +386,20 @@ function groupByOwner(arena: Float64Array, owner: Int32Array, used: number, fill
   return grouped;
 }
 
+/** Whether a holds both -0 and +0 (typed-array sort puts -0 first; Go may not). */
+function hasBothZeros(a: Float64Array): boolean {
+  let neg = false;
+  let pos = false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (x === 0) {
+      if (Object.is(x, -0)) neg = true;
+      else pos = true;
+    }
+  }
+  return neg && pos;
+}
+
 /** Sorts data[start, start+n) in place: ascending, NaNs first (Go's sort.Float64s). */
 function sortSample(data: Float64Array, start: number, n: number): void {
   // Often already in order (constant measurements such as B/op): no sort call.
@@ -393,6 +408,11 @@ function sortSample(data: Float64Array, start: number, n: number): void {
   while (i < end && data[i - 1]! <= data[i]!) i++;
   if (i >= end) return;
   const a = data.subarray(start, end);
+  if (hasBothZeros(a)) {
+    // Which zero lands where is up to Go's unstable sort: run it.
+    goSortFloat64s(a);
+    return;
+  }
   a.sort();
   let nan = 0;
   for (let k = a.length - 1; k >= 0 && Number.isNaN(a[k]!); k--) nan++;

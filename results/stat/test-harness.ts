@@ -12,19 +12,28 @@ export const GOLDEN = fileURLToPath(new URL('../fixtures/benchstat-golden/', imp
 export const TESTDATA = `${GOLDEN}cmd-benchstat-testdata/`;
 
 class Sink extends Writable {
-  text = '';
+  private readonly chunks: Buffer[] = [];
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
+    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     cb();
   }
+  get bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/** `metalbench stat ARGS` in this process, run in `cwd`; output as bytes (it may hold invalid UTF-8). */
+export async function runStatBytes(args: string[], cwd: string): Promise<{ code: number; stdout: Buffer; stderr: Buffer }> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await statCommand(args, { stdout, stderr, cwd });
+  return { code, stdout: stdout.bytes, stderr: stderr.bytes };
 }
 
 /** `metalbench stat ARGS` in this process, run in `cwd`. */
 export async function runStat(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await statCommand(args, { stdout, stderr, cwd });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+  const r = await runStatBytes(args, cwd);
+  return { code: r.code, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
 /** The real benchstat, installed by scripts/install-test-deps.sh; throws with the install command when missing. */

@@ -93,7 +93,8 @@ export function commonScale(vals: readonly number[], cls: UnitClass): Scaler {
     const v = Math.abs(v0);
     if (v !== 0 && (min === 0 || v < min)) min = v;
   }
-  if (min === 0 || Number.isNaN(min)) return { prec: 3, factor: 1, prefix: '' };
+  // A NaN met first stays the minimum (no comparison replaces it), as in Go.
+  if (min === 0) return { prec: 3, factor: 1, prefix: '' };
   const factors = cls === 'decimal' ? SI : IEC;
   for (const f of factors) {
     if (min >= f.t100) return { prec: 1, factor: f.factor, prefix: f.prefix };

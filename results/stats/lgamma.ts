@@ -1,5 +1,7 @@
 // log Γ for the positive integers that binomial coefficients need, following
-// the branches of Go's math.Lgamma so that float noise matches.
+// the branches of Go's math.Lgamma, with log and exp rounded as Go's, so that
+// float noise matches (it decides the median's CI orders for some n).
+import { goExp, goLog } from './gomath.ts';
 
 const W = [
   4.18938533204672725052e-01, 8.33333333333329678849e-02, -2.77777777728775536470e-03,
@@ -13,9 +15,9 @@ export function lgammaInt(x: number): number {
   if (x < 8) {
     let f = 1;
     for (let i = 2; i < x; i++) f *= i;
-    return Math.log(f);
+    return goLog(f);
   }
-  const t = Math.log(x);
+  const t = goLog(x);
   const z = 1 / x;
   const y = z * z;
   const w = W[0]! + z * (W[1]! + y * (W[2]! + y * (W[3]! + y * (W[4]! + y * (W[5]! + y * W[6]!)))));
@@ -31,5 +33,5 @@ export function choose(n: number, k: number): number {
     for (let i = 1; i <= kk; i++) r = (r * (n - kk + i)) / i;
     return Math.round(r);
   }
-  return Math.exp(lgammaInt(n + 1) - lgammaInt(k + 1) - lgammaInt(n - k + 1));
+  return goExp(lgammaInt(n + 1) - lgammaInt(k + 1) - lgammaInt(n - k + 1));
 }

@@ -43,20 +43,16 @@ function medianSamplesUncached(conf: number): string {
   return '> 50';
 }
 
-/** Smallest n (same on both sides) whose U test can reach p ≤ alpha. */
-const uTestSamplesCache = new Map<number, number>();
-export function uTestSamples(alpha: number): number {
-  let v = uTestSamplesCache.get(alpha);
-  if (v === undefined) uTestSamplesCache.set(alpha, (v = uTestSamplesUncached(alpha)));
-  return v;
-}
-function uTestSamplesUncached(alpha: number): number {
-  for (let n = 1; n <= 10; n++) {
-    const a = Array.from({ length: n }, (_, i) => i);
-    const b = Array.from({ length: n }, (_, i) => i + n);
-    if (mannWhitneyU(a, b).p <= alpha) return n;
-  }
-  return 11;
+/**
+ * benchstat's table of the smallest U-test p value for two samples of n
+ * (index n, 1 to 9); past it benchstat says "need > 10" and uses 10.
+ */
+const U_TEST_MIN_P = [NaN, 1, 0.3333333333333333, 0.1, 0.02857142857142857, 0.007936507936507936, 0.0021645021645021645, 0.0005827505827505828, 0.0001554001554001554, 4.113533525298231e-5];
+
+/** The samples per side the U test needs to reach p ≤ alpha, as benchstat words it (">= n" or "> 10"). */
+export function uTestSamples(alpha: number): { op: '>=' | '>'; n: number } {
+  for (let n = 1; n < U_TEST_MIN_P.length; n++) if (U_TEST_MIN_P[n]! <= alpha) return { op: '>=', n };
+  return { op: '>', n: U_TEST_MIN_P.length };
 }
 
 export function summarize(sorted: ArrayLike<number>, conf: number, assume: Assumption): Summary {
@@ -98,8 +94,8 @@ export function compare(old: ArrayLike<number>, cur: ArrayLike<number>, alpha: n
   if (r.error) warnings = [r.error];
   else if (r.p > alpha) {
     const need = uTestSamples(alpha);
-    if (old.length < need && cur.length < need) {
-      warnings = [`need >= ${need} samples to detect a difference at alpha level ${formatGoV(alpha)}`];
+    if (old.length < need.n && cur.length < need.n) {
+      warnings = [`need ${need.op} ${need.n} samples to detect a difference at alpha level ${formatGoV(alpha)}`];
     }
   }
   return { p: r.p, alpha, n1: old.length, n2: cur.length, warnings };
@@ -131,5 +127,6 @@ export function formatDelta(c: Comparison, old: number, cur: number): string {
 
 export function formatSigned(x: number, prec: number): string {
   const s = formatFixed(x, prec);
-  return s.startsWith('-') ? s : `+${s}`;
+  // formatFixed already signs infinities ("+Inf"), as Go's %+f does.
+  return s.startsWith('-') || s.startsWith('+') ? s : `+${s}`;
 }

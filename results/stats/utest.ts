@@ -40,22 +40,32 @@ function rankMerged(a: ArrayLike<number>, b: ArrayLike<number>): { r1: number; r
   return { r1, ranks, ties };
 }
 
+/** The null distribution of the doubled rank sum of n1 of the given scores, as counts. */
+interface RankSumDist {
+  /** cum[t]: the number of n1-subsets with doubled rank sum ≤ t (in order of t, as one running sum). */
+  cum: Float64Array;
+  all: number;
+}
+
 /**
- * P(U1 ≤ u) under the null, by counting the subsets of size n1 of the
- * (tie-averaged) rank scores; scores are doubled to stay integral.
+ * The distribution depends only on n1 and the tie structure, which repeat
+ * across a table's benchmarks (always so without ties): computed once each.
  */
-function exactCdf(scores2: ArrayLike<number>, n1: number, u2: number): number {
+const distCache = new Map<string, RankSumDist>();
+const DIST_CACHE_LIMIT = 4096;
+
+function rankSumDist(scores2: ArrayLike<number>, n1: number): RankSumDist {
   let total = 0;
   for (let i = 0; i < scores2.length; i++) total += scores2[i]!;
   // dp[k][s] = number of k-subsets with doubled rank sum s.
-  let dp: Float64Array[] = [];
+  const dp: Float64Array[] = [];
   for (let k = 0; k <= n1; k++) dp.push(new Float64Array(total + 1));
   dp[0]![0] = 1;
   let reach = 0;
   for (let si = 0; si < scores2.length; si++) {
     const s = scores2[si]!;
     reach += s;
-    for (let k = n1; k >= 1; k--) {
+    for (let k = Math.min(n1, si + 1); k >= 1; k--) {
       const dst = dp[k]!;
       const src = dp[k - 1]!;
       for (let t = reach; t >= s; t--) {
@@ -65,17 +75,27 @@ function exactCdf(scores2: ArrayLike<number>, n1: number, u2: number): number {
     }
   }
   const row = dp[n1]!;
-  const base2 = n1 * (n1 + 1); // 2 * n1(n1+1)/2
-  let le = 0;
+  const cum = new Float64Array(total + 1);
   let all = 0;
   for (let t = 0; t <= total; t++) {
     const c = row[t]!;
-    if (c === 0) continue;
-    all += c;
-    if (t - base2 <= u2 + 1e-9) le += c;
+    if (c !== 0) all += c;
+    cum[t] = all;
   }
-  dp = [];
-  return le / all;
+  return { cum, all };
+}
+
+/** P(U1 ≤ u) under the null, u doubled; `key` names the tie structure for the cache. */
+function exactCdf(key: string, scores2: () => ArrayLike<number>, n1: number, u2: number): number {
+  let d = distCache.get(key);
+  if (!d) {
+    if (distCache.size >= DIST_CACHE_LIMIT) distCache.clear();
+    d = rankSumDist(scores2(), n1);
+    distCache.set(key, d);
+  }
+  const base2 = n1 * (n1 + 1); // 2 * n1(n1+1)/2
+  const last = Math.min(d.cum.length - 1, Math.floor(base2 + u2 + 1e-9));
+  return last < 0 ? 0 : d.cum[last]! / d.all;
 }
 
 /**
@@ -195,9 +215,11 @@ export function mannWhitneyU(old: ArrayLike<number>, cur: ArrayLike<number>): UT
     if (u1 === u2) return { p: 1 };
     const twoU = 2 * Math.min(u1, u2);
     if (groups === 2) return { p: 2 * twoGroupCdf(t0, t1, n1, twoU) };
-    const scores2 = rankMerged(old, cur).ranks.map((r) => r * 2);
-    const p = 2 * exactCdf(scores2, n1, twoU);
-    return { p };
+    // Without ties the scores are 2, 4, … 2(n1+n2): the key is the sizes.
+    const merged = hasTies ? rankMerged(old, cur) : undefined;
+    const key = merged ? `${n1}:${merged.ties.join(',')}` : `${n1}/${n2}`;
+    const scores2 = () => (merged ?? rankMerged(old, cur)).ranks.map((r) => r * 2);
+    return { p: 2 * exactCdf(key, scores2, n1, twoU) };
   }
   const n = n1 + n2;
   const sigma = Math.sqrt((n1 * n2 * (n + 1 - tieSum / (n * (n - 1)))) / 12);

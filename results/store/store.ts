@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { BenchResult, Config } from '../benchfmt/reader.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { summarizePending, summarizeRun } from './summaries.ts';
@@ -93,15 +93,24 @@ export class Store {
   private readonly stmts;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit survives a crash of this process (kill -9);
-    // only a power cut can lose the last transactions.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db, path);
+    let db: DB | undefined;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, sqliteOptions());
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a commit survives a crash of this process (kill -9);
+      // only a power cut can lose the last transactions.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, path);
+    } catch (e) {
+      db?.close();
+      throw e instanceof StoreOpenError ? e : new StoreOpenError(explainOpenError(path, e));
+    }
+    this.db = db;
+    // A run whose orchestrator died (kill -9, power cut) is interrupted, not running.
+    this.markDeadRunsInterrupted();
     // Runs stored before summaries existed are summarized once, here.
     summarizePending(this.db);
     this.stmts = {
@@ -368,19 +377,89 @@ export class SampleWriter {
   }
 }
 
-function migrate(db: DB, path: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION) {
-    throw new Error(
-      `${path}: database schema version ${version} is newer than this metalbench understands (${SCHEMA_VERSION}); upgrade metalbench or use another --db`,
-    );
+/** The database cannot be opened: the message names the path, the cause and the fix. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
+}
+
+/**
+ * `METALBENCH_SQLITE_BINDING` names better-sqlite3's native module
+ * explicitly (a build for another Node, or a test of a missing binding).
+ */
+function sqliteOptions(): Database.Options {
+  const binding = process.env.METALBENCH_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
+function explainOpenError(path: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const msg = (err?.message ?? String(e)).split('\n')[0]!;
+  if (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_DLOPEN_FAILED' || /\.node\b|NODE_MODULE_VERSION|bindings|ELF/.test(msg)) {
+    const via = process.env.METALBENCH_SQLITE_BINDING ? ` (METALBENCH_SQLITE_BINDING is ${process.env.METALBENCH_SQLITE_BINDING})` : '';
+    return `cannot open ${path}: SQLite's native module (better-sqlite3) did not load${via}: ${msg}; reinstall it with: npm rebuild better-sqlite3`;
   }
-  for (let v = version; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
+  if (existsSync(path) && statSync(path).isDirectory()) return `cannot open ${path}: it is a directory; --db takes a database file, e.g. ${join(path, 'metalbench.db')}`;
+  if (err?.code === 'SQLITE_NOTADB') return `cannot open ${path}: it is not a SQLite database; point --db at a metalbench database or at a new file`;
+  if (err?.code === 'SQLITE_FULL' || err?.code === 'ENOSPC') return `cannot open ${path}: no space left on the device that holds it; free space or choose another --db`;
+  if (err?.code === 'EEXIST' || err?.code === 'ENOTDIR') return `cannot open ${path}: a part of its directory path is a file, not a directory`;
+  if (err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'SQLITE_READONLY' || err?.code === 'SQLITE_CANTOPEN') {
+    return `cannot open ${path}: ${msg} (check that it and its directory exist and are writable)`;
+  }
+  if (/newer than this metalbench/.test(msg)) return msg;
+  return `cannot open ${path}: ${msg}`;
+}
+
+/**
+ * Can a store be made at `path` without creating anything yet? Checks that
+ * SQLite loads and that the nearest existing directory on the path is a
+ * writable directory. Throws StoreOpenError; an existing file is for the
+ * caller to open.
+ */
+export function checkStorePath(path: string): void {
+  try {
+    new Database(':memory:', sqliteOptions()).close();
+  } catch (e) {
+    throw new StoreOpenError(explainOpenError(path, e));
+  }
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new StoreOpenError(`cannot open ${path}: ${dir} is a file, not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new StoreOpenError(`cannot open ${path}: ${dir} is not writable`);
+  }
+}
+
+/** A failure of SQLite itself (a full disk, a write refused), as opposed to a bug in the caller. */
+export function isStoreError(e: unknown): boolean {
+  return e instanceof Database.SqliteError || (e instanceof TypeError && /database connection is not open/.test(e.message));
+}
+
+/** The cause of a store error in words, naming a full disk. */
+export function describeStoreError(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'SQLITE_FULL') return `no space left on the device that holds the database (SQLITE_FULL): ${err.message}`;
+  return err.message ?? String(e);
+}
+
+function migrate(db: DB, path: string): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() === SCHEMA_VERSION) return;
+  // Another process may be creating the same database right now: the
+  // version is read again under the write lock, and each step applied once.
+  db.transaction(() => {
+    const from = version();
+    if (from > SCHEMA_VERSION) {
+      throw new Error(
+        `${path}: database schema version ${from} is newer than this metalbench understands (${SCHEMA_VERSION}); upgrade metalbench or use another --db`,
+      );
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+    }
+  }).immediate();
 }
 
 function processAlive(pid: number): boolean {

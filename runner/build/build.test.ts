@@ -47,6 +47,24 @@ test('build flags and target are part of the key; cross-compiling needs no targe
   assert.is(file, 'b7 00', 'ELF e_machine is EM_AARCH64');
 });
 
+test('gcflags and the build environment (GOAMD64, GOTOOLCHAIN) are part of the key; metalbench\'s own variables cannot be overridden', async () => {
+  const plain = await buildSuite(suite, { goos: 'linux', goarch: 'amd64' }, cache);
+  const noInline = await buildSuite({ ...suite, gcflags: '-l' }, { goos: 'linux', goarch: 'amd64' }, cache);
+  assert.is.not(noInline.cacheKey, plain.cacheKey);
+  const v3 = await buildSuite({ ...suite, buildEnv: { GOAMD64: 'v3' } }, { goos: 'linux', goarch: 'amd64' }, cache);
+  assert.is.not(v3.cacheKey, plain.cacheKey);
+  assert.is.not(v3.sha256, plain.sha256, 'GOAMD64 reached the compiler');
+  const again = await buildSuite({ ...suite, buildEnv: { GOAMD64: 'v3' } }, { goos: 'linux', goarch: 'amd64' }, cache);
+  assert.is(again.cached, true);
+  try {
+    await buildSuite({ ...suite, buildEnv: { GOARCH: 'arm64' } }, native, cache);
+    assert.unreachable('GOARCH comes from the target');
+  } catch (e) {
+    assert.instance(e, BuildError);
+    assert.match((e as Error).message, /may not set GOARCH/);
+  }
+});
+
 test('a compile error carries the compiler output', async () => {
   try {
     await buildSuite({ name: 'broken', package: '.', moduleDir: join(here, 'fixtures/broken') }, native, cache);

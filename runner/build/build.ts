@@ -46,14 +46,22 @@ export function defaultCacheDir(): string {
 
 const BUILD_INPUT = /\.(go|s|c|h|cc|cpp|hh|hpp|syso)$|^go\.(mod|sum|work|work\.sum)$/;
 
-let goEnv: Promise<{ GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string }> | undefined;
+type GoEnv = { GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string };
+/** One `go env` per build environment: GOTOOLCHAIN changes the Go version. */
+const goEnvs = new Map<string, Promise<GoEnv>>();
 
-export function hostGoEnv(): Promise<{ GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string }> {
-  goEnv ??= spawnCollect('go', ['env', '-json', 'GOVERSION', 'GOHOSTOS', 'GOHOSTARCH']).then((r) => {
-    if (r.code !== 0) throw new Error(`go env failed (is Go installed and on PATH?): ${r.stderrTail}`);
-    return JSON.parse(r.stdout) as { GOVERSION: string; GOHOSTOS: string; GOHOSTARCH: string };
-  });
-  return goEnv;
+export function hostGoEnv(buildEnv: Readonly<Record<string, string>> = {}): Promise<GoEnv> {
+  const key = JSON.stringify(Object.entries(buildEnv).sort());
+  let p = goEnvs.get(key);
+  if (!p) {
+    p = spawnCollect('go', ['env', '-json', 'GOVERSION', 'GOHOSTOS', 'GOHOSTARCH'], { env: { ...buildEnv } }).then((r) => {
+      if (r.code !== 0) throw new Error(`go env failed (is Go installed and on PATH?): ${r.stderrTail}`);
+      return JSON.parse(r.stdout) as GoEnv;
+    });
+    goEnvs.set(key, p);
+    p.catch(() => goEnvs.delete(key));
+  }
+  return p;
 }
 
 /** sha256 over the module's build inputs, by relative path. */
@@ -89,26 +97,46 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
+/** What `go test -c` is given besides the package: all of it is part of the cache key. */
+export interface BuildInput extends Pick<SuiteSpec, 'name' | 'package' | 'moduleDir' | 'ldflags'> {
+  gcflags?: string;
+  /** Extra build environment, e.g. GOTOOLCHAIN or GOAMD64. */
+  buildEnv?: Readonly<Record<string, string>>;
+}
+
+/** Build variables metalbench sets itself; a caller may not override them. */
+const RESERVED_BUILD_ENV = new Set(['GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS']);
+
 export async function buildSuite(
-  suite: Pick<SuiteSpec, 'name' | 'package' | 'moduleDir' | 'ldflags'>,
+  suite: BuildInput,
   target: BuildTarget,
   cacheDir = defaultCacheDir(),
+  /** Module tree hashes already computed in this build phase, by module directory. */
+  treeHashes?: Map<string, Promise<string>>,
 ): Promise<BuiltBinary> {
-  const env = await hostGoEnv();
-  const tree = await moduleTreeHash(suite.moduleDir);
-  const cacheKey = createHash('sha256')
-    .update(
-      JSON.stringify({
-        tree,
-        go: env.GOVERSION,
-        goos: target.goos,
-        goarch: target.goarch,
-        pkg: suite.package,
-        ldflags: suite.ldflags ?? '',
-        cgo: '0',
-      }),
-    )
-    .digest('hex');
+  const buildEnv = suite.buildEnv ?? {};
+  for (const k of Object.keys(buildEnv)) {
+    if (RESERVED_BUILD_ENV.has(k)) throw new BuildError(suite.name, `build environment may not set ${k}: metalbench sets it from the host's target`);
+  }
+  const env = await hostGoEnv(buildEnv);
+  let tree = treeHashes?.get(suite.moduleDir);
+  if (!tree) {
+    tree = moduleTreeHash(suite.moduleDir);
+    treeHashes?.set(suite.moduleDir, tree);
+  }
+  const key: Record<string, unknown> = {
+    tree: await tree,
+    go: env.GOVERSION,
+    goos: target.goos,
+    goarch: target.goarch,
+    pkg: suite.package,
+    ldflags: suite.ldflags ?? '',
+    cgo: '0',
+  };
+  // Only present when used, so existing cache entries keep their keys.
+  if (suite.gcflags) key.gcflags = suite.gcflags;
+  if (Object.keys(buildEnv).length > 0) key.env = Object.fromEntries(Object.entries(buildEnv).sort());
+  const cacheKey = createHash('sha256').update(JSON.stringify(key)).digest('hex');
   const dir = join(cacheDir, 'builds', cacheKey);
   const binName = `${suite.package.replace(/^\.\/?/, '').replace(/\//g, '_') || 'root'}.test`;
   const path = join(dir, binName);
@@ -125,11 +153,12 @@ export async function buildSuite(
   const tmp = `${path}.tmp-${process.pid}`;
   const args = ['test', '-c', '-o', tmp];
   if (suite.ldflags) args.push(`-ldflags=${suite.ldflags}`);
+  if (suite.gcflags) args.push(`-gcflags=${suite.gcflags}`);
   args.push(suite.package);
   // CGO off: the binary is shipped to hosts that may lack the C libraries.
   const r = await spawnCollect('go', args, {
     cwd: suite.moduleDir,
-    env: { GOOS: target.goos, GOARCH: target.goarch, CGO_ENABLED: '0', GOFLAGS: process.env.GOFLAGS ?? '' },
+    env: { ...buildEnv, GOOS: target.goos, GOARCH: target.goarch, CGO_ENABLED: '0', GOFLAGS: process.env.GOFLAGS ?? '' },
   });
   if (r.code !== 0) {
     await rm(tmp, { force: true });

@@ -10,7 +10,7 @@ import { LocalTransport } from '../transport/local.ts';
 import { connectSsh, type SshConnectOptions } from '../transport/ssh.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { HostEntry, Inventory } from './inventory.ts';
-import { joinsTagSelection, selectHosts, selectsByName, type HostSelector } from './selection.ts';
+import { joinsTagSelection, selectHosts, selectsByName, SelectionError, type HostSelector } from './selection.ts';
 import { checkManualTags, collectFacts, derivedTags, fingerprint as factsFingerprint, hygieneWarnings, type HostFacts } from '../host/facts.ts';
 
 export interface ProbedHost {
@@ -36,14 +36,23 @@ export interface ProbeFailure {
   entry: HostEntry;
   name: string;
   error: string;
+  /** The selection chose this host (by name, or its facts matched) but it cannot be used. */
+  chosen?: boolean;
 }
 
 export interface ProbeOptions {
   knownHostsPaths?: string[];
   sshConfigPath?: string;
   connectTimeoutMs?: number;
-  /** Take each host's lock right after connecting. */
+  /**
+   * Lock the hosts chosen: named hosts right after connecting; for a tag
+   * selector, only the matches, after probing them all unlocked.
+   */
   lock?: boolean;
+  /** How long to wait for a busy host (default: the inventory's lockWaitMs). */
+  lockWaitMs?: number;
+  /** A chosen host is busy and the wait for it begins. */
+  onLockWait?: (host: string, holder: string | undefined, waitMs: number) => void;
 }
 
 /** hosts/known_hosts next to the inventory first, then the user's own. */
@@ -63,47 +72,61 @@ export async function openTransport(entry: HostEntry, inv: Inventory, opts: Prob
   return connectSsh(entry, ssh);
 }
 
+/** Take a chosen host's lock, waiting as the options (or the inventory) say. */
+export async function lockHost(transport: Transport, entry: HostEntry, opts: ProbeOptions): Promise<void> {
+  const waitMs = opts.lockWaitMs ?? entry.lockWaitMs;
+  await transport.lock({ waitMs, onWait: (holder) => opts.onLockWait?.(entry.name, holder, waitMs) });
+}
+
 /** Connect, optionally lock, collect facts. Closes the transport on failure. */
 export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}): Promise<ProbedHost> {
   const transport = await openTransport(entry, inv, opts);
   try {
-    if (opts.lock) await transport.lock(entry.lockWaitMs > 0 ? { waitMs: entry.lockWaitMs } : {});
-    const collected = await collectFacts(transport);
-    let derived = derivedTags(collected);
-    let fingerprint = factsFingerprint(collected);
-    let tagErrors = checkManualTags(entry.tags, collected);
-    let stored: ProbedHost['facts'] = collected;
-    if (transport.emulated && entry.emulate) {
-      // The host runs these binaries under qemu: it is an emulated arm64 (say)
-      // host, never to be compared with the same machine running natively.
-      derived = [...derived.filter((t) => !t.startsWith('arch:')), `arch:${entry.emulate}`, 'emulated'];
-      fingerprint = createHash('sha256').update(`${fingerprint}\nemulate=${entry.emulate}`).digest('hex');
-      stored = { ...collected, emulated: { goarch: entry.emulate, via: 'qemu-user' } };
-      // Arch tags are judged against the emulated architecture, not the machine's.
-      const goarch = entry.emulate;
-      const archTags = entry.tags.filter((t) => ARCH_TAGS.includes(t));
-      tagErrors = tagErrors.filter((m) => !archTags.some((t) => m.includes(t)));
-      for (const t of archTags) {
-        if (!archTagFits(t, goarch)) tagErrors.push(`tag "${t}" contradicts the emulated architecture ${goarch} (emulate: ${goarch})`);
-      }
-    }
-    return {
-      entry,
-      name: entry.name,
-      transport,
-      facts: stored,
-      fingerprint,
-      tags: [...new Set([...entry.tags, ...derived])],
-      derivedTags: derived,
-      tagErrors,
-      warnings: hygieneWarnings(collected),
-      builtin: entry.builtin,
-      target: buildTarget(entry, collected),
-    };
+    if (opts.lock) await lockHost(transport, entry, opts);
+    return describeHost(entry, transport, await collectFacts(transport));
   } catch (e) {
     await transport.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** Facts collected again (after the lock was taken, another run may have changed the host). */
+export async function reprobe(h: ProbedHost): Promise<ProbedHost> {
+  return describeHost(h.entry, h.transport, await collectFacts(h.transport));
+}
+
+function describeHost(entry: HostEntry, transport: Transport, collected: HostFacts): ProbedHost {
+  let derived = derivedTags(collected);
+  let fingerprint = factsFingerprint(collected);
+  let tagErrors = checkManualTags(entry.tags, collected);
+  let stored: ProbedHost['facts'] = collected;
+  if (transport.emulated && entry.emulate) {
+    // The host runs these binaries under qemu: it is an emulated arm64 (say)
+    // host, never to be compared with the same machine running natively.
+    derived = [...derived.filter((t) => !t.startsWith('arch:')), `arch:${entry.emulate}`, 'emulated'];
+    fingerprint = createHash('sha256').update(`${fingerprint}\nemulate=${entry.emulate}`).digest('hex');
+    stored = { ...collected, emulated: { goarch: entry.emulate, via: 'qemu-user' } };
+    // Arch tags are judged against the emulated architecture, not the machine's.
+    const goarch = entry.emulate;
+    const archTags = entry.tags.filter((t) => ARCH_TAGS.includes(t));
+    tagErrors = tagErrors.filter((m) => !archTags.some((t) => m.includes(t)));
+    for (const t of archTags) {
+      if (!archTagFits(t, goarch)) tagErrors.push(`tag "${t}" contradicts the emulated architecture ${goarch} (emulate: ${goarch})`);
+    }
+  }
+  return {
+    entry,
+    name: entry.name,
+    transport,
+    facts: stored,
+    fingerprint,
+    tags: [...new Set([...entry.tags, ...derived])],
+    derivedTags: derived,
+    tagErrors,
+    warnings: hygieneWarnings(collected),
+    builtin: entry.builtin,
+    target: buildTarget(entry, collected),
+  };
 }
 
 /** Probe hosts in parallel; each failure is reported for its host, the others go on. */
@@ -125,9 +148,11 @@ export async function probeHosts(
 
 /**
  * Resolve a spec's `hosts:` against the inventory and leave the chosen hosts
- * connected. Names connect only the hosts named; a tag selector probes every
- * inventory host (derived tags need facts), keeps the matches open and closes
- * the rest. Hosts that could not be reached are returned in `failed`.
+ * connected (and locked with `lock`). Names connect only the hosts named. A
+ * tag selector probes every inventory host without locking (derived tags
+ * need facts), closes the hosts it does not match, then locks the matches
+ * and probes them again: a host that no longer matches is let go. Hosts
+ * that could not be reached or locked are returned in `failed`.
  */
 export async function openSelection(
   selector: HostSelector,
@@ -137,17 +162,38 @@ export async function openSelection(
   if (selectsByName(selector)) {
     const entries = selectHosts(selector, inv.hosts.map((h) => ({ ...h })));
     const r = await probeHosts(entries, inv, opts);
-    return { hosts: r.ok, failed: r.failed };
+    return { hosts: r.ok, failed: r.failed.map((f) => ({ ...f, chosen: true })) };
   }
-  const r = await probeHosts(inv.hosts.filter(joinsTagSelection), inv, opts);
+  const r = await probeHosts(inv.hosts.filter(joinsTagSelection), inv, { ...opts, lock: false });
   let chosen: ProbedHost[] = [];
   try {
     chosen = r.ok.length > 0 ? selectHosts(selector, r.ok) : [];
+  } catch (e) {
+    // No reachable host matches, but an unreachable one might: the caller decides.
+    if (!(e instanceof SelectionError) || r.failed.length === 0) throw e;
   } finally {
     for (const h of r.ok) if (!chosen.includes(h)) await h.transport.close();
   }
   if (chosen.length === 0 && r.failed.length === 0) selectHosts(selector, r.ok); // throws the no-match error
-  return { hosts: chosen, failed: r.failed };
+  if (!opts.lock) return { hosts: chosen, failed: r.failed };
+  const failed: ProbeFailure[] = [...r.failed];
+  const hosts: ProbedHost[] = [];
+  await Promise.all(
+    chosen.map(async (h) => {
+      try {
+        await lockHost(h.transport, h.entry, opts);
+        const now = await reprobe(h);
+        if (selectHosts(selector, [now]).length === 0) {
+          await h.transport.close();
+          failed.push({ entry: h.entry, name: h.name, chosen: true, error: `host ${h.name} no longer matches the selector once locked (tags now: ${now.tags.join(', ')})` });
+        } else hosts.push(now);
+      } catch (e) {
+        await h.transport.close().catch(() => undefined);
+        failed.push({ entry: h.entry, name: h.name, chosen: true, error: e instanceof Error ? e.message : String(e) });
+      }
+    }),
+  );
+  return { hosts, failed };
 }
 
 const GOARCH_FOR_MACHINE: Record<string, string> = {

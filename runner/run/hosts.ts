@@ -68,6 +68,10 @@ export interface OpenHostsOptions {
   knownHostsPaths?: string[];
   sshConfigPath?: string;
   connectTimeoutMs?: number;
+  /** Wait this long for a busy host (default: each host's lockWaitMs from the inventory). */
+  lockWaitMs?: number;
+  /** A chosen host is busy and the wait for it begins. */
+  onLockWait?: (host: string, holder: string | undefined, waitMs: number) => void;
 }
 
 /** Reads the inventory; errors (InventoryError, SelectionError) are bad input for the caller. */
@@ -87,12 +91,14 @@ export async function openHosts(selector: HostSelector, inv: Inventory, o: OpenH
     knownHostsPaths: o.knownHostsPaths ?? defaultKnownHosts(inv.path),
     ...(o.sshConfigPath !== undefined ? { sshConfigPath: o.sshConfigPath } : {}),
     connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+    ...(o.lockWaitMs !== undefined ? { lockWaitMs: o.lockWaitMs } : {}),
+    ...(o.onLockWait ? { onLockWait: o.onLockWait } : {}),
   });
   const out: OpenedHosts = { sessions: [], failed: [], unknown: [] };
   for (const f of failed) {
     // A tag selector needs facts to decide; an unreachable host whose manual
     // tags already match is one the run is missing, the others are unknowns.
-    const missing = selectsByName(chosen) || manualTagsMatch(chosen, f.entry);
+    const missing = f.chosen === true || selectsByName(chosen) || manualTagsMatch(chosen, f.entry);
     (missing ? out.failed : out.unknown).push({ name: f.name, error: f.error });
   }
   for (const h of hosts) {

@@ -1,25 +1,28 @@
 /**
- * `metalbench run SPEC`: validate, plan, build, dispatch per host (hosts in
- * parallel, one benchmark process per host at a time), store as results
- * stream in, and finish the run as ok, partial or interrupted.
+ * `metalbench run SPEC`: the spec and its hosts resolved, every suite built,
+ * the jobs planned and recorded, dispatched to the hosts, and the run
+ * finished as ok, partial or interrupted. Each phase is its own module
+ * (resolve-hosts, build-phase, plan + record-plan, dispatch, finish, plus
+ * signals and tuning) so `compare` and `nightly` reuse them.
  */
-import { loadSpec, parseSpec, type Spec, type SuiteSpec } from '../spec/spec.ts';
+import { loadSpec, parseSpec, type Spec } from '../spec/spec.ts';
 import { ValidationError } from '../spec/validate.ts';
-import { buildSuite, BuildError, type BuildTarget, type BuiltBinary } from '../build/build.ts';
-import { Store, type JobRow } from '../../results/store/store.ts';
-import { planJobs, benchArgs, type PlannedJob } from './plan.ts';
-import { executeJob } from './execute-job.ts';
+import { checkStorePath, describeStoreError, isStoreError, Store, StoreOpenError, type JobRow } from '../../results/store/store.ts';
+import { existsSync } from 'node:fs';
+import { planJobs, benchArgs } from './plan.ts';
 import { Progress } from './progress.ts';
-import { openHosts, readInventory, type HostSession, type OpenedHosts } from './hosts.ts';
-import type { Inventory } from '../fleet/inventory.ts';
-import { SelectionError } from '../fleet/selection.ts';
-import { PIN_MARKER, PinningError } from '../host/pinning.ts';
-import type { TuneState } from '../host/tune.ts';
+import { resolveHosts, type ResolvedHosts } from './resolve-hosts.ts';
+import { buildPhase } from './build-phase.ts';
+import { recordNewRun, recordResume, type RecordedPlan } from './record-plan.ts';
+import { dispatch, type DispatchJob } from './dispatch.ts';
+import { finishRun } from './finish.ts';
+import { onStopSignal, SIGNAL_EXIT, type SignalGuard } from './signals.ts';
+import { NO_TUNING, tuneHosts, type RunTuning } from './tuning.ts';
+import { resumeCommand } from './hint.ts';
+import { EXIT_BAD_INPUT, EXIT_PARTIAL, RunStop } from './stop.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED_CHECK = 1;
-export const EXIT_BAD_INPUT = 2;
-export const EXIT_PARTIAL = 3;
+export { EXIT_OK, EXIT_FAILED_CHECK, EXIT_BAD_INPUT, EXIT_PARTIAL } from './stop.ts';
+export type { RunSummary } from './finish.ts';
 
 export interface RunOptions {
   specPath?: string;
@@ -27,6 +30,8 @@ export interface RunOptions {
   dbPath: string;
   inventoryPath: string;
   inventoryExplicit?: boolean;
+  /** Wait this long for busy hosts (default: each host's lockWaitMs from the inventory). */
+  lockWaitMs?: number;
   /** Tune each host for the run and restore it at the end. */
   tune?: boolean;
   /** Root of the hosts' /sys and /proc for tuning; "/" except in tests and containers. */
@@ -42,347 +47,203 @@ export interface RunOptions {
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
 }
 
-export interface RunSummary {
-  runId: number;
-  status: 'ok' | 'partial' | 'interrupted';
-  jobs: number;
-  failed: { seq: number; host: string; suite: string; error: string; stderrTail: string }[];
-  samples: number;
+/** What the run holds at the moment a signal or an error ends it. */
+interface Held {
+  store?: Store;
+  hosts?: ResolvedHosts;
+  tuning: RunTuning;
+  runId?: number;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
   const err = (s: string) => opts.stderr.write(`${s}\n`);
-  let store: Store | undefined;
+  const progress = new Progress(opts.stderr, Boolean((opts.stderr as NodeJS.WriteStream).isTTY) && !opts.json);
+  const held: Held = { tuning: NO_TUNING };
+  let stopping = false;
+  const release = async () => {
+    await held.tuning.restore();
+    await held.hosts?.close();
+    held.store?.close();
+    held.store = undefined;
+  };
+  // On a signal the store stays open (a job may still be writing) until the
+  // process exits; hosts get a moment to let go of their locks.
+  const releaseHosts = async () => {
+    await held.tuning.restore();
+    if (held.hosts) await Promise.race([held.hosts.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
+  };
+  // Ctrl-C, a kill or a closed terminal: keep what is stored, say the run was interrupted.
+  const guard: SignalGuard = onStopSignal(async (sig) => {
+    stopping = true;
+    progress.clear();
+    if (held.store && held.runId !== undefined) {
+      try {
+        held.store.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(held.runId);
+        held.store.finishRun(held.runId, 'interrupted', `stopped by ${sig}`);
+      } catch (e) {
+        err(`metalbench: could not mark run ${held.runId} interrupted: ${(e as Error).message}`);
+      }
+      err(`metalbench: run ${held.runId} interrupted by ${sig}; samples measured so far are stored (resume with: ${resumeCommand(held.runId, opts)})`);
+    } else {
+      err(`metalbench: stopped by ${sig}; nothing was run`);
+    }
+    await releaseHosts();
+  });
+  try {
+    return await runPhases(opts, held, progress, () => stopping);
+  } catch (e) {
+    if (stopping) return SIGNAL_EXIT[guard.received!];
+    if (e instanceof RunStop) {
+      progress.clear();
+      for (const l of e.lines) err(l);
+      return e.code;
+    }
+    throw e;
+  } finally {
+    if (!guard.received) {
+      await release();
+      guard.dispose();
+    }
+  }
+}
+
+async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopped: () => boolean): Promise<number> {
+  const log = (l: string) => progress.log(l);
+  // The spec: from its file, or from the run being resumed.
   let spec: Spec;
   let resumeJobs: JobRow[] | undefined;
   try {
     if (opts.resumeRunId !== undefined) {
-      store = new Store(opts.dbPath);
-      const run = store.getRun(opts.resumeRunId);
+      held.store = openStore(opts.dbPath);
+      const run = held.store.getRun(opts.resumeRunId);
       if (!run || run.kind !== 'run' || !run.spec_path) {
-        err(`metalbench: run ${opts.resumeRunId} is not a spec run in ${opts.dbPath}; list runs with 'metalbench runs'`);
-        return EXIT_BAD_INPUT;
+        throw new RunStop(EXIT_BAD_INPUT, [`metalbench: run ${opts.resumeRunId} is not a spec run in ${opts.dbPath}; list runs with 'metalbench runs'`]);
       }
-      if (run.status === 'running') {
-        err(`metalbench: run ${run.id} is still running (pid ${run.pid}); wait for it or stop it first`);
-        return EXIT_BAD_INPUT;
-      }
-      const text = store.db.prepare<[number], { spec_text: string }>('SELECT spec_text FROM runs WHERE id = ?').get(run.id)!.spec_text;
+      if (run.status === 'running') throw new RunStop(EXIT_BAD_INPUT, [`metalbench: run ${run.id} is still running (pid ${run.pid}); wait for it or stop it first`]);
+      const text = held.store.db.prepare<[number], { spec_text: string }>('SELECT spec_text FROM runs WHERE id = ?').get(run.id)!.spec_text;
       spec = parseSpec(text, run.spec_path);
-      resumeJobs = store.jobsOf(run.id);
+      resumeJobs = held.store.jobsOf(run.id);
     } else {
       spec = loadSpec(opts.specPath!);
     }
   } catch (e) {
     if (e instanceof ValidationError) {
-      err(e.message);
-      err(`metalbench: the spec has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was run`);
-      store?.close();
-      return EXIT_BAD_INPUT;
+      throw new RunStop(EXIT_BAD_INPUT, [e.message, `metalbench: the spec has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was run`]);
     }
     throw e;
+  }
+
+  // The database before any host is locked: an unusable --db is bad input
+  // found while nothing is held. A new database is only created once the
+  // run is certain to be recorded (after the builds).
+  if (!held.store) {
+    if (existsSync(opts.dbPath)) held.store = openStore(opts.dbPath);
+    else storeCheck(() => checkStorePath(opts.dbPath));
   }
 
   // Hosts first: a tag selector needs facts, and builds need each host's target.
-  let inv: Inventory;
-  let opened: OpenedHosts;
-  const resumeHosts = resumeJobs ? [...new Set(resumeJobs.sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
-  try {
-    inv = readInventory(opts);
-    opened = await openHosts(spec.hosts, inv, { ...opts, ...(resumeHosts ? { names: resumeHosts } : {}) });
-  } catch (e) {
-    if (e instanceof ValidationError) err(e.message);
-    else if (e instanceof SelectionError) err(`${spec.path}: hosts: ${e.message} (inventory: ${opts.inventoryPath})`);
-    else throw e;
-    store?.close();
-    return EXIT_BAD_INPUT;
-  }
-  const sessions = new Map(opened.sessions.map((h) => [h.name, h]));
-  const closeAll = () => Promise.all(opened.sessions.map((h) => h.close().catch(() => undefined)));
-  for (const u of opened.unknown) err(`metalbench: host ${u.name} is unreachable, so whether the selector matches it is unknown: ${u.error}`);
-  if (opened.sessions.length === 0 && opened.failed.length === 0) {
-    err(`${spec.path}: hosts: no reachable host matches; nothing was run`);
-    store?.close();
-    return opened.unknown.length > 0 ? EXIT_PARTIAL : EXIT_BAD_INPUT;
-  }
-  const order = (n: string) => inv.hosts.findIndex((e) => e.name === n);
-  const hostNames = resumeHosts ?? [...opened.sessions.map((h) => h.name), ...opened.failed.map((f) => f.name)].sort((a, b) => order(a) - order(b));
+  // A resumed run keeps its hosts, in the order its jobs were numbered.
+  const resumeHosts = resumeJobs ? [...new Set([...resumeJobs].sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
+  const hosts = (held.hosts = await resolveHosts(spec.hosts, {
+    ...opts,
+    specPath: spec.path,
+    log,
+    show: (t) => progress.show(t),
+    ...(resumeHosts ? { names: resumeHosts, retryHint: `resume later with: ${resumeCommand(opts.resumeRunId!, opts)}` } : {}),
+  }));
+  progress.clear();
+  if (!opts.json) for (const h of hosts.sessions) for (const w of h.warnings) log(`warning ${h.name}: ${w}`);
 
-  const progress = new Progress(opts.stderr, Boolean((opts.stderr as NodeJS.WriteStream).isTTY) && !opts.json);
-  const planned = planJobs(spec, hostNames);
-  if (!opts.json) {
-    for (const h of opened.sessions) for (const w of h.warnings) progress.log(`warning ${h.name}: ${w}`);
-  }
-
-  // Compile every suite for every host's target before anything is recorded:
-  // a compile error is bad input and must not leave a half-made run behind.
-  // The job loop takes the same binaries from here.
-  const builds = new Map<string, Promise<BuiltBinary>>();
-  const binaryFor = (suite: SuiteSpec, target: BuildTarget): Promise<BuiltBinary> => {
-    const key = `${target.goos}/${target.goarch}\0${suite.name}`;
-    let b = builds.get(key);
-    if (!b) builds.set(key, (b = buildSuite(suite, target)));
-    return b;
-  };
-  try {
-    const targets = new Map(opened.sessions.map((h) => [`${h.target.goos}/${h.target.goarch}`, h.target]));
-    for (const [key, target] of targets) {
-      for (const suite of spec.suites) {
-        progress.show(`building ${suite.name} (${suite.package}) for ${key}`);
-        await binaryFor(suite, target);
-      }
-    }
-    progress.clear();
-  } catch (e) {
-    progress.clear();
-    await closeAll();
-    if (e instanceof BuildError) {
-      err(e.message);
-      err('metalbench: nothing was run');
-      store?.close();
-      return EXIT_BAD_INPUT;
-    }
-    throw e;
-  }
-  store ??= new Store(opts.dbPath);
-  const db = store;
-
-  let runId: number;
-  const jobIds = new Map<number, number>();
-  let todo: PlannedJob[];
-  if (opts.resumeRunId !== undefined) {
-    runId = opts.resumeRunId;
-    const bySeq = new Map(resumeJobs!.map((j) => [j.seq, j]));
-    todo = planned.filter((p) => bySeq.get(p.seq)?.status !== 'ok');
-    db.reopenRun(runId);
-    for (const p of planned) {
-      const row = bySeq.get(p.seq);
-      if (row) {
-        jobIds.set(p.seq, row.id);
-        if (row.status !== 'ok') db.resetJob(row.id);
-      } else {
-        jobIds.set(p.seq, db.addJob({ runId, seq: p.seq, suite: p.suite.name, host: p.host, bench: p.suite.bench, params: jobParams(p) }));
-      }
-    }
-    progress.log(`resuming run ${runId}: ${todo.length} of ${planned.length} jobs left`);
-  } else {
-    runId = db.createRun({
-      kind: 'run',
-      trigger: opts.trigger,
-      specPath: spec.path,
-      specName: spec.name,
-      specText: spec.text,
-      source: spec.path,
-      revision: opts.revision,
-      variant: opts.variant,
-    });
-    db.db.transaction(() => {
-      for (const p of planned) {
-        jobIds.set(p.seq, db.addJob({ runId, seq: p.seq, suite: p.suite.name, host: p.host, bench: p.suite.bench, params: jobParams(p) }));
-      }
-    })();
-    todo = planned;
-  }
-
-  // Opt-in tuning: every change is recorded and undone when the run ends.
-  const tuned = new Map<string, HostSession>();
-  if (opts.tune) {
-    const { tuneAndSave, tuneStatePath } = await import('../host/tune-command.ts');
-    for (const h of opened.sessions) {
-      try {
-        const state: TuneState = await tuneAndSave(h.transport, tuneStatePath(opts.dbPath, h.name), opts.sysRoot);
-        tuned.set(h.name, h);
-        progress.log(`tuned ${h.name}: ${state.changes.length} change${state.changes.length === 1 ? '' : 's'}${state.failed.length ? `; not changed: ${state.failed.join('; ')}` : ''}`);
-      } catch (e) {
-        progress.log(`warning ${h.name}: not tuned: ${(e as Error).message}`);
-      }
-    }
-  }
-  const untune = async () => {
-    if (tuned.size === 0) return;
-    const { resetFromState, tuneStatePath } = await import('../host/tune-command.ts');
-    for (const [name, h] of tuned) {
-      try {
-        const problems = await resetFromState(h.transport, tuneStatePath(opts.dbPath, name));
-        for (const p of problems) err(`metalbench: ${name}: not restored: ${p} (retry with: metalbench hosts reset ${name})`);
-      } catch (e) {
-        err(`metalbench: ${name}: tuning not undone: ${(e as Error).message} (retry with: metalbench hosts reset ${name})`);
-      }
-    }
-    tuned.clear();
-  };
-
-  // Ctrl-C or a kill: keep what is stored, say the run was interrupted.
-  let interrupted = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    progress.clear();
-    db.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(runId);
-    db.finishRun(runId, 'interrupted', `stopped by ${sig}`);
-    err(`metalbench: run ${runId} interrupted by ${sig}; samples measured so far are stored (resume with: metalbench run --resume ${runId})`);
-    const exit = () => process.exit(130);
-    if (tuned.size === 0) exit();
-    // Give tuned hosts their values back, but never hang on a dead host.
-    setTimeout(exit, 15_000).unref();
-    void untune().then(exit, exit);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const failed: RunSummary['failed'] = [];
-  const fail = (job: PlannedJob, error: string, stderrTail = '', hostEnvId?: number) => {
-    db.finishJob(jobIds.get(job.seq)!, { status: 'failed', error, ...(stderrTail ? { stderrTail } : {}), ...(hostEnvId !== undefined ? { hostEnvId } : {}) });
-    failed.push({ seq: job.seq, host: job.host, suite: job.suite.name, error, stderrTail });
-  };
-  const byHost = new Map<string, PlannedJob[]>();
-  for (const j of todo) byHost.set(j.host, [...(byHost.get(j.host) ?? []), j]);
-  let done = 0;
-  const total = todo.length;
-
-  await Promise.all(
-    [...byHost].map(async ([hostName, jobs]) => {
-      const host = sessions.get(hostName);
-      if (!host) {
-        const why = opened.failed.find((f) => f.name === hostName)?.error ?? 'not reachable';
-        // Connection errors already start with "host NAME"; name it once.
-        const msg = why.startsWith(`host ${hostName} `) || why.startsWith(`host ${hostName}:`) ? why : `host ${hostName}: ${why}`;
-        progress.log(`metalbench: ${msg}`);
-        for (const j of jobs) fail(j, msg);
-        return;
-      }
-      const hostEnvId = db.upsertHostEnv(hostName, host.fingerprint, host.facts);
-      const binaries = new Map<string, { built: BuiltBinary; remote: string }>();
-      const skipped = new Set<number>();
-      const shownWarnings = new Set<string>();
-      const skipSuite = (job: PlannedJob, why: string) => {
-        for (const rest of jobs.filter((r) => r.suite.name === job.suite.name && r.seq > job.seq && !skipped.has(r.seq))) {
-          fail(rest, `not run: ${why}`, '', hostEnvId);
-          skipped.add(rest.seq);
-        }
-      };
-      for (const job of jobs) {
-        if (interrupted) return;
-        if (skipped.has(job.seq)) continue;
-        const jobId = jobIds.get(job.seq)!;
-        progress.show(`[${done + 1}/${total}] ${hostName} ${job.suite.name} ${job.suite.bench} (round ${job.round + 1})`);
-        try {
-          const pin = host.pinFor(job.suite);
-          for (const w of pin.warnings) {
-            if (!shownWarnings.has(w)) progress.log(`warning ${hostName} ${job.suite.name}: ${w}`);
-            shownWarnings.add(w);
-          }
-          let bin = binaries.get(job.suite.name);
-          if (!bin) {
-            const built = await binaryFor(job.suite, host.target);
-            const buildId = db.recordBuild({
-              cacheKey: built.cacheKey,
-              suite: job.suite.name,
-              pkg: job.suite.package,
-              goos: built.goos,
-              goarch: built.goarch,
-              goVersion: built.goVersion,
-              sha256: built.sha256,
-              path: built.path,
-            });
-            const remote = await host.transport.putFile(built.path, built.sha256, `${job.suite.name}.test`);
-            bin = { built, remote };
-            binaries.set(job.suite.name, bin);
-            db.startJob(jobId, buildId);
-          } else {
-            db.startJob(jobId);
-          }
-          const report = await executeJob({
-            transport: host.transport,
-            argv: pin.wrap([bin.remote, ...benchArgs(job)]),
-            env: job.suite.env,
-            cwd: host.cwdFor(job.suite),
-            timeoutMs: job.suite.timeoutMs,
-            extraConfig: [...host.config, ...pin.config],
-            writer: db.sampleWriter(runId, jobId),
-            ...(pin.verify ? { verifyStderr: pin.verify } : {}),
-            onUnitMeta: (unit, origUnit, key, value) => db.addUnitMeta(runId, unit, origUnit, key, value),
-          });
-          for (const w of report.warnings) progress.log(`${hostName} ${job.suite.name}: output line ${w.line}: ${w.message}: ${w.text}`);
-          db.finishJob(jobId, {
-            status: report.ok ? 'ok' : 'failed',
-            exitCode: report.exec.code,
-            signal: report.exec.signal,
-            error: report.error,
-            stderrTail: report.exec.stderrTail,
-            cpus: pin.cpus,
-            hostEnvId,
-          });
-          if (!report.ok) {
-            failed.push({ seq: job.seq, host: hostName, suite: job.suite.name, error: report.error!, stderrTail: report.exec.stderrTail });
-            progress.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${report.error}`);
-          }
-        } catch (e) {
-          const msg = (e as Error).message;
-          fail(job, msg, '', hostEnvId);
-          progress.log(`FAIL ${hostName} ${job.suite.name} (job ${job.seq}): ${msg}`);
-          // The same build or the same pin policy would fail every later job of this suite here.
-          if (e instanceof BuildError) skipSuite(job, 'its build failed');
-          if (e instanceof PinningError) skipSuite(job, `host ${hostName} cannot satisfy the pin policy`);
-          if (host.lost) {
-            for (const rest of jobs.filter((r) => r.seq > job.seq && !skipped.has(r.seq))) fail(rest, `not run: host ${hostName} was lost`, '', hostEnvId);
-            return;
-          }
-        }
-        done++;
-      }
-    }),
+  // Every suite for every host's target, before anything is recorded.
+  const targets = new Map(hosts.sessions.map((h) => [`${h.target.goos}/${h.target.goarch}`, h.target]));
+  const builds = await buildPhase(
+    [...targets.values()].flatMap((target) => spec.suites.map((suite) => ({ suite, target }))),
+    (t) => progress.show(t),
   );
-  await untune();
-  await closeAll();
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
   progress.clear();
 
-  const status = failed.length > 0 ? 'partial' : 'ok';
-  const msg = failed.length > 0 ? `${failed.length} of ${total} jobs failed` : undefined;
-  db.finishRun(runId, status, msg);
-  const run = db.getRun(runId)!;
-  const summary: RunSummary = { runId, status, jobs: planned.length, failed, samples: run.samples };
-  await printRunSummary(db, summary, opts);
-  db.close();
-  return status === 'ok' ? EXIT_OK : EXIT_PARTIAL;
-}
-
-function jobParams(p: PlannedJob): Record<string, unknown> {
-  const s = p.suite;
-  return {
-    package: s.package,
-    benchtime: s.benchtime,
-    count: p.count,
-    round: p.round,
-    benchmem: s.benchmem,
-    cpu: s.cpu ?? null,
-    pin: s.pin ?? null,
-    env: s.env,
-    timeoutMs: s.timeoutMs,
-    ldflags: s.ldflags ?? null,
-  };
-}
-
-async function printRunSummary(db: Store, s: RunSummary, opts: RunOptions): Promise<void> {
-  if (opts.json) {
-    opts.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-    return;
-  }
-  const { renderRunTable } = await import('../../results/report/run-table.ts');
-  opts.stdout.write(renderRunTable(db, s.runId));
-  const out = (t: string) => opts.stdout.write(`${t}\n`);
-  out('');
-  out(`run ${s.runId}: ${s.status}, ${s.jobs} jobs, ${s.samples} samples stored in ${opts.dbPath}`);
-  if (s.failed.length > 0) {
-    out(`failed jobs (${s.failed.length}):`);
-    for (const f of s.failed) {
-      out(`  job ${f.seq} on ${f.host}, suite ${f.suite}: ${f.error}`);
-      // The pinning wrapper's own report line is for the runner, not the reader.
-      const tail = f.stderrTail.trim().split('\n').filter((l) => !l.startsWith(`${PIN_MARKER} `)).slice(-8);
-      if (tail.length > 0 && tail[0] !== '') for (const l of tail) out(`    | ${l}`);
+  const planned = planJobs(spec, hosts.names);
+  const store = (held.store ??= openStore(opts.dbPath));
+  let plan: RecordedPlan;
+  try {
+    if (opts.resumeRunId !== undefined) {
+      plan = recordResume(store, opts.resumeRunId, resumeJobs!, planned);
+      log(`resuming run ${plan.runId}: ${plan.todo.length} of ${planned.length} jobs left`);
+    } else {
+      plan = recordNewRun(
+        store,
+        { kind: 'run', trigger: opts.trigger, specPath: spec.path, specName: spec.name, specText: spec.text, source: spec.path, revision: opts.revision, variant: opts.variant },
+        planned,
+      );
     }
-    out(`re-run only the missing jobs with: metalbench run --resume ${s.runId}${opts.dbPath !== 'results/metalbench.db' ? ` --db ${opts.dbPath}` : ''}`);
+  } catch (e) {
+    if (isStoreError(e)) throw new RunStop(EXIT_BAD_INPUT, [`metalbench: cannot record the run in ${opts.dbPath}: ${describeStoreError(e)}; nothing was run`]);
+    throw e;
+  }
+  held.runId = plan.runId;
+
+  if (opts.tune) held.tuning = await tuneHosts(hosts.sessions, { dbPath: opts.dbPath, ...(opts.sysRoot !== undefined ? { sysRoot: opts.sysRoot } : {}), log, err: (l) => opts.stderr.write(`${l}\n`) });
+
+  const target = new Map(hosts.sessions.map((h) => [h.name, h.target]));
+  const jobs: DispatchJob[] = plan.todo.map((p) => {
+    const t = target.get(p.host);
+    return {
+      seq: p.seq,
+      jobId: plan.jobIds.get(p.seq)!,
+      host: p.host,
+      suite: p.suite,
+      // An unavailable host has no target; its jobs fail before they need a binary.
+      binary: t ? builds.get({ suite: p.suite, target: t }) : UNBUILT,
+      args: benchArgs(p),
+      status: `round ${p.round + 1}`,
+      label: undefined,
+    };
+  });
+  let result;
+  try {
+    result = await dispatch(jobs, {
+      store,
+      runId: plan.runId,
+      sessions: hosts.sessions,
+      unavailable: hosts.failed,
+      show: (t) => progress.show(t),
+      log,
+      stopped,
+    });
+  } catch (e) {
+    if (!isStoreError(e)) throw e;
+    // The samples already committed are kept; the run cannot be completed in this database now.
+    try {
+      store.finishRun(plan.runId, 'failed', `the results database failed: ${describeStoreError(e)}`);
+    } catch {
+      // The next command that opens it marks the run interrupted.
+    }
+    throw new RunStop(EXIT_PARTIAL, [
+      `metalbench: writing to ${opts.dbPath} failed: ${describeStoreError(e)}`,
+      `metalbench: run ${plan.runId} stopped; what was stored is kept (once the database is writable, resume with: ${resumeCommand(plan.runId, opts)})`,
+    ]);
+  }
+  // Stopped by a signal: its handler records the interruption and exits.
+  if (stopped()) throw new RunStop(EXIT_BAD_INPUT, []);
+  await held.tuning.restore();
+  await hosts.close();
+  progress.clear();
+  return finishRun(store, plan.runId, planned.length, result.failed, result.total, opts);
+}
+
+/** Open the store; a database that cannot be opened is bad input (exit 2), reported as such. */
+function openStore(path: string): Store {
+  return storeCheck(() => new Store(path));
+}
+
+function storeCheck<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof StoreOpenError) throw new RunStop(EXIT_BAD_INPUT, [`metalbench: ${e.message}`, 'metalbench: nothing was run']);
+    throw e;
   }
 }
+
+/** Stands in for the binary of a job on a host that cannot run it. */
+const UNBUILT = { cacheKey: '', path: '', sha256: '', goos: '', goarch: '', goVersion: '', cached: false };

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { join } from 'node:path';
-import { appendTail, type ExecOptions, type ExecResult, type Transport } from './transport.ts';
+import { delimiter, join } from 'node:path';
+import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
 
 /**
  * Where the built-in host's lock lives; shared by every metalbench on this
@@ -12,6 +13,36 @@ export function localLockPath(): string {
   return join(process.env.METALBENCH_LOCK_DIR || '/tmp', 'metalbench-local.lock');
 }
 
+let setprivPath: string | null | undefined;
+
+/** util-linux's setpriv, if this machine has it (looked up once). */
+function setpriv(): string | null {
+  if (setprivPath === undefined) {
+    const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).filter(Boolean);
+    setprivPath = dirs.map((d) => join(d, 'setpriv')).find((p) => existsSync(p)) ?? null;
+  }
+  return setprivPath;
+}
+
+/**
+ * argv that dies with this process: `setpriv --pdeathsig KILL` asks the
+ * kernel to SIGKILL the child when its parent goes, even by kill -9, which
+ * no exit handler sees. Without setpriv the exit handler is all there is.
+ */
+export function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
+  const sp = setpriv();
+  return sp ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
+/** Who holds a lock file, as its holder wrote it; undefined when unknown. */
+function lockHolderOf(lockPath: string): string | undefined {
+  try {
+    return readFileSync(lockPath, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Run a process in its own process group so a timeout can kill all of it. */
 export function spawnCollect(
   command: string,
@@ -19,7 +50,8 @@ export function spawnCollect(
   opts: ExecOptions = {},
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const [cmd, argv] = dyingWithParent(command, args);
+    const child = spawn(cmd, argv, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       detached: true,
@@ -100,34 +132,48 @@ export class LocalTransport implements Transport {
 
   /**
    * flock(1) holds the lock for as long as its stdin stays open, so the lock
-   * is released when we close it or when this process dies. The holder keeps
-   * the event loop alive until close().
+   * is released when we close it or when this process dies. The holder
+   * writes who it is into the lock file, for the message another run shows.
    */
-  async lock(opts: { waitMs?: number } = {}): Promise<void> {
+  async lock(opts: LockOptions = {}): Promise<void> {
     if (this.lockHolder) return;
-    const waitSec = Math.max(0, Math.ceil((opts.waitMs ?? 0) / 1000));
     const lockPath = localLockPath();
-    const holder = spawn(
-      'flock',
-      ['--exclusive', '--wait', String(waitSec), lockPath, 'sh', '-c', 'echo locked; exec cat >/dev/null'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    await new Promise<void>((resolve, reject) => {
+    const waitMs = Math.max(0, opts.waitMs ?? 0);
+    // Without waiting first: a busy host is reported before the wait begins.
+    let got = await this.tryLock(lockPath, 0);
+    if (got === 'busy' && waitMs > 0) {
+      opts.onWait?.(lockHolderOf(lockPath));
+      got = await this.tryLock(lockPath, Math.ceil(waitMs / 1000));
+    }
+    if (got === 'busy') throw new HostBusyError(busyMessage('local', lockPath, lockHolderOf(lockPath), waitMs), lockHolderOf(lockPath));
+    this.lockHolder = got;
+  }
+
+  private tryLock(lockPath: string, waitSec: number): Promise<ChildProcess | 'busy'> {
+    const who = `metalbench pid ${process.pid} since ${new Date().toISOString()}`;
+    // A flock still waiting when metalbench dies must not take the lock afterwards.
+    const [cmd, argv] = dyingWithParent('flock', [
+      '--exclusive', ...(waitSec > 0 ? ['--wait', String(waitSec)] : ['--nonblock']), '--conflict-exit-code', '75', lockPath,
+      'sh', '-c', 'printf "%s\\n" "$1" >"$2"; echo locked; exec cat >/dev/null', 'sh', who, lockPath,
+    ]);
+    const holder = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const onExit = () => holder.kill('SIGKILL');
+    process.once('exit', onExit);
+    holder.once('close', () => process.removeListener('exit', onExit));
+    return new Promise((resolve, reject) => {
       let said = '';
+      let errText = '';
       holder.stdout!.on('data', (b: Buffer) => {
         said += b.toString();
-        if (said.includes('locked')) resolve();
+        if (said.includes('locked')) resolve(holder);
       });
-      holder.on('error', reject);
-      holder.on('close', (code) =>
-        reject(
-          new Error(
-            `host local is busy: another metalbench holds ${lockPath} (flock exited ${code}); wait for it to finish or raise the lock wait`,
-          ),
-        ),
-      );
+      holder.stderr!.on('data', (b: Buffer) => (errText += b.toString()));
+      holder.on('error', (e) => reject(new Error(`host local: cannot run flock(1) (util-linux): ${e.message}`)));
+      holder.on('close', (code) => {
+        if (code === 75) resolve('busy');
+        else reject(new Error(`host local: cannot take the lock ${lockPath}: ${errText.trim() || `flock exited ${code}`}`));
+      });
     });
-    this.lockHolder = holder;
   }
 
   async close(): Promise<void> {

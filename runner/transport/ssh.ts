@@ -18,7 +18,7 @@ import type { Readable } from 'node:stream';
 import type { HostEntry } from '../fleet/inventory.ts';
 import { checkHostKey, hostKeyAlgorithmsFor, keyFingerprint, keyTypeOf } from '../fleet/known-hosts.ts';
 import { describeHop, resolveRoute, type Hop } from '../fleet/route.ts';
-import { appendTail, type ExecOptions, type ExecResult, type Transport } from './transport.ts';
+import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
 
 export interface SshConnectOptions {
   /** known_hosts files, searched in order (e.g. hosts/known_hosts, ~/.ssh/known_hosts). */
@@ -92,10 +92,22 @@ const EXEC_WRAPPER = [
   'exit $c',
 ].join('\n');
 
-/** Holds the lock for the life of the channel; writes who holds it into the file. */
+/**
+ * Holds the lock for the life of the channel; writes who holds it into the
+ * file. First the workdir (and its bin/) must belong to this user and be
+ * writable by no one else: a binary another user can replace is not run.
+ */
 const LOCK_WRAPPER = [
-  'mkdir -p -- "$1" || exit 1',
+  'umask 022',
+  'mkdir -p -- "$1" "$1/bin" || exit 1',
   'command -v flock >/dev/null 2>&1 || { echo "flock(1) is not installed (util-linux)" >&2; exit 127; }',
+  'me=$(id -u)',
+  'for d in "$1" "$1/bin"; do',
+  '  [ -d "$d" ] || continue',
+  '  s=$(stat -c "%u %a" -- "$d") || exit 1',
+  '  if [ "${s%% *}" != "$me" ]; then echo "owner: $d belongs to uid ${s%% *}, not to $(id -un) (uid $me)" >&2; exit 77; fi',
+  '  if [ $(( 0${s#* } & 022 )) -ne 0 ]; then echo "mode: $d is writable by group or others (mode ${s#* })" >&2; exit 77; fi',
+  'done',
   'if [ "$3" = 0 ]; then w=--nonblock; else w="--wait $3"; fi',
   `flock --conflict-exit-code 75 $w "$2" sh -c 'printf "%s\\n" "$1" >"$2"; echo locked; exec cat >/dev/null' sh "$4" "$2"`,
   'c=$?',
@@ -311,7 +323,7 @@ export class SshTransport implements Transport {
     const sftp = await this.sftp();
     const localSum = await sha256File(localPath);
     if (localSum !== sha256) throw new Error(`putFile: local file ${localPath} has sha256 ${localSum}, not ${sha256}; rebuild it`);
-    const mk = await this.exec(['mkdir', '-p', '--', dir]);
+    const mk = await this.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
     if (mk.code !== 0) throw new Error(`host ${this.hostName}: cannot create ${dir}: ${mk.stderrTail.trim()}`);
     const tmp = `${final}.part-${randomBytes(6).toString('hex')}`;
     await new Promise<void>((resolve, reject) =>
@@ -341,14 +353,23 @@ export class SshTransport implements Transport {
    * flock(1) on `<workdir>/lock`, held by a channel whose stdin stays open:
    * released by close(), or by sshd when the connection dies.
    */
-  async lock(opts: { waitMs?: number } = {}): Promise<void> {
+  async lock(opts: LockOptions = {}): Promise<void> {
     if (this.lockChannel) return;
-    const waitMs = opts.waitMs ?? this.entry.lockWaitMs;
-    const waitSec = Math.max(0, Math.ceil(waitMs / 1000));
+    const waitMs = Math.max(0, opts.waitMs ?? this.entry.lockWaitMs);
+    // Without waiting first: a busy host is reported before the wait begins.
+    let got = await this.tryLock(0);
+    if (got !== 'locked' && waitMs > 0) {
+      opts.onWait?.(got.holder);
+      got = await this.tryLock(Math.ceil(waitMs / 1000));
+    }
+    if (got !== 'locked') throw new HostBusyError(busyMessage(this.hostName, `${this.workdir}/lock`, got.holder, waitMs), got.holder);
+  }
+
+  private async tryLock(waitSec: number): Promise<'locked' | { holder: string | undefined }> {
     const lockFile = `${this.workdir}/lock`;
     const who = `metalbench pid ${process.pid} on ${hostname()} (user ${userInfo().username}) since ${new Date().toISOString()}`;
     const ch = await this.channel(['sh', '-c', LOCK_WRAPPER, 'lock', this.workdir, lockFile, String(waitSec), who].map(shQuote).join(' '));
-    await new Promise<void>((resolve, reject) => {
+    const got = await new Promise<'locked' | { holder: string | undefined }>((resolve, reject) => {
       let said = '';
       let errText = '';
       const p: Pending = { reject };
@@ -357,7 +378,7 @@ export class SshTransport implements Transport {
         said += b.toString();
         if (said.includes('locked')) {
           this.pending.delete(p);
-          resolve();
+          resolve('locked');
         }
       });
       ch.stderr.on('data', (b: Buffer) => (errText += b.toString()));
@@ -365,20 +386,21 @@ export class SshTransport implements Transport {
         this.pending.delete(p);
         if (said.includes('locked')) return;
         const code = this.exits.get(ch)?.code ?? null;
-        const holder = /held by (.*)/.exec(errText)?.[1]?.trim();
         if (code === 75) {
-          reject(
-            new Error(
-              `host ${this.hostName} is busy: another metalbench holds ${lockFile}${holder ? ` (${holder})` : ''}` +
-                `${waitSec > 0 ? `; waited ${waitSec}s` : ''}; wait for it to finish or set lockWaitMs for this host`,
-            ),
-          );
+          resolve({ holder: /held by (.*)/.exec(errText)?.[1]?.trim() || undefined });
+        } else if (code === 77) {
+          const what = errText.trim();
+          const dir = /^\w+: (.*?) (?:belongs|is writable)/.exec(what)?.[1] ?? this.workdir;
+          const user = /not to (\S+) \(uid/.exec(what)?.[1] ?? '$USER';
+          const fix = what.startsWith('owner:') ? `chown -R ${user} ${shQuote(dir)}` : `chmod go-w ${shQuote(dir)}`;
+          reject(new Error(`host ${this.hostName}: workdir refused: ${what.replace(/^\w+: /, '')}; another user could replace the binaries run there. Fix it on the host with: ${fix}`));
         } else {
           reject(new Error(`host ${this.hostName}: cannot take the lock ${lockFile}: ${errText.trim() || `exit ${code}`}`));
         }
       });
     });
-    this.lockChannel = ch;
+    if (got === 'locked') this.lockChannel = ch;
+    return got;
   }
 
   async close(): Promise<void> {

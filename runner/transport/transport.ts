@@ -49,9 +49,38 @@ export interface Transport {
    * that path. A file already there with the same sha256 is not sent again.
    */
   putFile(localPath: string, sha256: string, fileName: string): Promise<string>;
-  /** Take the host's exclusive benchmarking lock; held until close(). */
-  lock(opts?: { waitMs?: number }): Promise<void>;
+  /**
+   * Take the host's exclusive benchmarking lock; held until close(). A lock
+   * held by another metalbench throws HostBusyError, after waiting up to
+   * `waitMs` (onWait is called once when the wait begins).
+   */
+  lock(opts?: LockOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface LockOptions {
+  waitMs?: number;
+  /** The lock is held by someone else (as the lock file says) and the wait begins. */
+  onWait?: (holder: string | undefined) => void;
+}
+
+/** Another metalbench holds the host. */
+export class HostBusyError extends Error {
+  override name = 'HostBusyError';
+  constructor(
+    message: string,
+    readonly holder: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** How a busy host is described, the same for every transport. */
+export function busyMessage(host: string, lockFile: string, holder: string | undefined, waitedMs: number): string {
+  return (
+    `host ${host} is busy: another metalbench holds ${lockFile}${holder ? ` (${holder})` : ''}` +
+    `${waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)}s` : ''}; wait for it to finish, or let the run wait with --lock-wait DURATION`
+  );
 }
 
 export const STDERR_TAIL_BYTES = 8192;

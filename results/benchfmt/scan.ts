@@ -10,6 +10,8 @@
 // all files; a line of 64 KiB or more stops reading.
 
 /** One input: its column label and its text. */
+import { decodeRaw } from './rawtext.ts';
+
 export interface InputFile {
   label: string;
   text: string;
@@ -44,8 +46,10 @@ export interface ScanSink {
    * when the line needs more than the quick path (then result follows).
    */
   tryResult(name: string, n: number, values: Float64Array, units: readonly string[], origUnits: readonly string[]): boolean;
-  /** A line that could not be read, as "file:line: message". */
-  syntaxError(text: string): void;
+  /** A line that could not be read, as "file:line: message" (and its parts). */
+  syntaxError(text: string, line: number, message: string, lineText: string): void;
+  /** New unit metadata ("Unit ns/op assume=exact"): by tidied unit, as written, key and value. */
+  unitMeta?(unit: string, origUnit: string, key: string, value: string): void;
 }
 
 const MAX_LINE_BYTES = 64 * 1024;
@@ -297,6 +301,13 @@ export class StatReader {
   readonly unitMeta = new Map<string, string>();
   private readonly values = new Float64Array(64);
   private valueBuf = this.values;
+  /** The values of the line just given to the sink as written (before tidying), and its iteration count. */
+  origValues = new Float64Array(64);
+  iters = 0;
+  /** The number of the line just given to the sink. */
+  get lineNumber(): number {
+    return this.line;
+  }
   private readonly units: string[] = [];
   private readonly origUnits: string[] = [];
   /** Benchmark names by hash: one string per distinct name. */
@@ -307,8 +318,9 @@ export class StatReader {
   /** Per measurement position, the last unit text seen there (saves slicing). */
   private readonly unitAt: TidyEntry[] = [];
 
+  /** By the tidied unit, as benchstat looks metadata up: a zero "ns/op" value keeps its unit but is "sec/op" here. */
   isExact(unit: string): boolean {
-    return this.unitMeta.get(`${unit}\u0000assume`) === 'exact';
+    return this.unitMeta.get(`${tidy(unit).unit}\u0000assume`) === 'exact';
   }
 
   /**
@@ -320,11 +332,26 @@ export class StatReader {
    * its program prefix) when reading must stop, else undefined.
    */
   read(buf: Buffer, fileName: string, label: string, sink: ScanSink): string | undefined {
+    this.begin(fileName, label, sink);
+    return this.more(buf, sink);
+  }
+
+  /** Starts a file read in pieces by more(): no configuration yet, line 1 next. */
+  begin(fileName: string, label: string, sink: ScanSink): void {
     this.config = label === '' ? new ConfigSnapshot([], [], []) : new ConfigSnapshot(['.file'], [label], [false]);
     sink.config(this.config);
     this.fileName = fileName;
     this.line = 0;
     this.stop = undefined;
+  }
+
+  /**
+   * The next piece of the file begun last: whole lines (a final line without
+   * its newline only at the end of the file). Returns the error that stopped
+   * reading, now or before (then this piece is ignored, as benchstat stops).
+   */
+  more(buf: Buffer, sink: ScanSink): string | undefined {
+    if (this.stop !== undefined) return this.stop;
     const len = buf.length;
     let pos = 0;
     // Plain result lines of known names go through a loop that never takes a
@@ -350,9 +377,9 @@ export class StatReader {
       const n = this.plainLine(buf, pos + 9, len);
       if (n === 0) return pos;
       const rec = this.knownName(buf, pos + 9) ?? this.nameOf(buf, pos + 9);
+      this.line++;
       if (!sink.tryResult(rec.name, n, this.valueBuf, this.units, this.origUnits)) sink.result(rec.name, n, this.valueBuf, this.units, this.origUnits);
       this.follow(rec);
-      this.line++;
       pos = this.lineEnd + 1;
     }
     return pos;
@@ -383,7 +410,7 @@ export class StatReader {
     }
     let end = nl;
     if (end > pos && buf[end - 1] === 13) end--;
-    const config = this.otherLine(buf.toString('utf8', pos, end), this.config, this.fileName, this.line, sink);
+    const config = this.otherLine(decodeRaw(buf, pos, end), this.config, this.fileName, this.line, sink);
     if (config !== this.config) {
       this.config = config;
       sink.config(config);
@@ -397,7 +424,7 @@ export class StatReader {
     const c0 = text.charCodeAt(0);
     if (c0 === 66 && text.startsWith('Benchmark')) {
       const err = this.benchmarkLine(text, 9, end, sink);
-      if (err !== undefined) sink.syntaxError(`${fileName}:${line}: ${err}`);
+      if (err !== undefined) sink.syntaxError(`${fileName}:${line}: ${err}`, line, err, text);
       return config;
     }
     if (c0 === 85 && this.unitLine(text, 0, end, fileName, line, sink)) return config;
@@ -485,10 +512,16 @@ export class StatReader {
     do p++;
     while (p < len && ((c = buf[p]!) === 32 || c === 9));
     let q = p;
-    while (q < len && (c = buf[q]!) >= 48 && c <= 57) q++;
+    let iters = 0;
+    while (q < len && (c = buf[q]!) >= 48 && c <= 57) {
+      iters = iters * 10 + (c - 48);
+      q++;
+    }
+    this.iters = iters;
     if (q === p || q - p > 18 || q >= len || (c !== 32 && c !== 9)) return 0;
     p = q;
     const vals = this.valueBuf;
+    const origs = this.origValues;
     let n = 0;
     for (;;) {
       while (p < len && ((c = buf[p]!) === 32 || c === 9)) p++;
@@ -540,10 +573,12 @@ export class StatReader {
       const tv = v * t.factor;
       if (tv === v) {
         vals[n] = v;
+        origs[n] = v;
         this.units[n] = t.orig;
         this.origUnits[n] = '';
       } else {
         vals[n] = tv;
+        origs[n] = v;
         this.units[n] = t.unit;
         this.origUnits[n] = t.orig;
       }
@@ -615,6 +650,8 @@ export class StatReader {
       const e = atoiError(text.slice(p, q));
       if (e) return `parsing iteration count: ${e}`;
     }
+    // strconv.Atoi: an optional sign, then decimal digits ("+5" is 5).
+    this.iters = Number(text.slice(p, q));
     p = q < end ? skipSpaces(text, q + 1, end) : end;
     let n = 0;
     for (;;) {
@@ -664,14 +701,19 @@ export class StatReader {
         const grown = new Float64Array(this.valueBuf.length * 2);
         grown.set(this.valueBuf);
         this.valueBuf = grown;
+        const grownOrig = new Float64Array(grown.length);
+        grownOrig.set(this.origValues);
+        this.origValues = grownOrig;
       }
       const tv = v * t.factor;
       if (tv === v) {
         this.valueBuf[n] = v;
+        this.origValues[n] = v;
         this.units[n] = t.orig;
         this.origUnits[n] = '';
       } else {
         this.valueBuf[n] = tv;
+        this.origValues[n] = v;
         this.units[n] = t.unit;
         this.origUnits[n] = t.orig;
       }
@@ -688,7 +730,7 @@ export class StatReader {
     const fields = splitFields(text.slice(pos, end));
     // The first field is "Unit" itself.
     if (fields.length < 2) {
-      sink.syntaxError(`${fileName}:${line}: missing unit`);
+      sink.syntaxError(`${fileName}:${line}: missing unit`, line, 'missing unit', text);
       return true;
     }
     const unit = fields[1]!;
@@ -696,7 +738,7 @@ export class StatReader {
     for (const f of fields.slice(2)) {
       const eq = f.indexOf('=');
       if (eq <= 0) {
-        sink.syntaxError(`${fileName}:${line}: expected key=value`);
+        sink.syntaxError(`${fileName}:${line}: expected key=value`, line, 'expected key=value', text);
         continue;
       }
       const key = f.slice(0, eq);
@@ -704,10 +746,12 @@ export class StatReader {
       const mk = `${tidied}\u0000${key}`;
       const have = this.unitMeta.get(mk);
       if (have !== undefined) {
-        if (have !== value) sink.syntaxError(`${fileName}:${line}: metadata ${key} of unit ${unit} already set to ${have}`);
+        const msg = `metadata ${key} of unit ${unit} already set to ${have}`;
+        if (have !== value) sink.syntaxError(`${fileName}:${line}: ${msg}`, line, msg, text);
         continue;
       }
       this.unitMeta.set(mk, value);
+      sink.unitMeta?.(tidied, unit, key, value);
     }
     return true;
   }
