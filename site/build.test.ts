@@ -13,7 +13,7 @@ import type { SiteConfig } from './config.ts';
 import { nightDate } from './fixtures/history.ts';
 import { addNight, makeFixture, NIGHTS, PKG, revision, STEP_NIGHT } from './fixtures/store.ts';
 import { pageBaseName } from './names.ts';
-import type { AttentionSource, Finding } from './sources/attention.ts';
+import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
 import { stagingPaths } from './swap.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -45,7 +45,8 @@ const ALERT: Finding = {
   ciHigh: 0.43,
   status: 'open',
 };
-const attention: AttentionSource = { findings: () => [ALERT], comparisons: () => [] };
+/** The store's comparisons, and the alert a detection source would give. */
+const attention: AttentionSource = { findings: () => [ALERT], comparisons: storeAttention.comparisons };
 
 // A manual import with hostile text in every field the pages show.
 {
@@ -53,6 +54,33 @@ const attention: AttentionSource = { findings: () => [ALERT], comparisons: () =>
   const f = join(fx.dir, 'evil.txt');
   writeFileSync(f, `pkg: ${EVIL_PKG}\nhost: ${EVIL_HOST}\n` + [1, 2, 3, 4, 5, 6].map((v) => `Benchmark${EVIL_NAME}\t100\t${v} ms/op\n`).join(''));
   importFiles(store, [f], { revision: '<b>rev</b>', startedAt: nightDate(3) });
+  store.close();
+}
+
+// Two stored comparisons: a PR that slows Decode on box-b, and an A/A session (the noise floor).
+const compareRuns: number[] = [];
+{
+  const store = new Store(fx.dbPath);
+  store.db.exec(readFileSync(join(here, 'fixtures', 'compare-tables.sql'), 'utf8'));
+  const session = store.db.prepare(
+    `INSERT INTO compare_sessions (run_id, role, base_ref, head_ref, base_sha, head_sha, head_worktree, is_aa, rounds, seed, plan_json)
+     VALUES (?, 'screen', ?, ?, ?, ?, 0, ?, 16, 's', '{}')`,
+  );
+  const result = store.db.prepare(
+    `INSERT INTO compare_results (run_id, role, is_aa, host, host_fingerprint, pin, benchmark, unit, rounds, pairs, estimate, ci_low, ci_high, p, q, delta, mde, verdict, created_at)
+     VALUES (?, 'screen', ?, ?, 'bbbb1111bbbb', 'cpus 2-3', ?, 'sec/op', 16, 16, ?, ?, ?, ?, ?, ?, ?, ?, '2025-01-13T00:00:00Z')`,
+  );
+  for (const aa of [0, 1]) {
+    const runId = store.createRun({ kind: 'compare', trigger: 'pr', specPath: 'benchmarks/pr.yaml', startedAt: nightDate(NIGHTS + aa) });
+    store.finishRun(runId, 'ok');
+    compareRuns.push(runId);
+    session.run(runId, 'main', aa ? 'main' : 'feature/<x>', 'a'.repeat(40), aa ? 'a'.repeat(40) : 'b'.repeat(40), aa);
+    if (aa) result.run(runId, 1, 'box-b', DECODE, 0, -0.004, 0.004, 0.9, 0.9, Math.log1p(0.02), Math.log1p(0.012), 'no change');
+    else {
+      result.run(runId, 0, 'box-b', DECODE, Math.log(1.4), Math.log(1.37), Math.log(1.43), 1e-5, 1e-4, Math.log1p(0.02), Math.log1p(0.012), 'regression');
+      result.run(runId, 0, 'box-b', ENCODE, 0.001, -0.003, 0.005, 0.6, 0.6, Math.log1p(0.02), Math.log1p(0.012), 'no change');
+    }
+  }
   store.close();
 }
 
@@ -241,6 +269,23 @@ test('benchmark page: the alert on the chart, the environment change splits the 
   assert.equal(errors, []);
   assert.equal(requests, []);
   await ctx.close();
+});
+
+test('comparison pages: verdicts, hosts and pinning, the reproduce command; listed on the front page; A/A floors on the host page', () => {
+  const [pr, aa] = compareRuns as [number, number];
+  const html = readFileSync(join(outDir, 'compare', `${pr}.html`), 'utf8');
+  assert.match(html, '<h1>main → feature/&lt;x&gt;</h1>');
+  assert.match(html, /<tr data-verdict="regression"><td><a href="\.\.\/bench\/codec-decode[^"]+">.*<td class="worse">regression<\/td><td class="num">\+40%<\/td><td class="num">\+37% … \+43%<\/td>/);
+  assert.match(html, `metalbench compare benchmarks/pr.yaml --base ${'a'.repeat(40)} --head ${'b'.repeat(40)} --rounds 16`);
+  assert.match(html, /<td><code>bbbb1111bbbb<\/code><\/td><td>cpus 2-3<\/td>/);
+  assert.match(html, `href="https://github.com/acme/codec/commit/${'b'.repeat(40)}"`);
+  const front = readFileSync(join(outDir, 'index.html'), 'utf8');
+  assert.match(front, new RegExp(`<tr data-compare="${pr}"><td><a href="compare/${pr}.html">main → feature/&lt;x&gt;</a></td><td>[^<]+</td><td>1 regression, 1 no change</td>`));
+  assert.not.match(front, `data-compare="${aa}"`);
+  const host = readdirSync(join(outDir, 'host')).find((f) => f.startsWith('box-b-'))!;
+  const hostHtml = readFileSync(join(outDir, 'host', host), 'utf8');
+  // Decode sec/op on box-b: A/A interval ±0.4 %, smallest detectable effect 1.2 %.
+  assert.match(hostHtml, /Decode\/format=json-8<\/code><\/a><\/td><td>sec\/op<\/td>.*<td class="num">0\.4%<\/td><td class="num">1\.2%<\/td>/);
 });
 
 test('host and cross-architecture pages', async () => {

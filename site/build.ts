@@ -13,7 +13,8 @@ import { chunkJson, chunkScript, cmp } from './chunks.ts';
 import { defaultSiteConfig, type SiteConfig } from './config.ts';
 import { indexCsv, indexDataScript, indexJson, archDataScript } from './twins.ts';
 import { hostSlug, pageBaseName } from './names.ts';
-import { archPage, benchmarkPage, frontPage, historyTrigger, hostPage, type ArchData, type SiteContext } from './pages.ts';
+import { archPage, benchmarkPage, compareIndexPage, comparePage, frontPage, historyTrigger, hostPage, type ArchData, type SiteContext } from './pages.ts';
+import { noiseFloors, type NoiseFloor } from './sources/comparisons.ts';
 import { byXThenId, mergeRow, RECENT, rowFromPoints, type RowBase, type SeriesRow } from './rows.ts';
 import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
 import { loadHostEnvs } from './sources/hosts.ts';
@@ -181,6 +182,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
 
     const ctx: SiteContext = { config, colours, history, runs, generatedAt: new Date().toISOString() };
     const findings = attention.findings(db);
+    const comparisons = attention.comparisons(db);
+    const floors = noiseFloors(comparisons);
     const pageNames = Object.keys(state.pages).sort();
     for (const base of pageNames) {
       const page = state.pages[base]!;
@@ -196,6 +199,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     write(
       'index.html',
       frontPage(ctx, {
+        comparisons,
         pages: state.pages,
         liveness,
         newest,
@@ -215,7 +219,17 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
         for (const row of page.series) if (row.host === host && historyTrigger(ctx, row.trigger)) rows.push({ base, page, row });
       }
       const bare = [...envs.keys()].find((h) => host === h || host.startsWith(`${h} `));
-      write(`host/${hostSlug(host)}.html`, hostPage(ctx, host, bare === undefined ? undefined : envs.get(bare), rows, liveness.find((l) => l.host === host)));
+      const hostFloors = new Map<string, NoiseFloor>();
+      for (const [k, v] of floors) {
+        const [h, bench, unit] = k.split('\0') as [string, string, string];
+        if (h === host || host.startsWith(`${h} `)) hostFloors.set(`${bench}\0${unit}`, v);
+      }
+      write(`host/${hostSlug(host)}.html`, hostPage(ctx, host, bare === undefined ? undefined : envs.get(bare), rows, liveness.find((l) => l.host === host), hostFloors));
+    }
+    if (comparisons.length > 0) {
+      ensureDir(join(building, 'compare'));
+      for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages));
+      write('compare/index.html', compareIndexPage(ctx, comparisons));
     }
     const arch = archData(state, ctx, reader, newest?.revision ?? null, newest ? [...runs.values()].filter((r) => r.revision === newest.revision && historyTrigger(ctx, r.trigger) && (newest.revision !== null || r.id === newest.id)).map((r) => r.id) : []);
     write('arch.html', archPage(ctx, arch));

@@ -5,6 +5,7 @@ import { ciText, dateTime, shortDate, shortRev, valueText, verdictClass, verdict
 import { hostSlug } from './names.ts';
 import { sparkOf, type SeriesRow } from './rows.ts';
 import type { Finding } from './sources/attention.ts';
+import { reproduceCommand, type CompareSession, type NoiseFloor } from './sources/comparisons.ts';
 import { factChanges, factRows, type HostRecord } from './sources/hosts.ts';
 import type { HostLiveness, RunMeta } from './sources/runs.ts';
 import type { PageState } from './state.ts';
@@ -54,6 +55,7 @@ export interface FrontInput {
   /** Host label → environment records, for the events list. */
   envEvents: { host: string; at: string; detail: string }[];
   counts: { benchmarks: number; series: number; runs: number };
+  comparisons: CompareSession[];
 }
 
 export function frontPage(ctx: SiteContext, o: FrontInput): string {
@@ -135,6 +137,10 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
     b.push('</tbody></table>');
   }
   b.push('</section>');
+  const prs = o.comparisons.filter((c) => !c.isAa);
+  if (prs.length > 0) {
+    b.push('<section aria-labelledby="cmp"><h2 id="cmp">Latest comparisons</h2>', compareList(ctx, prs.slice(-10).reverse(), 'compare/'), `<p><a href="compare/index.html">All ${o.comparisons.length} comparisons</a></p></section>`);
+  }
   // The full index, drawn by front.js from index-data.js.
   b.push(
     '<section aria-labelledby="all"><h2 id="all">All benchmarks</h2>',
@@ -244,7 +250,15 @@ export function benchmarkPage(ctx: SiteContext, base: string, page: PageState, f
 
 // ── host pages ─────────────────────────────────────────────────────────────
 
-export function hostPage(ctx: SiteContext, host: string, record: HostRecord | undefined, series: { base: string; page: PageState; row: SeriesRow }[], live: HostLiveness | undefined): string {
+export function hostPage(
+  ctx: SiteContext,
+  host: string,
+  record: HostRecord | undefined,
+  series: { base: string; page: PageState; row: SeriesRow }[],
+  live: HostLiveness | undefined,
+  /** A/A floors of this host by "benchmark\0unit". */
+  floors: Map<string, NoiseFloor>,
+): string {
   const b: string[] = [`<nav><a href="../index.html">← ${escapeHtml(ctx.config.title)}</a></nav>`, `<h1>${swatch(ctx.colours.get(host) ?? 0)}${escapeHtml(host)}</h1>`];
   if (live) {
     b.push(`<p class="meta">Latest ${ctx.history === 'nightly' ? 'nightly' : 'run'}: #${live.run.id}, ${escapeHtml(dateTime(live.run.startedAt))}, ${revLink(ctx, live.run.revision)} — ${escapeHtml(live.run.status)}${live.failedJobs ? `, ${live.failedJobs} of ${live.jobs} jobs failed` : ''}.</p>`);
@@ -264,16 +278,18 @@ export function hostPage(ctx: SiteContext, host: string, record: HostRecord | un
   }
   b.push(
     '<h2>Noise per benchmark</h2>',
-    '<p class="meta">How much a result moves on this host: the 95% confidence interval of the latest median (± half its width) and the run-to-run spread of the last medians (median absolute deviation). A change smaller than these cannot be told from noise.</p>',
-    '<div class="scroll"><table><thead><tr><th>benchmark</th><th>unit</th><th class="num">latest</th><th class="num">CI ±</th><th class="num">run-to-run</th><th class="num">n</th></tr></thead><tbody>',
+    '<p class="meta">How much a result moves on this host: the 95% confidence interval of the latest median (± half its width), the run-to-run spread of the last medians (median absolute deviation), and, where an A/A comparison (<code>metalbench calibrate</code>) was stored, its interval and the smallest effect it could detect. A change smaller than these cannot be told from noise.</p>',
+    '<div class="scroll"><table class="noise"><thead><tr><th>benchmark</th><th>unit</th><th class="num">latest</th><th class="num">CI ±</th><th class="num">run-to-run</th><th class="num">A/A ±</th><th class="num">A/A MDE</th><th class="num">n</th></tr></thead><tbody>',
   );
   for (const s of series) {
     const r = s.row;
     const half = r.latest.lo !== null && r.latest.hi !== null && r.latest.median !== 0 ? (r.latest.hi - r.latest.lo) / 2 / Math.abs(r.latest.median) : null;
     const spread = mad(sparkOf(r));
+    const aa = floors.get(`${s.page.name}\0${r.unit}`);
     b.push(
       `<tr><td><a href="../${pageUrl(s.base)}"><code>${escapeHtml(s.page.name)}</code></a></td><td>${escapeHtml(r.unit)}</td><td class="num">${escapeHtml(valueText(r.unit, r.latest.median))}</td>` +
-        `<td class="num">${half === null ? '—' : `${(half * 100).toFixed(1)}%`}</td><td class="num">${spread === null ? '—' : `${(spread * 100).toFixed(1)}%`}</td><td class="num">${r.latest.n}</td></tr>`,
+        `<td class="num">${half === null ? '—' : `${(half * 100).toFixed(1)}%`}</td><td class="num">${spread === null ? '—' : `${(spread * 100).toFixed(1)}%`}</td>` +
+        `<td class="num">${aa?.halfWidth == null ? '—' : `${(aa.halfWidth * 100).toFixed(1)}%`}</td><td class="num">${aa?.mde == null ? '—' : `${(aa.mde * 100).toFixed(1)}%`}</td><td class="num">${r.latest.n}</td></tr>`,
     );
   }
   b.push('</tbody></table></div>');
@@ -323,4 +339,71 @@ export function archPage(ctx: SiteContext, a: ArchData): string {
     canonical: canonical(ctx, 'arch.html'),
     generatedAt: ctx.generatedAt,
   });
+}
+
+// ── comparison pages ───────────────────────────────────────────────────────
+
+const verdictCss = (v: string) => (/regress|slower|worse/i.test(v) ? 'worse' : /improv|faster|better/i.test(v) ? 'better' : 'same');
+/** Worse first, then better, then the rest. */
+const verdictRank = (v: string) => ({ worse: 0, better: 1, same: 2 })[verdictCss(v)];
+const lnPct = (x: number | null) => (x === null ? '—' : pct(Math.expm1(x)));
+
+export function compareTitle(s: CompareSession): string {
+  return s.isAa ? `A/A noise measurement of ${s.baseRef}` : `${s.baseRef} → ${s.headRef}${s.headWorktree ? ' (working tree)' : ''}`;
+}
+
+/** Counts of each verdict of a session, worst first. */
+export function verdictCounts(s: CompareSession): string {
+  const counts = new Map<string, number>();
+  for (const r of s.results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+  return [...counts].sort((a, b) => verdictRank(a[0]) - verdictRank(b[0]) || b[1] - a[1]).map(([v, n]) => `${n} ${v}`).join(', ') || 'no results';
+}
+
+export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<string, PageState>): string {
+  const hostRows = new Map<string, CompareSession['results'][number]>();
+  for (const r of s.results) if (!hostRows.has(r.host)) hostRows.set(r.host, r);
+  const pageOf = new Map(Object.entries(pages).map(([base, p]) => [p.name, base]));
+  const b: string[] = [
+    `<nav><a href="../index.html">← ${escapeHtml(ctx.config.title)}</a> · <a href="index.html">comparisons</a></nav>`,
+    `<h1>${escapeHtml(compareTitle(s))}</h1>`,
+    `<p class="meta">Run #${s.runId} (${escapeHtml(s.role)}${s.parentRunId !== null ? ` of #${s.parentRunId}` : ''}), ${escapeHtml(dateTime(s.startedAt))}, ${escapeHtml(s.status)} · base ${revLink(ctx, s.baseSha)} · head ${revLink(ctx, s.headSha)} · ${s.rounds} paired rounds · ${escapeHtml(verdictCounts(s))}</p>`,
+    '<h2>Reproduce</h2>',
+    `<pre><code>${escapeHtml(reproduceCommand(s))}</code></pre>`,
+    '<h2>Hosts</h2>',
+    '<table><thead><tr><th>host</th><th>environment</th><th>pinning</th></tr></thead><tbody>',
+    ...[...hostRows.values()].map((r) => `<tr><td>${hostCell(ctx, r.host, '../')}</td><td><code>${escapeHtml(r.fingerprint.slice(0, 12))}</code></td><td>${escapeHtml(r.pin)}</td></tr>`),
+    '</tbody></table>',
+    '<h2>Verdicts</h2>',
+    '<p class="meta">Per benchmark, unit and host: the Hodges–Lehmann estimate of head against base over the paired rounds with its confidence interval, the test (p, and q after correction across the table), the practical threshold and the smallest effect this session could detect.</p>',
+    '<div class="scroll"><table class="verdicts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th>verdict</th><th class="num">change</th><th class="num">CI</th><th class="num">p</th><th class="num">q</th><th class="num">threshold</th><th class="num">MDE</th><th class="num">pairs</th></tr></thead><tbody>',
+  ];
+ const order = [...s.results].sort((x, y) => verdictRank(x.verdict) - verdictRank(y.verdict) || cmpText(x.benchmark, y.benchmark) || cmpText(x.unit, y.unit) || cmpText(x.host, y.host));
+  for (const r of order) {
+    const base = pageOf.get(r.benchmark);
+    const name = `<code>${escapeHtml(r.benchmark)}</code>`;
+    b.push(
+      `<tr data-verdict="${escapeHtml(r.verdict)}"><td>${base ? `<a href="../bench/${base}.html">${name}</a>` : name}</td><td>${escapeHtml(r.unit)}</td><td>${hostCell(ctx, r.host, '../')}</td>` +
+        `<td class="${verdictCss(r.verdict)}">${escapeHtml(r.verdict)}</td><td class="num">${lnPct(r.estimate)}</td><td class="num">${lnPct(r.ciLow)} … ${lnPct(r.ciHigh)}</td>` +
+        `<td class="num">${r.p === null ? '—' : r.p.toPrecision(2)}</td><td class="num">${r.q === null ? '—' : r.q.toPrecision(2)}</td><td class="num">±${lnPct(r.delta).replace('+', '')}</td><td class="num">${lnPct(r.mde).replace('+', '')}</td><td class="num">${r.pairs}</td></tr>`,
+    );
+  }
+  b.push('</tbody></table></div>');
+  return frame({ title: `${compareTitle(s)} · ${ctx.config.title}`, root: '../', body: b.join('\n'), data: dataAttrs(ctx), canonical: canonical(ctx, `compare/${s.runId}.html`), generatedAt: ctx.generatedAt });
+}
+
+export function compareIndexPage(ctx: SiteContext, sessions: readonly CompareSession[]): string {
+  const b: string[] = [`<nav><a href="../index.html">← ${escapeHtml(ctx.config.title)}</a></nav>`, '<h1>Comparisons</h1>'];
+  b.push(sessions.length === 0 ? '<p>No comparisons stored.</p>' : compareList(ctx, [...sessions].reverse(), ''));
+  return frame({ title: `Comparisons · ${ctx.config.title}`, root: '../', body: b.join('\n'), data: dataAttrs(ctx), canonical: canonical(ctx, 'compare/index.html'), generatedAt: ctx.generatedAt });
+}
+
+/** A table of sessions, newest first; `prefix` is the path to compare/ from the page. */
+export function compareList(ctx: SiteContext, sessions: readonly CompareSession[], prefix: string): string {
+  return (
+    '<table class="comparisons"><thead><tr><th>comparison</th><th>when</th><th>verdicts</th></tr></thead><tbody>' +
+    sessions
+      .map((s) => `<tr data-compare="${s.runId}"><td><a href="${prefix}${s.runId}.html">${escapeHtml(compareTitle(s))}</a></td><td>${escapeHtml(dateTime(s.startedAt))}</td><td>${escapeHtml(verdictCounts(s))}</td></tr>`)
+      .join('') +
+    '</tbody></table>'
+  );
 }

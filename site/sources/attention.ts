@@ -4,6 +4,7 @@
  * comparisons. Each is read from its own source; a store without them gives
  * empty lists, and a caller (a test, a later reader) may supply its own.
  */
+import { loadComparisons, type CompareSession } from './comparisons.ts';
 import type { DB } from './open.ts';
 
 /** A detected change in one series between two revisions. */
@@ -25,19 +26,17 @@ export interface Finding {
   status: string;
 }
 
-export interface Comparison {
-  id: string;
-  title: string;
-  verdict: string;
-}
-
 export interface AttentionSource {
   findings(db: DB): Finding[];
-  comparisons(db: DB): Comparison[];
+  comparisons(db: DB): CompareSession[];
 }
 
-/** What the store holds today: no detection or comparison tables yet, so nothing. */
+/**
+ * What the store holds: comparisons when the store has `compare`'s tables;
+ * no findings, since nightly detection does not store alerts or change points
+ * yet (a reader of its table goes here).
+ */
 export const storeAttention: AttentionSource = {
   findings: () => [],
-  comparisons: () => [],
+  comparisons: loadComparisons,
 };
