@@ -38,7 +38,10 @@
         if (i === ri) return '<td class="num">' + (x ? mb.esc(mb.value(x[0], mb.displayUnit(r[3], x[0]))) : '—') + '</td>';
         var q = ratio(x, refv);
         if (!q) return '<td class="num">—</td>';
-        var cls = q[1] !== null && q[2] !== null ? (q[2] < 1 ? 'lower' : q[1] > 1 ? 'higher' : 'same') : 'same';
+        // Green where this host does better than the reference: lower, or higher for throughput.
+        var below = q[2] !== null && q[2] < 1, above = q[1] !== null && q[1] > 1;
+        var good = mb.higherIsBetter(r[3]) ? above : below, bad = mb.higherIsBetter(r[3]) ? below : above;
+        var cls = good ? 'lower' : bad ? 'higher' : 'same';
         return '<td class="num ' + cls + '">' + f2(q[0]) + '×<br><small>' + f2(q[1]) + '–' + f2(q[2]) + '</small></td>';
       }).join('') + '</tr>';
     });
