@@ -6,7 +6,7 @@
  * summaries are rewritten, everything else is carried over by hard links.
  * Safe: the new site is built in OUT.building and swapped in by renames.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeAssets } from './assets.ts';
 import { chunkJson, chunkScript, cmp } from './chunks.ts';
@@ -19,7 +19,7 @@ import { byXThenId, mergeRow, RECENT, rowFromPoints, type RowBase, type SeriesRo
 import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
 import { loadHostEnvs } from './sources/hosts.ts';
 import { openResults } from './sources/open.ts';
-import { historyTrigger as storeHistory, latestPerHost, loadRuns } from './sources/runs.ts';
+import { historyTrigger as storeHistory, latestPerHost, loadRuns, type RunMeta } from './sources/runs.ts';
 import { benchmarkNames, seriesReader, summaryWatermark, touchedSince, type FullPointRow } from './sources/summaries.ts';
 import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
 import { commitStaging, ensureDir, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
@@ -231,7 +231,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages));
       write('compare/index.html', compareIndexPage(ctx, comparisons));
     }
-    const arch = archData(state, ctx, reader, newest?.revision ?? null, newest ? [...runs.values()].filter((r) => r.revision === newest.revision && historyTrigger(ctx, r.trigger) && (newest.revision !== null || r.id === newest.id)).map((r) => r.id) : []);
+    const arch = archData(state, ctx, reader, newest?.revision ?? null, newest ? runsOfRevision(ctx, newest) : []);
     write('arch.html', archPage(ctx, arch));
     write('assets/arch-data.js', archDataScript(arch));
     // The state goes last: a site without it is never built on.
@@ -240,8 +240,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     return { outDir, pages: pageNames.length, series: seriesCount, incremental, written, watermark };
   } catch (e) {
     // The live site is untouched; the staging folder is dropped.
-    const { building } = stagingPaths(outDir);
-    (await import('node:fs')).rmSync(building, { recursive: true, force: true });
+    rmSync(stagingPaths(outDir).building, { recursive: true, force: true });
     throw e;
   } finally {
     db.close();
@@ -295,6 +294,12 @@ function environmentEvents(state: SiteState): { host: string; at: string; detail
     .sort((a, b) => cmp(b.at, a.at) || cmp(a.host, b.host))
     .slice(0, 20)
     .map((e) => ({ host: e.host, at: e.at, detail: `${e.detail} (${e.count} series split)` }));
+}
+
+/** The history runs that measured the newest run's revision (every host of one commit), or that run alone without a revision. */
+function runsOfRevision(ctx: SiteContext, newest: RunMeta): number[] {
+  if (newest.revision === null) return [newest.id];
+  return [...ctx.runs.values()].filter((r) => r.revision === newest.revision && historyTrigger(ctx, r.trigger)).map((r) => r.id);
 }
 
 function archData(state: SiteState, ctx: SiteContext, reader: ReturnType<typeof seriesReader>, revision: string | null, runIds: number[]): ArchData {
