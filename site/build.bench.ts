@@ -62,12 +62,15 @@ function importNight(store: Store, night: number): void {
 const cli = fromPackageRoot('bin/metalbench.js');
 if (!existsSync(fromPackageRoot('dist/runner/cli.js'))) throw new Error('dist/ is missing: run npm run build first');
 
-/** Run `metalbench site` under /usr/bin/time: wall seconds and peak RSS (MB). */
-function site(): { s: number; mb: number; json: { written: number; incremental: boolean } } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, 'site', '--db', dbPath, '--out', outDir, '--json'], { encoding: 'utf8' });
+/**
+ * Run `metalbench site` under /usr/bin/time: wall seconds, CPU seconds (user +
+ * system: what the build costs when the machine is shared) and peak RSS (MB).
+ */
+function site(): { s: number; cpu: number; mb: number; json: { written: number; incremental: boolean } } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, cli, 'site', '--db', dbPath, '--out', outDir, '--json'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`metalbench site failed: ${r.stderr}`);
-  const [s, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number) as [number, number];
-  return { s, mb: kb / 1024, json: JSON.parse(r.stdout) as { written: number; incremental: boolean } };
+  const [s, user, sys, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
+  return { s, cpu: user + sys, mb: kb / 1024, json: JSON.parse(r.stdout) as { written: number; incremental: boolean } };
 }
 
 function size(path: string): number {
@@ -86,25 +89,27 @@ async function main(): Promise<void> {
     store.close();
     console.log(`generated ${NIGHTS} nightly imports (${BENCHES} benchmarks × ${HOSTS.length} hosts × ${COUNT} samples × 3 units) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const full: { s: number; mb: number }[] = [];
+  const full: { s: number; cpu: number; mb: number }[] = [];
   for (let i = 0; i < 3; i++) {
     rmSync(outDir, { recursive: true, force: true });
     full.push(site());
   }
-  console.log(`full build: median ${median(full.map((f) => f.s)).toFixed(2)} s of ${full.map((f) => f.s).join(', ')}; peak RSS ${Math.max(...full.map((f) => f.mb)).toFixed(0)} MB`);
+  const fmt = (xs: { s: number; cpu: number }[]) =>
+    `wall median ${median(xs.map((f) => f.s)).toFixed(2)} s (${xs.map((f) => f.s).join(', ')}), CPU median ${median(xs.map((f) => f.cpu)).toFixed(2)} s (${xs.map((f) => f.cpu.toFixed(2)).join(', ')})`;
+  console.log(`full build: ${fmt(full)}; peak RSS ${Math.max(...full.map((f) => f.mb)).toFixed(0)} MB`);
   const nothing = site();
-  console.log(`rebuild with nothing new: ${nothing.s.toFixed(2)} s, ${nothing.json.written} files written`);
-  const incr: { s: number; mb: number; written: number }[] = [];
+  console.log(`rebuild with nothing new: wall ${nothing.s.toFixed(2)} s, CPU ${nothing.cpu.toFixed(2)} s, ${nothing.json.written} files written`);
+  const incr: { s: number; cpu: number; mb: number; written: number }[] = [];
   const store = new Store(dbPath);
   const existing = store.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM runs WHERE trigger = 'nightly'").get()!.n;
   for (let i = 0; i < 3; i++) {
     importNight(store, existing + i);
     const r = site();
     if (!r.json.incremental) throw new Error('the build after one more nightly was not incremental');
-    incr.push({ s: r.s, mb: r.mb, written: r.json.written });
+    incr.push({ s: r.s, cpu: r.cpu, mb: r.mb, written: r.json.written });
   }
   store.close();
-  console.log(`incremental build after one more nightly: median ${median(incr.map((f) => f.s)).toFixed(2)} s of ${incr.map((f) => f.s).join(', ')}; peak RSS ${Math.max(...incr.map((f) => f.mb)).toFixed(0)} MB; ${incr[0]!.written} files written`);
+  console.log(`incremental build after one more nightly: ${fmt(incr)}; peak RSS ${Math.max(...incr.map((f) => f.mb)).toFixed(0)} MB; ${incr[0]!.written} files written`);
 
   const total = size(outDir);
   const assets = size(join(outDir, 'assets'));
