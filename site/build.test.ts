@@ -128,11 +128,13 @@ test('writes pages, per-month data files, twins and the build state', () => {
   assert.is(step.significant, true);
   assert.ok(Math.abs((step.change as number) - 0.4) < 0.03, String(step.change));
   assert.ok((step.p as number) < 0.001);
+  // Significant after the correction across the 12 history series tested.
+  assert.ok((step.q as number) <= 0.05);
   assert.is(step.latest_revision, revision(NIGHTS - 1));
   const flat = idx.series.find((r) => r.benchmark === DECODE && r.unit === 'sec/op' && r.host === 'box-a')!;
   assert.is(flat.significant, false);
   const csv = readFileSync(join(outDir, 'index.csv'), 'utf8').split('\r\n');
-  assert.is(csv[0], 'pkg,benchmark,page,unit,host,trigger,goarch,latest_run_id,latest_at,latest_revision,latest_median,latest_ci_low,latest_ci_high,latest_n,change,p,significant,verdict_note');
+  assert.is(csv[0], 'pkg,benchmark,page,unit,host,trigger,goarch,latest_run_id,latest_at,latest_revision,latest_median,latest_ci_low,latest_ci_high,latest_n,change,p,q,significant,verdict_note');
   assert.is(csv.length - 2, idx.series.length);
 });
 
@@ -230,7 +232,7 @@ test('benchmark page: the alert on the chart, the environment change splits the 
   assert.is(await sec.locator('line.env-rule[data-host="box-a"]').count(), 1);
   assert.is(await sec.locator('circle.pt[data-host="box-a"]').count(), NIGHTS);
   // The text alternative names the verdict.
-  assert.match((await sec.getAttribute('aria-label')) ?? '', /box-b: latest .* \+\d+% slower \(p=/);
+  assert.match((await sec.getAttribute('aria-label')) ?? '', /box-b: latest .* \+\d+% \(U test p=1e-5, n=10\+10\)/);
   // Zoom with the keyboard: fewer points in view.
   await sec.focus();
   for (let i = 0; i < 4; i++) await tab.keyboard.press('+');

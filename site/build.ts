@@ -23,6 +23,7 @@ import { historyTrigger as storeHistory, latestPerHost, loadRuns, type RunMeta }
 import { benchmarkNames, seriesReader, summaryWatermark, touchedSince, type FullPointRow } from './sources/summaries.ts';
 import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
 import { commitStaging, ensureDir, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
+import { qValues } from './significance.ts';
 import { compareUnits } from './units.ts';
 
 export interface BuildSiteOptions {
@@ -180,7 +181,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const colours = new Map(state.hosts.map((h, i) => [h, i % PALETTE_SIZE]));
     state.watermark = watermark;
 
-    const ctx: SiteContext = { config, colours, history, runs, generatedAt: new Date().toISOString() };
+    const ctx: SiteContext = { config, colours, history, runs, generatedAt: new Date().toISOString(), q: new Map() };
+    ctx.q = qValues(state, (t) => historyTrigger(ctx, t));
     const findings = attention.findings(db);
     const comparisons = attention.comparisons(db);
     const floors = noiseFloors(comparisons);

@@ -1,4 +1,5 @@
 /** Text for values, verdicts and dates, shared by the pages. */
+import { significantAfterCorrection } from './significance.ts';
 import type { Verdict } from './verdict.ts';
 import { displayUnit, formatChange, formatValue } from './units.ts';
 
@@ -17,19 +18,28 @@ export function ciText(unit: string, median: number, lo: number | null, hi: numb
   return `95% CI ${formatValue(lo, du).replace(` ${du.label}`, '')}–${formatValue(hi, du)}`;
 }
 
-/** "+12% slower (p=0.002)", "~ no significant change (p=0.41)", "no verdict (…)". */
-export function verdictText(unit: string, v: Verdict | null): string {
+const pText = (p: number) => (p < 0.001 ? p.toExponential(0) : p.toFixed(3));
+
+/**
+ * The verdict as text. With the row's q-value (front page, index):
+ * "+12% slower (p=1e-5, q=0.002, n=10+10)" or "~ no significant change (…)".
+ * Without it (a benchmark page, which is not rewritten when other series
+ * change): the test alone, "+12% (U test p=1e-5, n=10+10)".
+ */
+export function verdictText(unit: string, v: Verdict | null, q?: number): string {
   if (v === null) return 'no verdict (no earlier point in the same environment)';
-  const p = `p=${v.p < 0.001 ? v.p.toExponential(0) : v.p.toFixed(3)}, n=${v.n[0]}+${v.n[1]}`;
   if (v.note !== null) return `no verdict (${v.note})`;
-  if (!v.significant) return `~ no significant change (${formatChange(v.change)}, ${p})`;
+  const n = `n=${v.n[0]}+${v.n[1]}`;
+  if (q === undefined) return `${v.p <= 0.05 ? '' : '~ '}${formatChange(v.change)} (U test p=${pText(v.p)}, ${n})`;
+  const stats = `p=${pText(v.p)}, q=${pText(q)}, ${n}`;
+  if (!significantAfterCorrection(q)) return `~ no significant change (${formatChange(v.change)}, ${stats})`;
   const worse = higherIsBetter(unit) ? v.change < 0 : v.change > 0;
   const word = unit === 'sec/op' ? (worse ? 'slower' : 'faster') : worse ? 'worse' : 'better';
-  return `${formatChange(v.change)} ${word} (${p})`;
+  return `${formatChange(v.change)} ${word} (${stats})`;
 }
 
-export function verdictClass(unit: string, v: Verdict | null): string {
-  if (v === null || !v.significant) return 'same';
+export function verdictClass(unit: string, v: Verdict | null, q: number | undefined): string {
+  if (v === null || v.note !== null || !significantAfterCorrection(q)) return 'same';
   return (higherIsBetter(unit) ? v.change < 0 : v.change > 0) ? 'worse' : 'better';
 }
 

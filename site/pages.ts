@@ -2,6 +2,7 @@
 import { commitLink, type SiteConfig } from './config.ts';
 import { escapeHtml, frame, scriptJson, swatch } from './html.ts';
 import { ciText, dateTime, shortDate, shortRev, valueText, verdictClass, verdictText } from './format.ts';
+import { significantAfterCorrection } from './significance.ts';
 import { hostSlug } from './names.ts';
 import { sparkOf, type SeriesRow } from './rows.ts';
 import type { Finding } from './sources/attention.ts';
@@ -21,6 +22,8 @@ export interface SiteContext {
   history: 'nightly' | 'non-pr';
   runs: Map<number, RunMeta>;
   generatedAt: string;
+  /** Benjamini–Hochberg q-values of the history rows' latest tests (see significance.ts). */
+  q: Map<SeriesRow, number>;
 }
 
 const pkgLabel = (pkg: string | null) => (pkg === null ? escapeHtml(NO_PKG_LABEL) : `<code>${escapeHtml(pkg)}</code>`);
@@ -117,21 +120,21 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
   // Significant changes in the latest points.
   const changed: { base: string; page: PageState; row: SeriesRow }[] = [];
   for (const [base, page] of Object.entries(o.pages)) {
-    for (const row of page.series) if (row.verdict?.significant && historyTrigger(ctx, row.trigger)) changed.push({ base, page, row });
+    for (const row of page.series) if (historyTrigger(ctx, row.trigger) && significantAfterCorrection(ctx.q.get(row))) changed.push({ base, page, row });
   }
   changed.sort((x, y) => Math.abs(y.row.verdict!.change) - Math.abs(x.row.verdict!.change) || cmpText(x.base, y.base));
   b.push('<h3>Significant changes in the latest runs</h3>');
   if (changed.length === 0) b.push('<p>No series changed significantly between its last two runs.</p>');
   else {
     b.push(
-      `<p class="meta">The latest point against the previous one on the same host and environment, Mann–Whitney U test at α=0.05${changed.length > 25 ? `; the 25 largest of ${changed.length}` : ''}.</p>`,
+      `<p class="meta">The latest point against the previous one on the same host and environment: Mann–Whitney U test, significant at q ≤ 0.05 after the Benjamini–Hochberg correction across all ${ctx.q.size} series tested${changed.length > 25 ? `; the 25 largest of ${changed.length}` : ''}.</p>`,
       '<table class="changes"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th>change</th><th>revision</th></tr></thead><tbody>',
     );
     for (const c of changed.slice(0, 25)) {
       const run = ctx.runs.get(c.row.latest.runId);
       b.push(
         `<tr><td><a href="${pageUrl(c.base)}"><code>${escapeHtml(c.page.name)}</code></a></td><td>${escapeHtml(c.row.unit)}</td><td>${hostCell(ctx, c.row.host, '')}</td>` +
-          `<td class="${verdictClass(c.row.unit, c.row.verdict)}">${escapeHtml(verdictText(c.row.unit, c.row.verdict))}</td><td>${revLink(ctx, run?.revision ?? null)}</td></tr>`,
+          `<td class="${verdictClass(c.row.unit, c.row.verdict, ctx.q.get(c.row))}">${escapeHtml(verdictText(c.row.unit, c.row.verdict, ctx.q.get(c.row)))}</td><td>${revLink(ctx, run?.revision ?? null)}</td></tr>`,
       );
     }
     b.push('</tbody></table>');

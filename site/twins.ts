@@ -7,6 +7,7 @@ import { round } from './chunks.ts';
 import { historyTrigger, type ArchData, type SiteContext } from './pages.ts';
 import type { SiteState } from './state.ts';
 import { sparkOf } from './rows.ts';
+import { significantAfterCorrection } from './significance.ts';
 
 export const INDEX_COLUMNS = [
   'pkg',
@@ -25,6 +26,7 @@ export const INDEX_COLUMNS = [
   'latest_n',
   'change',
   'p',
+  'q',
   'significant',
   'verdict_note',
 ] as const;
@@ -63,7 +65,8 @@ function rows(state: SiteState, ctx: SiteContext): (string | number | boolean | 
         s.latest.n,
         v?.change ?? null,
         v?.p ?? null,
-        v ? v.significant : null,
+        ctx.q.get(s) ?? null,
+        v && v.note === null && ctx.q.has(s) ? significantAfterCorrection(ctx.q.get(s)) : null,
         v?.note ?? null,
       ]);
     }
@@ -92,7 +95,7 @@ export function sparkText(values: readonly number[]): string {
 /**
  * The front page's rows: pages [base, pkg, name]; rows [page, unit, host,
  * trigger, goarch, in history (1/0), latest median, ci low, ci high, x, run,
- * revision, verdict [change, p, significant 1/0, note] or null, sparkline].
+ * revision, verdict [change, p, significant after correction 1/0, note, q] or null, sparkline].
  */
 export function indexDataScript(state: SiteState, ctx: SiteContext): string {
   const bases = Object.keys(state.pages).sort();
@@ -115,7 +118,7 @@ export function indexDataScript(state: SiteState, ctx: SiteContext): string {
         s.latest.at.slice(0, 10),
         s.latest.runId,
         ctx.runs.get(s.latest.runId)?.revision ?? null,
-        v ? [round(v.change), round(v.p), v.significant ? 1 : 0, v.note] : null,
+        v ? [round(v.change), round(v.p), significantAfterCorrection(ctx.q.get(s)) ? 1 : 0, v.note, ctx.q.has(s) ? round(ctx.q.get(s)!) : null] : null,
         sparkText(sparkOf(s)),
       ]);
     }

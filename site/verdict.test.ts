@@ -10,11 +10,14 @@ test('a step between two runs is significant, with its size; noise is not', () =
   assert.ok(step.significant);
   assert.ok(Math.abs(step.change - 0.4) < 1e-12);
   assert.ok(step.p < 0.001);
-  assert.is(verdictText('sec/op', step), '+40% slower (p=1e-5, n=10+10)');
-  assert.is(verdictText('B/s', step), '+40% better (p=1e-5, n=10+10)');
+  // With its q-value (after the correction across series) the verdict has a direction; without, the test alone.
+  assert.is(verdictText('sec/op', step, 0.002), '+40% slower (p=1e-5, q=0.002, n=10+10)');
+  assert.is(verdictText('B/s', step, 0.002), '+40% better (p=1e-5, q=0.002, n=10+10)');
+  assert.is(verdictText('sec/op', step, 0.2), '~ no significant change (+40%, p=1e-5, q=0.200, n=10+10)');
+  assert.is(verdictText('sec/op', step), '+40% (U test p=1e-5, n=10+10)');
   const same = verdictOf({ vals: around(100), median: 100, fingerprint: 'a' }, { vals: around(100.2), median: 100.2, fingerprint: 'a' })!;
   assert.not.ok(same.significant);
-  assert.match(verdictText('sec/op', same), /^~ no significant change \(\+0\.2%, p=0\.\d+, n=10\+10\)$/);
+  assert.match(verdictText('sec/op', same), /^~ \+0\.2% \(U test p=0\.\d+, n=10\+10\)$/);
 });
 
 test('no verdict across an environment change, without a previous point, or with too few samples', () => {

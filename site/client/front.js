@@ -89,7 +89,8 @@
     var v = r.verdict;
     if (!v) return '<td class="same">no verdict</td>';
     if (v[3]) return '<td class="same" title="' + mb.esc(v[3]) + '">no verdict</td>';
-    var p = 'p=' + (v[1] < 0.001 ? v[1].toExponential(0) : v[1].toFixed(3));
+    var f = function (x) { return x < 0.001 ? x.toExponential(0) : x.toFixed(3); };
+    var p = 'p=' + f(v[1]) + (v[4] !== null ? ' q=' + f(v[4]) : '');
     if (!v[2]) return '<td class="same">~ ' + mb.esc(mb.pct(v[0])) + ' <small>(' + p + ')</small></td>';
     var worse = mb.higherIsBetter(r.unit) ? v[0] < 0 : v[0] > 0;
     return '<td class="' + (worse ? 'worse' : 'better') + '"><strong>' + mb.esc(mb.pct(v[0])) + '</strong> <small>(' + p + ')</small></td>';
