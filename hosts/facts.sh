@@ -16,11 +16,19 @@ kv() {
   fi
   return 0
 }
-# cpuinfo KEY FIELD: first "FIELD : value" line of /proc/cpuinfo.
-cpuinfo() {
-  [ -r "$R/proc/cpuinfo" ] || return 0
-  v=$(sed -n "/^$2[[:space:]]*:/{s/^[^:]*:[[:space:]]*//p;q;}" "$R/proc/cpuinfo" 2>/dev/null)
-  [ -n "$v" ] && printf '%s=%s\n' "$1" "$v"
+# kvs KEY FILE [KEY FILE ...]: kv for many files with one grep(1); the
+# positional parameters end up holding just the files.
+kvs() {
+  prog=
+  n=$(($# / 2))
+  while [ "$n" -gt 0 ]; do
+    prog="${prog}s|^$2:|$1=|p;"
+    k=$2
+    shift 2
+    set -- "$@" "$k"
+    n=$((n - 1))
+  done
+  grep -s -H -m 1 '' "$@" 2>/dev/null | sed -n "$prog"
   return 0
 }
 has() { command -v "$1" >/dev/null 2>&1 && echo 1 || echo 0; }
@@ -30,50 +38,56 @@ printf 'uname.s=%s\n' "$(uname -s 2>/dev/null)"
 printf 'uname.m=%s\n' "$(uname -m 2>/dev/null)"
 printf 'uname.r=%s\n' "$(uname -r 2>/dev/null)"
 printf 'uname.v=%s\n' "$(uname -v 2>/dev/null)"
-cpuinfo cpu.vendor vendor_id
-cpuinfo cpu.model 'model name'
-cpuinfo cpu.family 'cpu family'
-cpuinfo cpu.modelnum model
-cpuinfo cpu.stepping stepping
-cpuinfo cpu.microcode microcode
-cpuinfo cpu.implementer 'CPU implementer'
-cpuinfo cpu.variant 'CPU variant'
-cpuinfo cpu.part 'CPU part'
-cpuinfo cpu.revision 'CPU revision'
-cpuinfo cpu.hardware Hardware
-cpuinfo cpu.flags flags
-cpuinfo cpu.features Features
-kv cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1"
-kv cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version"
+# The first value of each field of /proc/cpuinfo, in one pass (ARM boards
+# put Hardware at the end, after the per-CPU blocks).
+if [ -r "$R/proc/cpuinfo" ]; then
+  awk -F: '
+    BEGIN {
+      n = split("vendor_id|model name|cpu family|model|stepping|microcode|CPU implementer|CPU variant|CPU part|CPU revision|Hardware|flags|Features", f, "|")
+      split("cpu.vendor|cpu.model|cpu.family|cpu.modelnum|cpu.stepping|cpu.microcode|cpu.implementer|cpu.variant|cpu.part|cpu.revision|cpu.hardware|cpu.flags|cpu.features", k, "|")
+      for (i = 1; i <= n; i++) key[f[i]] = k[i]
+    }
+    {
+      name = $1; sub(/[ \t]+$/, "", name)
+      if (!(name in key) || (name in seen)) next
+      seen[name] = 1
+      v = substr($0, index($0, ":") + 1); sub(/^[ \t]+/, "", v)
+      if (v != "") print key[name] "=" v
+    }' "$R/proc/cpuinfo" 2>/dev/null
+fi
+kvs \
+  cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1" \
+  cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version" \
+  cpus.online "$S/cpu/online" \
+  cpus.present "$S/cpu/present" \
+  cpus.possible "$S/cpu/possible" \
+  cpus.offline "$S/cpu/offline" \
+  cpus.isolated "$S/cpu/isolated" \
+  cpus.nohz_full "$S/cpu/nohz_full" \
+  smt.control "$S/cpu/smt/control" \
+  smt.active "$S/cpu/smt/active"
 
-kv cpus.online "$S/cpu/online"
-kv cpus.present "$S/cpu/present"
-kv cpus.possible "$S/cpu/possible"
-kv cpus.offline "$S/cpu/offline"
-kv cpus.isolated "$S/cpu/isolated"
-kv cpus.nohz_full "$S/cpu/nohz_full"
-kv smt.control "$S/cpu/smt/control"
-kv smt.active "$S/cpu/smt/active"
+# Per-CPU files and vulnerabilities through one grep(1) each: a process per
+# file (head) costs seconds on a many-core host. A file that cannot be read
+# prints nothing (-s); the sed names each file's key. thread_siblings_list
+# comes before core_cpus_list, so the newer file wins where both exist.
+C="$S/cpu/cpu[0-9]*"
+# shellcheck disable=SC2086 # the globs are meant to expand
+grep -s -H -m 1 '' $C/online $C/topology/physical_package_id $C/topology/die_id $C/topology/cluster_id \
+  $C/topology/core_id $C/topology/thread_siblings_list $C/topology/core_cpus_list $C/cpu_capacity \
+  $C/cpufreq/scaling_governor $C/cpufreq/cpuinfo_max_freq 2>/dev/null | sed -n \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/online:|cpu\1.online=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/physical_package_id:|cpu\1.package=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/die_id:|cpu\1.die=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/cluster_id:|cpu\1.cluster=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/core_id:|cpu\1.core=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/thread_siblings_list:|cpu\1.siblings=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/core_cpus_list:|cpu\1.siblings=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/cpu_capacity:|cpu\1.capacity=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/scaling_governor:|cpu\1.governor=|p' \
+  -e 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/cpuinfo_max_freq:|cpu\1.max_freq=|p'
 
-for d in "$S"/cpu/cpu[0-9]*; do
-  [ -d "$d" ] || continue
-  n=${d##*/cpu}
-  kv "cpu$n.online" "$d/online"
-  t=$d/topology
-  kv "cpu$n.package" "$t/physical_package_id"
-  kv "cpu$n.die" "$t/die_id"
-  kv "cpu$n.cluster" "$t/cluster_id"
-  kv "cpu$n.core" "$t/core_id"
-  if [ -r "$t/core_cpus_list" ]; then kv "cpu$n.siblings" "$t/core_cpus_list"
-  else kv "cpu$n.siblings" "$t/thread_siblings_list"; fi
-  kv "cpu$n.capacity" "$d/cpu_capacity"
-  kv "cpu$n.governor" "$d/cpufreq/scaling_governor"
-  kv "cpu$n.max_freq" "$d/cpufreq/cpuinfo_max_freq"
-done
-
-for f in "$S"/cpu/vulnerabilities/*; do
-  [ -f "$f" ] && kv "vuln.${f##*/}" "$f"
-done
+grep -s -H -m 1 '' "$S"/cpu/vulnerabilities/* 2>/dev/null | sed -n 's|^.*/vulnerabilities/\([^/:]*\):|vuln.\1=|p'
 
 kv nodes.online "$S/node/online"
 for d in "$S"/node/node[0-9]*; do
@@ -87,18 +101,19 @@ for d in "$S"/node/node[0-9]*; do
   fi
 done
 
-kv cmdline "$R/proc/cmdline"
-kv cpufreq.driver "$S/cpu/cpu0/cpufreq/scaling_driver"
-kv cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor"
-kv cpufreq.boost "$S/cpu/cpufreq/boost"
-kv intel_pstate.no_turbo "$S/cpu/intel_pstate/no_turbo"
-kv intel_pstate.status "$S/cpu/intel_pstate/status"
-kv amd_pstate.status "$S/cpu/amd_pstate/status"
-kv cpuidle.driver "$S/cpu/cpuidle/current_driver"
-kv aslr "$R/proc/sys/kernel/randomize_va_space"
-kv perf_sample_rate "$R/proc/sys/kernel/perf_event_max_sample_rate"
-kv thp.enabled "$R/sys/kernel/mm/transparent_hugepage/enabled"
-kv thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag"
+kvs \
+  cmdline "$R/proc/cmdline" \
+  cpufreq.driver "$S/cpu/cpu0/cpufreq/scaling_driver" \
+  cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor" \
+  cpufreq.boost "$S/cpu/cpufreq/boost" \
+  intel_pstate.no_turbo "$S/cpu/intel_pstate/no_turbo" \
+  intel_pstate.status "$S/cpu/intel_pstate/status" \
+  amd_pstate.status "$S/cpu/amd_pstate/status" \
+  cpuidle.driver "$S/cpu/cpuidle/current_driver" \
+  aslr "$R/proc/sys/kernel/randomize_va_space" \
+  perf_sample_rate "$R/proc/sys/kernel/perf_event_max_sample_rate" \
+  thp.enabled "$R/sys/kernel/mm/transparent_hugepage/enabled" \
+  thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag"
 if [ -r "$R/proc/meminfo" ]; then
   v=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' "$R/proc/meminfo" 2>/dev/null)
   [ -n "$v" ] && printf 'mem.total_kb=%s\n' "$v"

@@ -30,20 +30,21 @@ test('--help prints usage and exits 0; no command is a usage error', async () =>
 test('unknown commands and options are bad input (exit 2) with a pointer to usage', async () => {
   const r = await cli(['frobnicate']);
   assert.is(r.code, 2);
-  assert.match(r.err, /unknown command "frobnicate"/);
+  assert.match(r.err, /unknown command "frobnicate"; the commands are listed by: metalbench --help/);
   const o = await cli(['runs', '--colour']);
   assert.is(o.code, 2);
   assert.match(o.err, /metalbench runs: Unknown option '--colour'/);
 });
 
 test('a run id must be a number, and must exist', async () => {
-  const db = join(work, 'x.db');
+  const db = join(work, 'x y.db');
+  assert.is((await cli(['import', join(GOLDEN, 'crc-new.txt'), '--db', db])).code, 0);
   const bad = await cli(['export', '--run', '1; DROP TABLE runs', '--db', db]);
   assert.is(bad.code, 2);
   assert.match(bad.err, /run id must be a positive integer/);
   const missing = await cli(['export', '--run', '7', '--db', db]);
   assert.is(missing.code, 2);
-  assert.match(missing.err, /no run 7 in/);
+  assert.match(missing.err, /no run 7 in .*; list the runs with: metalbench runs --db '.*x y\.db'\n$/);
 });
 
 test('run needs exactly one spec', async () => {

@@ -84,7 +84,7 @@ function curveTable(rows: PowerResult[], pick: (r: PowerResult) => RateEstimate 
     const cells = changes.map((c) => {
       const e = rows.find((r) => r.source === source && String(r.rounds) === rounds && r.change === c);
       const v = e ? pick(e) : undefined;
-      return v ? `${(v.rate * 100).toFixed(0)} %` : 'n/a';
+      return v ? `${(v.rate * 100).toFixed(1)} %` : 'n/a';
     });
     out.push(`| ${source} | ${rounds} | ${cells.join(' | ')} |`);
   }
@@ -112,7 +112,9 @@ function compute(args: { trials?: string; 'power-trials'?: string; seed?: string
   // A quiet pinned host: per-round log-ratio SDs of 1–2 %, 3 % common mode per
   // round, 0.5 % per process shared by all benchmarks, 2 % drift.
   const quiet = syntheticSource({ sd: [0.01, 0.02], roundCommon: 0.03, processCommon: 0.005, drift: 0.02 });
-  const sources: RoundSource[] = [quiet];
+  // The same host with 5 % of samples slowed by 10–20 % (interference, a noisy neighbour).
+  const contaminated = syntheticSource({ sd: [0.01, 0.02], roundCommon: 0.03, processCommon: 0.005, drift: 0.02, outliers: { rate: 0.05, scale: 0.1 } });
+  const sources: RoundSource[] = [quiet, contaminated];
   if (args.aa) {
     const sessions = loadSessions(args.aa);
     try {
@@ -136,7 +138,7 @@ function compute(args: { trials?: string; 'power-trials'?: string; seed?: string
     syntheticSource({ sd: [0.01], roundCommon: 0.03, processCommon: 0.005, drift: 0.02 }),
     syntheticSource({ sd: [0.02], roundCommon: 0.03, processCommon: 0.005, drift: 0.02 }),
     syntheticSource({ sd: [0.05], roundCommon: 0.03, processCommon: 0.005, drift: 0.02 }),
-    ...sources.slice(1),
+    ...sources.slice(2),
   ];
   for (const source of powerSources) {
     for (const rounds of [10, 16, 20]) {

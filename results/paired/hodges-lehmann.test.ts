@@ -23,6 +23,11 @@ test('depression example: estimate 0.46 (R prints "(pseudo)median 0.46")', () =>
   assert.is(hl.ci.hi, w[39]);
   assert.is(hl.ci.lo.toFixed(3), '0.010');
   assert.is(hl.ci.hi.toFixed(3), '0.786');
+  // One-sided (alternative = "greater", conf.int = TRUE): qsignrank(0.05, 9) = 9,
+  // the 9th Walsh average, 0.175, at level 1 − P(V ≤ 8) = 1 − 25/512.
+  assert.is(hl.lower.loOrder, 9);
+  assert.is(hl.lower.lo.toFixed(3), '0.175');
+  assert.is(hl.lower.level, 1 - 25 / 512);
 });
 
 test('Walsh averages by hand for three values', () => {

@@ -15,6 +15,18 @@ test('synthetic interleaved rounds: the log ratio has the requested SD; round co
   assert.ok(sampleStandardDeviation(s.base[0]!.map(Math.log)) > 0.045);
 });
 
+test('outliers slow the configured share of samples; a clean model replays the same stream', () => {
+  const clean = syntheticSource({ sd: [0.01], roundCommon: 0, processCommon: 0, drift: 0 });
+  const dirty = syntheticSource({ sd: [0.01], roundCommon: 0, processCommon: 0, drift: 0, outliers: { rate: 0.1, scale: 0.2 } });
+  const s = dirty.session(rng(12), [0], 2000);
+  const all = [...s.base[0]!, ...s.head[0]!];
+  const slow = all.filter((x) => Math.log(x) > 0.1).length / all.length;
+  assert.ok(slow > 0.08 && slow < 0.12, `outlier share ${slow}`);
+  assert.equal(clean.session(rng(13), [0], 5), syntheticSource({ sd: [0.01], roundCommon: 0, processCommon: 0, drift: 0 }).session(rng(13), [0], 5));
+  assert.match(dirty.describe, /10% outliers/);
+  assert.throws(() => syntheticSource({ sd: [0.01], roundCommon: 0, processCommon: 0, drift: 0, outliers: { rate: 1, scale: 0.1 } }), /outliers/);
+});
+
 test('synthetic sequential layout: one offset per side that samples do not average out', () => {
   const src = syntheticSource({ sd: [0.02], processShare: 0.5, roundCommon: 0, processCommon: 0, drift: 0 });
   const g = rng(2);

@@ -56,6 +56,8 @@ export interface NoiseModel {
   processCommon: number;
   /** Total log drift from the first to the last sample of a session. */
   drift: number;
+  /** One-sided contamination: this share of samples is slowed by e^(scale·(1 + U)), U uniform in [0, 1). */
+  outliers?: { rate: number; scale: number };
 }
 
 export type Layout = 'interleaved' | 'sequential';
@@ -64,13 +66,17 @@ export function syntheticSource(model: NoiseModel): RoundSource {
   if (model.sd.length === 0) throw new RangeError('noise model needs at least one SD');
   const share = model.processShare ?? 0.5;
   if (!(share >= 0 && share <= 1)) throw new RangeError(`processShare must be in [0, 1], got ${share}`);
+  const out = model.outliers;
+  if (out && !(out.rate >= 0 && out.rate < 1 && out.scale >= 0)) throw new RangeError('outliers need a rate in [0, 1) and a scale ≥ 0');
+  // Draws only when contamination is configured, so clean models replay the same stream.
+  const bump = (g: Rng): number => (out && out.rate > 0 && g.next() < out.rate ? out.scale * (1 + g.next()) : 0);
   const split = (id: number) => {
     const v = model.sd[id % model.sd.length]! ** 2 / 2;
     return { b: Math.sqrt(share * v), w: Math.sqrt((1 - share) * v) };
   };
   return {
-    describe: `synthetic σ ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')}`,
-    details: `per-round log-ratio SD ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')} (per-process share ${share}), round common mode ${(model.roundCommon * 100).toFixed(1)}%, per-process common ${(model.processCommon * 100).toFixed(1)}%, drift ${(model.drift * 100).toFixed(1)}% per session`,
+    describe: `synthetic σ ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')}${out ? `, ${(out.rate * 100).toFixed(0)}% outliers` : ''}`,
+    details: `per-round log-ratio SD ${model.sd.map((s) => `${(s * 100).toFixed(1)}%`).join('/')} (per-process share ${share}), round common mode ${(model.roundCommon * 100).toFixed(1)}%, per-process common ${(model.processCommon * 100).toFixed(1)}%, drift ${(model.drift * 100).toFixed(1)}% per session${out ? `; ${(out.rate * 100).toFixed(0)}% of samples slowed by ${(out.scale * 100).toFixed(0)}–${(out.scale * 200).toFixed(0)}% (log)` : ''}`,
     pick: (_g, m) => Array.from({ length: m }, (_, i) => i),
     session(g, ids, rounds) {
       const base: number[][] = ids.map(() => []);
@@ -86,8 +92,8 @@ export function syntheticSource(model: NoiseModel): RoundSource {
         const ph = model.processCommon * g.normal() + (model.drift * tHead) / span;
         ids.forEach((_, i) => {
           const { b, w } = sp[i]!;
-          base[i]!.push(Math.exp(c + pb + b * g.normal() + w * g.normal()));
-          head[i]!.push(Math.exp(c + ph + b * g.normal() + w * g.normal()));
+          base[i]!.push(Math.exp(c + pb + b * g.normal() + w * g.normal() + bump(g)));
+          head[i]!.push(Math.exp(c + ph + b * g.normal() + w * g.normal() + bump(g)));
         });
       }
       return { base, head };
@@ -99,7 +105,7 @@ export function syntheticSource(model: NoiseModel): RoundSource {
         const p = model.processCommon * g.normal();
         const offsets = sp.map(({ b }) => b * g.normal());
         const c = Array.from({ length: rounds }, () => model.roundCommon * g.normal());
-        return sp.map(({ w }, i) => Array.from({ length: rounds }, (_, r) => Math.exp(c[r]! + p + offsets[i]! + w * g.normal() + (model.drift * (t0 + r)) / span)));
+        return sp.map(({ w }, i) => Array.from({ length: rounds }, (_, r) => Math.exp(c[r]! + p + offsets[i]! + w * g.normal() + bump(g) + (model.drift * (t0 + r)) / span)));
       };
       const base = side(0);
       const head = side(rounds);

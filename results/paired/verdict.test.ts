@@ -149,6 +149,8 @@ test('options are checked', () => {
   assert.throws(() => compareRows([], { alpha: 0 }), /alpha/);
   assert.throws(() => compareRows([], { threshold: -1 }), /threshold/);
   assert.equal(compareRows([]), []);
+  const twice = input('B', 'sec/op', rounds(30, 6, 0, 0.01));
+  assert.throws(() => compareRows([twice, twice]), /B sec\/op on h1 appears twice/);
 });
 
 test.run();

@@ -177,6 +177,12 @@ function fullOptions(o: VerdictOptions): Required<VerdictOptions> {
  */
 export function compareRows(inputs: ReadonlyArray<PairedInput>, options: VerdictOptions = {}): VerdictRow[] {
   const opts = fullOptions(options);
+  const seen = new Set<string>();
+  for (const inp of inputs) {
+    const k = rowKey(inp);
+    if (seen.has(k)) throw new RangeError(`comparison rows: ${inp.benchmark} ${inp.unit} on ${inp.host} appears twice`);
+    seen.add(k);
+  }
   const prepared = inputs.map((inp) => {
     const better = betterDirection(inp.unit, inp.meta);
     const exact = isExactUnit(inp.unit, inp.meta);

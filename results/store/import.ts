@@ -14,11 +14,38 @@ export interface ImportResult {
   warnings: Array<ReadWarning & { file: string }>;
 }
 
+type ImportRecord = ReturnType<BenchReader['push']>[number];
+
+/** Files read and parsed, ready to store; nothing has touched the database yet. */
+export interface ParsedImport {
+  files: readonly string[];
+  records: ImportRecord[][];
+  warnings: ImportResult['warnings'];
+}
+
+export interface ImportOptions {
+  trigger?: string;
+  revision?: string;
+  variant?: string;
+  /** When the results were measured (ISO 8601); default now. Backfills pass their real date. */
+  startedAt?: string;
+  /** The measured commit's date (ISO 8601), when known. */
+  commitDate?: string;
+}
+
 export function importFiles(
   store: Store,
   files: readonly string[],
-  opts: { trigger?: string; revision?: string; variant?: string; startedAt?: string; commitDate?: string } = {},
+  opts: ImportOptions = {},
 ): ImportResult {
+  return storeImport(store, parseImportFiles(files), opts);
+}
+
+/**
+ * Read and parse every file. Throws when a file cannot be read, and
+ * NothingToImportError when no file holds a single result.
+ */
+export function parseImportFiles(files: readonly string[]): ParsedImport {
   // Read everything first: an unreadable file stores nothing at all.
   const texts = files.map((f) => {
     try {
@@ -27,6 +54,34 @@ export function importFiles(
       throw new Error(`${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   });
+  // Parse everything before a run is created: input with no result at all is
+  // refused (an empty file, random bytes, the wrong file) and stores nothing.
+  const warnings: ImportResult['warnings'] = [];
+  const records = files.map((file, i) => {
+    // Each file starts with no configuration, as benchstat reads files.
+    const reader = new BenchReader();
+    const records = [...reader.push(texts[i]!), ...reader.end()];
+    for (const r of records) if (r.kind === 'warning') warnings.push({ ...r, file });
+    return records;
+  });
+  const found = records.reduce((n, recs) => n + recs.filter((r) => r.kind === 'result').length, 0);
+  if (found === 0) {
+    const what = files.length === 1 ? files[0]! : `${files.length} files`;
+    const skipped = warnings.length ? ` (${warnings.length} unreadable line${warnings.length === 1 ? '' : 's'})` : '';
+    throw new NothingToImportError(
+      `${what}: no benchmark results found${skipped}; import reads the output of go test -bench (lines like "BenchmarkX-8  1000  123 ns/op")`,
+      warnings,
+    );
+  }
+  return { files, records, warnings };
+}
+
+/** One run of kind import holding every parsed result. */
+export function storeImport(
+  store: Store,
+  { files, records: parsed, warnings }: ParsedImport,
+  opts: ImportOptions = {},
+): ImportResult {
   const runId = store.createRun({
     kind: 'import',
     trigger: opts.trigger ?? 'manual',
@@ -37,32 +92,35 @@ export function importFiles(
     commitDate: opts.commitDate,
   });
   const writer = store.sampleWriter(runId);
-  const warnings: ImportResult['warnings'] = [];
   let results = 0;
   let samples = 0;
-  files.forEach((file, i) => {
-    // Each file starts with no configuration, as benchstat reads files.
-    const reader = new BenchReader();
+  for (const records of parsed) {
     const batch: BenchResult[] = [];
-    const take = (recs: ReturnType<BenchReader['push']>) => {
-      for (const r of recs) {
-        if (r.kind === 'result') {
-          batch.push(r);
-          samples += r.values.length;
-        } else if (r.kind === 'warning') warnings.push({ ...r, file });
-        else if (r.kind === 'unit') store.addUnitMeta(runId, r.unit, r.origUnit, r.key, r.value);
-      }
+    for (const r of records) {
+      if (r.kind === 'result') {
+        batch.push(r);
+        samples += r.values.length;
+      } else if (r.kind === 'unit') store.addUnitMeta(runId, r.unit, r.origUnit, r.key, r.value);
       if (batch.length >= 10000) {
         writer.addMany(batch);
         results += batch.length;
         batch.length = 0;
       }
-    };
-    take(reader.push(texts[i]!));
-    take(reader.end());
+    }
     writer.addMany(batch);
     results += batch.length;
-  });
+  }
   store.finishRun(runId, 'ok', `${results} results from ${files.length} file${files.length === 1 ? '' : 's'}`);
   return { runId, results, samples, warnings };
+}
+
+/** Nothing in the input is a benchmark result: no run is created. */
+export class NothingToImportError extends Error {
+  override name = 'NothingToImportError';
+  constructor(
+    message: string,
+    readonly warnings: ImportResult['warnings'],
+  ) {
+    super(message);
+  }
 }

@@ -92,11 +92,21 @@ export class Store {
   private readonly resultSeqs = new Map<number, number>();
   private readonly stmts;
 
-  constructor(readonly path: string) {
+  /**
+   * `mustExist`: for commands that only read. Nothing is created (no
+   * directory, no empty database); a missing file is a StoreOpenError.
+   */
+  constructor(
+    readonly path: string,
+    opts: { mustExist?: boolean } = {},
+  ) {
     let db: DB | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, sqliteOptions());
+      if (opts.mustExist) {
+        if (path === ':memory:' || !existsSync(path)) throw new StoreOpenError(`no database at ${path}; check the --db path (a database is created by the first run or import)`);
+        if (statSync(path).isDirectory()) throw new StoreOpenError(`cannot open ${path}: it is a directory; --db takes a database file, e.g. ${join(path, 'metalbench.db')}`);
+      } else if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { ...sqliteOptions(), fileMustExist: opts.mustExist === true });
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a commit survives a crash of this process (kill -9);
       // only a power cut can lose the last transactions.

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalTransport } from '../transport/local.ts';
-import { connectSsh, type SshConnectOptions } from '../transport/ssh.ts';
+import type { SshConnectOptions } from '../transport/ssh.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { HostEntry, Inventory } from './inventory.ts';
 import { joinsTagSelection, selectHosts, selectsByName, SelectionError, type HostSelector } from './selection.ts';
@@ -69,6 +69,8 @@ export async function openTransport(entry: HostEntry, inv: Inventory, opts: Prob
     ...(opts.sshConfigPath !== undefined ? { sshConfigPath: opts.sshConfigPath } : {}),
     ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
   };
+  // Loaded on first use: a run on the local host alone never needs SSH.
+  const { connectSsh } = await import('../transport/ssh.ts');
   return connectSsh(entry, ssh);
 }
 

@@ -4,7 +4,7 @@
  * so a compile error is bad input that leaves nothing half-made behind.
  * Later phases take the binaries from the returned set.
  */
-import { buildSuite, BuildError, type BuildInput, type BuildTarget, type BuiltBinary } from '../build/build.ts';
+import { buildSuite, BuildError, hostGoEnv, moduleTreeHash, type BuildInput, type BuildTarget, type BuiltBinary } from '../build/build.ts';
 import type { SuiteSpec } from '../spec/spec.ts';
 import { EXIT_BAD_INPUT, RunStop } from './stop.ts';
 
@@ -49,6 +49,24 @@ export class BuildSet {
   }
 }
 
+/**
+ * Start what every build needs — the Go version and the module trees'
+ * hashes — while the hosts are being resolved; buildPhase takes the result.
+ */
+export function prefetchBuildInputs(suites: readonly SuiteSpec[], overrides: BuildOverrides = {}): Map<string, Promise<string>> {
+  const trees = new Map<string, Promise<string>>();
+  hostGoEnv(overrides.env).catch(() => undefined);
+  for (const s of suites) {
+    const dir = overrides.moduleDir ?? s.moduleDir;
+    if (trees.has(dir)) continue;
+    const p = moduleTreeHash(dir);
+    // Failures surface in the build phase, where they are reported.
+    p.catch(() => undefined);
+    trees.set(dir, p);
+  }
+  return trees;
+}
+
 /** The suite as `go test -c` sees it once overrides are applied. */
 export function buildInput(suite: SuiteSpec, o: BuildOverrides = {}): BuildInput {
   return {
@@ -65,9 +83,13 @@ export function buildInput(suite: SuiteSpec, o: BuildOverrides = {}): BuildInput
  * Build every request (duplicates once). A compile error stops the command
  * with exit 2 and the compiler's output.
  */
-export async function buildPhase(requests: readonly BuildRequest[], show: (text: string) => void = () => undefined): Promise<BuildSet> {
+export async function buildPhase(
+  requests: readonly BuildRequest[],
+  show: (text: string) => void = () => undefined,
+  /** Module tree hashes already under way (see prefetchBuildInputs). */
+  trees = new Map<string, Promise<string>>(),
+): Promise<BuildSet> {
   const set = new BuildSet();
-  const trees = new Map<string, Promise<string>>();
   for (const r of requests) {
     if (set.has(r)) continue;
     show(`building ${r.suite.name} (${r.suite.package}) for ${r.target.goos}/${r.target.goarch}`);

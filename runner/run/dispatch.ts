@@ -153,6 +153,7 @@ export async function dispatch<T>(jobs: readonly DispatchJob<T>[], o: DispatchOp
           timeoutMs: job.suite.timeoutMs,
           extraConfig: [...host.config, ...pin.config],
           writer: db.sampleWriter(o.runId, job.jobId),
+          verify: { path: place.remote, sha256: bin.sha256 },
           ...(pin.verify ? { verifyStderr: pin.verify } : {}),
           onUnitMeta: (unit, origUnit, key, value) => db.addUnitMeta(o.runId, unit, origUnit, key, value),
         });

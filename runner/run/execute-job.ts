@@ -17,6 +17,8 @@ export interface JobLaunch {
   /** Configuration lines added to every result (host, pinning, fingerprint). */
   extraConfig: ReadonlyArray<readonly [string, string]>;
   writer: SampleWriter;
+  /** The binary and its sha256, verified by the transport immediately before the exec. */
+  verify?: { path: string; sha256: string };
   /** Checks the launched process's own report (pinning); returns a mismatch or null. */
   verifyStderr?: (stderr: string) => string | null;
   onResult?: (r: BenchResult) => void;
@@ -71,6 +73,7 @@ export async function executeJob(launch: JobLaunch): Promise<JobReport> {
     env: launch.env,
     cwd: launch.cwd,
     timeoutMs: launch.timeoutMs,
+    ...(launch.verify ? { verify: launch.verify } : {}),
     onStdout: (chunk) => {
       outTail = (outTail + chunk).slice(-4096);
       for (const line of chunk.split('\n')) {

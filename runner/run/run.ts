@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { planJobs, benchArgs } from './plan.ts';
 import { Progress } from './progress.ts';
 import { resolveHosts, type ResolvedHosts } from './resolve-hosts.ts';
-import { buildPhase } from './build-phase.ts';
+import { buildPhase, prefetchBuildInputs } from './build-phase.ts';
 import { recordNewRun, recordResume, type RecordedPlan } from './record-plan.ts';
 import { dispatch, type DispatchJob } from './dispatch.ts';
 import { finishRun } from './finish.ts';
@@ -141,6 +141,9 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
     else storeCheck(() => checkStorePath(opts.dbPath));
   }
 
+  // Hashing the module trees and asking Go its version overlap the host probes.
+  const buildInputs = prefetchBuildInputs(spec.suites);
+
   // Hosts first: a tag selector needs facts, and builds need each host's target.
   // A resumed run keeps its hosts, in the order its jobs were numbered.
   const resumeHosts = resumeJobs ? [...new Set([...resumeJobs].sort((a, b) => a.seq - b.seq).map((j) => j.host))] : undefined;
@@ -159,6 +162,7 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   const builds = await buildPhase(
     [...targets.values()].flatMap((target) => spec.suites.map((suite) => ({ suite, target }))),
     (t) => progress.show(t),
+    buildInputs,
   );
   progress.clear();
 

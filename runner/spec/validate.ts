@@ -3,7 +3,8 @@
  * `file:line:col: key.path: what is wrong (what is allowed)`. Used for specs
  * and the host inventory alike.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileSchemaCached } from './compiled-schema.ts';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 export interface Problem {
@@ -44,8 +45,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 }
 
 export function compileSchema(schema: object): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-  return ajv.compile(schema);
+  return compileSchemaCached(schema);
 }
 
 /** Validate and turn ajv's errors into positioned problems, one per real problem. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
 import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
@@ -32,6 +33,38 @@ function setpriv(): string | null {
 export function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
   const sp = setpriv();
   return sp ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
+/** Per file: its identity when its sha256 was last verified in this process. */
+const verifiedIdentity = new Map<string, string>();
+
+/** device, inode, size, mtime and ctime to the nanosecond: any write or replacement changes one. */
+function fileIdentity(path: string): string {
+  const st = statSync(path, { bigint: true });
+  return `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
+}
+
+/**
+ * The file must still have the sha256 it was built with, checked right
+ * before the exec: hashed in this process the first time, and again
+ * whenever its identity differs from the one it had when it was hashed
+ * (otherwise it is the same unchanged file, and a stat suffices).
+ */
+export function verifyFile(path: string, sha256: string): void {
+  let before: string;
+  let have: string;
+  try {
+    before = fileIdentity(path);
+    if (verifiedIdentity.get(`${path}\0${sha256}`) === before) return;
+    have = createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch (e) {
+    throw new Error(`host local: cannot read ${path} to verify it before running it: ${(e as Error).message}`);
+  }
+  if (have !== sha256) {
+    throw new Error(`host local: refused to run ${path}: its sha256 is ${have}, but it was built as ${sha256}; something changed the build cache (delete that entry and run again)`);
+  }
+  // Only an identity that held while the file was read vouches for these bytes.
+  if (fileIdentity(path) === before) verifiedIdentity.set(`${path}\0${sha256}`, before);
 }
 
 /** Who holds a lock file, as its holder wrote it; undefined when unknown. */
@@ -120,8 +153,9 @@ export class LocalTransport implements Transport {
   readonly lost = false;
   private lockHolder: ChildProcess | undefined;
 
-  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+  async exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
     if (argv.length === 0) throw new Error('exec: empty argv');
+    if (opts?.verify) verifyFile(opts.verify.path, opts.verify.sha256);
     return spawnCollect(argv[0]!, argv.slice(1), opts);
   }
 

@@ -10,7 +10,7 @@
  * so nothing is left running on the host.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
@@ -71,13 +71,28 @@ export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** stat(1) format naming one version of a file: device, inode, size, mtime, ctime (ns). */
+const FILE_IDENTITY = '%d %i %s %.9Y %.9Z';
+/** What the exec wrapper prints before refusing a binary that changed. */
+const INTEGRITY_MARKER = 'metalbench-integrity:';
+
 /**
  * The wrapper run by the remote login shell. $1 = directory ('' = stay),
  * $2 = 1 when $3 is stdin data, then the command. fd 3 keeps the channel's
  * stdin for the watchdog; the command gets /dev/null or the data.
  */
 const EXEC_WRAPPER = [
-  'd=$1; h=$2; i=$3; shift 3',
+  'd=$1; h=$2; i=$3; vs=$4; vi=$5; vp=$6; shift 6',
+  // The binary must be the one whose sha256 was verified: same identity
+  // (device, inode, size, mtime and ctime to the nanosecond: any write or
+  // replacement changes one), or the same sha256 when hashed again now.
+  'if [ -n "$vp" ]; then',
+  `  n=$(stat -c '${FILE_IDENTITY}' -- "$vp" 2>/dev/null)`,
+  '  if [ "$n" != "$vi" ]; then',
+  '    s=$(sha256sum -- "$vp" 2>/dev/null); s=${s%% *}',
+  `    if [ "$s" != "$vs" ]; then echo "${INTEGRITY_MARKER} $vp has sha256 \${s:-unreadable}, expected $vs" >&2; exit 126; fi`,
+  '  fi',
+  'fi',
   'if [ -n "$d" ]; then cd -- "$d" || exit 125; fi',
   'exec 3<&0 </dev/null',
   'if [ "$h" = 1 ]; then printf %s "$i" | setsid "$@" 3<&- & else setsid "$@" 3<&- & fi',
@@ -115,6 +130,24 @@ const LOCK_WRAPPER = [
   'exit $c',
 ].join('\n');
 
+/** sha256 of $1 and its identity, only when the identity did not change while it was hashed. */
+const HASH_WITH_IDENTITY = [
+  '[ -f "$1" ] || { echo missing; exit 0; }',
+  `a=$(stat -c '${FILE_IDENTITY}' -- "$1"); s=$(sha256sum -- "$1") || exit 1; b=$(stat -c '${FILE_IDENTITY}' -- "$1")`,
+  'printf "%s\\n" "${s%% *}"',
+  'if [ "$a" = "$b" ]; then printf "%s\\n" "$a"; fi',
+].join('\n');
+
+/**
+ * A shell's error text with the errno named: a full disk (ENOSPC) or an
+ * exhausted quota (EDQUOT) says what to do about it.
+ */
+export function nameDiskError(text: string, dir: string): string {
+  if (/No space left on device/i.test(text)) return `no space left on the device holding ${dir} (ENOSPC); free space there or point the host's workdir at a larger filesystem (${text})`;
+  if (/quota exceeded/i.test(text)) return `the disk quota of the SSH user is exhausted on the filesystem of ${dir} (EDQUOT); free space or raise the quota (${text})`;
+  return text;
+}
+
 /** What the host has, asked once at connect. */
 const PROBE = 'printf "%s\\n" "$HOME"; for c in setsid flock sha256sum; do command -v "$c" >/dev/null 2>&1 || echo "missing $c"; done';
 
@@ -135,6 +168,8 @@ export class SshTransport implements Transport {
   }
   private readonly pending = new Set<Pending>();
   private readonly uploaded = new Set<string>();
+  /** stat identity of each uploaded file at the moment its sha256 was verified. */
+  private readonly identities = new Map<string, string>();
   /**
    * Each channel's exit status, recorded from the moment it opens: ssh2 emits
    * 'exit' while it parses the packet, and a fast command's exit can arrive in
@@ -216,7 +251,8 @@ export class SshTransport implements Transport {
     if (opts.stdin !== undefined && Buffer.byteLength(opts.stdin) > MAX_EXEC_STDIN) {
       throw new Error(`exec on host ${this.hostName}: stdin of ${Buffer.byteLength(opts.stdin)} bytes is over the ${MAX_EXEC_STDIN}-byte limit; upload a file instead`);
     }
-    const head = [opts.cwd ?? '', opts.stdin !== undefined ? '1' : '0', opts.stdin ?? ''];
+    const v = opts.verify;
+    const head = [opts.cwd ?? '', opts.stdin !== undefined ? '1' : '0', opts.stdin ?? '', v?.sha256 ?? '', v ? (this.identities.get(v.path) ?? '') : '', v?.path ?? ''];
     return ['sh', '-c', EXEC_WRAPPER, 'metalbench', ...head, ...words].map(shQuote).join(' ');
   }
 
@@ -279,6 +315,13 @@ export class SshTransport implements Transport {
             return;
           }
           const r = exit ?? { code: null, signal: 'SIGKILL' };
+          const bad = r.code === 126 && opts.verify ? new RegExp(`${INTEGRITY_MARKER} (.*)`).exec(stderrTail) : null;
+          if (bad) {
+            // Hashed again by every later exec of it.
+            this.identities.delete(opts.verify!.path);
+            reject(new Error(`host ${this.hostName}: refused to run a binary that changed after it was verified: ${bad[1]}; check who else can write to ${this.workdir}`));
+            return;
+          }
           resolve({
             code: timedOut ? null : r.code,
             signal: timedOut ? 'SIGKILL' : r.signal,
@@ -313,41 +356,69 @@ export class SshTransport implements Transport {
     const dir = `${this.workdir}/bin/${sha256}`;
     const final = `${dir}/${fileName}`;
     if (this.uploaded.has(final)) return final;
-    // Checked once per connection: a file damaged on the host is replaced, not run.
-    const present = await this.exec(['sh', '-c', 'if [ -f "$1" ]; then sha256sum -- "$1"; else echo missing; fi', 'check', final]);
-    const have = present.stdout.trim().split(/\s+/)[0];
+    // Checked once per connection: a file damaged on the host is replaced, not
+    // run. Its identity before and after hashing is kept for the exec check.
+    const present = await this.exec(['sh', '-c', HASH_WITH_IDENTITY, 'check', final]);
+    const [have, identity] = present.stdout.split('\n');
     if (present.code === 0 && have === sha256) {
-      this.uploaded.add(final);
+      this.recordVerified(final, identity);
       return final;
     }
     const sftp = await this.sftp();
     const localSum = await sha256File(localPath);
     if (localSum !== sha256) throw new Error(`putFile: local file ${localPath} has sha256 ${localSum}, not ${sha256}; rebuild it`);
-    const mk = await this.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
-    if (mk.code !== 0) throw new Error(`host ${this.hostName}: cannot create ${dir}: ${mk.stderrTail.trim()}`);
+    // The host is locked: a .part file here is a leftover of an upload that died.
+    const mk = await this.exec(['sh', '-c', 'umask 022 && mkdir -p -m 0755 -- "$1" && rm -f -- "$1"/*.part-*', 'mkdir', dir]);
+    if (mk.code !== 0) throw new Error(`host ${this.hostName}: cannot create ${dir}: ${nameDiskError(mk.stderrTail.trim(), dir)}`);
     const tmp = `${final}.part-${randomBytes(6).toString('hex')}`;
-    await new Promise<void>((resolve, reject) =>
-      sftp.fastPut(localPath, tmp, { mode: 0o755 }, (e) =>
-        e ? reject(new Error(`host ${this.hostName}: upload of ${localPath} to ${tmp} failed: ${e.message}`)) : resolve(),
-      ),
-    );
+    try {
+      await new Promise<void>((resolve, reject) => sftp.fastPut(localPath, tmp, { mode: 0o755 }, (e) => (e ? reject(e) : resolve())));
+    } catch (e) {
+      const why = await this.diagnoseUpload(dir, localPath).catch(() => undefined);
+      await this.exec(['rm', '-f', '--', tmp]).catch(() => undefined);
+      throw new Error(`host ${this.hostName}: upload of ${localPath} to ${tmp} failed: ${why ?? (e as Error).message}; the partial file was removed`);
+    }
     const verify = await this.exec([
       'sh',
       '-c',
       'chmod 0755 -- "$1" && s=$(sha256sum -- "$1") && s=${s%% *} && ' +
-        'if [ "$s" = "$3" ]; then mv -f -- "$1" "$2"; else rm -f -- "$1"; echo "$s"; exit 3; fi',
+        'if [ "$s" = "$3" ]; then mv -f -- "$1" "$2" && stat -c "$4" -- "$2"; else rm -f -- "$1"; echo "$s"; exit 3; fi',
       'verify',
       tmp,
       final,
       sha256,
+      FILE_IDENTITY,
     ]);
     if (verify.code === 3) {
       throw new Error(`host ${this.hostName}: ${fileName} arrived corrupt (sha256 ${verify.stdout.trim() || '?'}, expected ${sha256}); the partial file was removed`);
     }
-    if (verify.code !== 0) throw new Error(`host ${this.hostName}: cannot verify ${tmp}: ${verify.stderrTail.trim() || `exit ${verify.code}`}`);
-    this.uploaded.add(final);
+    if (verify.code !== 0) {
+      await this.exec(['rm', '-f', '--', tmp]).catch(() => undefined);
+      throw new Error(`host ${this.hostName}: cannot verify ${tmp}: ${nameDiskError(verify.stderrTail.trim(), dir) || `exit ${verify.code}`}`);
+    }
+    this.recordVerified(final, verify.stdout.trim());
     return final;
   }
+
+  private recordVerified(path: string, identity: string | undefined): void {
+    this.uploaded.add(path);
+    // Without an identity (a stat without %.9Y), every exec hashes the binary again.
+    if (identity && identity.split(' ').length === 5) this.identities.set(path, identity);
+  }
+
+  /**
+   * SFTP says only "Failure" when the disk is full. Writing the same number
+   * of bytes with the shell gets the system's own words for it.
+   */
+  private async diagnoseUpload(dir: string, localPath: string): Promise<string | undefined> {
+    const size = statSync(localPath).size;
+    const probe = `${dir}/.space-check-${randomBytes(6).toString('hex')}`;
+    const r = await this.exec(['sh', '-c', 'head -c "$2" /dev/zero >"$1"; c=$?; rm -f -- "$1"; exit $c', 'probe', probe, String(size)]);
+    if (r.code === 0) return undefined;
+    return nameDiskError(r.stderrTail.trim(), dir);
+  }
+
+
 
   /**
    * flock(1) on `<workdir>/lock`, held by a channel whose stdin stays open:

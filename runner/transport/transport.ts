@@ -17,6 +17,11 @@ export interface ExecOptions {
   onStderr?: (chunk: string) => void;
   /** Data written to the process's standard input, then closed. */
   stdin?: string;
+  /**
+   * Refuse to start unless the file at `path` (the binary) still has this
+   * sha256, checked immediately before the process starts.
+   */
+  verify?: { path: string; sha256: string };
 }
 
 export interface ExecResult {

@@ -1,0 +1,24 @@
+// `metalbench export`: stored samples in the Go benchmark format.
+import { hintCommand } from './hint.ts';
+import { noPositionals, parseCommand, parseRunId, type CliIO } from './options.ts';
+import { openExistingStore } from './open-store.ts';
+
+export async function exportHandler(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommand(args, { run: { type: 'string', multiple: true } });
+  noPositionals(positionals, 'runs are chosen with --run ID');
+  const runIds = (values.run ?? []).map(parseRunId);
+  const store = await openExistingStore(values.db);
+  const { exportBenchfmt } = await import('../../results/store/export.ts');
+  try {
+    for (const id of runIds) {
+      if (!store.getRun(id)) {
+        io.stderr.write(`metalbench export: no run ${id} in ${values.db}; list the runs with: ${hintCommand(['runs'], { dbPath: values.db })}\n`);
+        return 2;
+      }
+    }
+    exportBenchfmt(store.db, { runIds, write: (chunk) => io.stdout.write(chunk) });
+    return 0;
+  } finally {
+    store.close();
+  }
+}
