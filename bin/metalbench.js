@@ -9,7 +9,9 @@ import { main } from '../dist/runner/cli.js';
  */
 function exitWhenFlushed(code) {
   const check = () => {
-    if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) setTimeout(check, 200).unref();
+    // Output still draining to a live reader is waited for; a closed pipe is not.
+    const pending = (s) => !s.destroyed && s.writableLength > 0;
+    if (pending(process.stdout) || pending(process.stderr)) setTimeout(check, 200).unref();
     else process.exit(code);
   };
   setTimeout(check, 1000).unref();

@@ -27,6 +27,16 @@ test('--help prints usage and exits 0; no command is a usage error', async () =>
   assert.is((await cli([])).code, 2);
 });
 
+test('hosts help is the hosts usage of the command table; hosts alone is a usage error', async () => {
+  const { findCommand } = await import('./cli/commands.ts');
+  const h = await cli(['hosts', 'help']);
+  assert.is(h.code, 0);
+  assert.is(h.out, findCommand('hosts')!.usage);
+  const none = await cli(['hosts']);
+  assert.is(none.code, 2);
+  assert.match(none.err, /^metalbench hosts: expected a subcommand: check, facts, trust, tune or reset\nusage: metalbench hosts --help\n$/);
+});
+
 test('unknown commands and options are bad input (exit 2) with a pointer to usage', async () => {
   const r = await cli(['frobnicate']);
   assert.is(r.code, 2);

@@ -15,7 +15,11 @@ export interface Command {
   name: string;
   /** One line, for the list in `metalbench --help`. */
   summary: string;
-  /** The full usage, printed by `metalbench CMD --help` and `metalbench help CMD`. */
+  /**
+   * The full usage, printed by `metalbench CMD --help` and `metalbench help
+   * CMD`; it starts with `usage: metalbench NAME` (conventions.test.ts holds
+   * every entry to the conventions).
+   */
   usage: string;
   /** Only reads: creates no file, and a closed output pipe ends it quietly. */
   readOnly: boolean;

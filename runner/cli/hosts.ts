@@ -23,5 +23,12 @@ export async function hostsHandler(args: string[], io: CliIO): Promise<number> {
   }
   if (rest.length === 0) throw new UsageError('expected a subcommand: check, facts, trust, tune or reset');
   const { hostsCommand } = await import('../fleet/hosts-command.ts');
-  return hostsCommand(rest, io, { inventoryPath: inventory ?? DEFAULT_INVENTORY, inventoryExplicit: inventory !== undefined, dbPath: db, json });
+  const usage = (await import('./commands.ts')).findCommand('hosts')?.usage;
+  return hostsCommand(rest, io, {
+    inventoryPath: inventory ?? DEFAULT_INVENTORY,
+    inventoryExplicit: inventory !== undefined,
+    dbPath: db,
+    json,
+    ...(usage !== undefined ? { usage } : {}),
+  });
 }

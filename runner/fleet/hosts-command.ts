@@ -9,6 +9,7 @@
  * trust: connect, show each unknown host key's fingerprint (jump hosts too)
  * and record it in the known_hosts file next to the inventory.
  */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
@@ -37,27 +38,22 @@ export interface HostsCommandOptions {
   /** Default: known_hosts next to the inventory, then ~/.ssh/known_hosts. */
   knownHostsPaths?: string[];
   connectTimeoutMs?: number;
+  /** The command's usage (kept in the CLI's command table), for `hosts help`. */
+  usage?: string;
 }
 
-const USAGE = `usage: metalbench hosts check [SELECTOR] [--json]
-       metalbench hosts facts NAME
-       metalbench hosts trust NAME [--fingerprint SHA256:…]
-       metalbench hosts tune NAME [--sysfs-root DIR]
-       metalbench hosts reset NAME
 
-SELECTOR is a host name, names separated by commas, or a tag selector in
-YAML flow form, e.g. '{all: [arch:arm64]}' or '{any: [numa>1], not: [noisy]}'.
-Without one, check covers local and every inventory host.
-
-tune (needs root on the host) sets the performance governor, turns turbo off
-and the rest of pyperf's safe system tune, recording every previous value;
-reset restores exactly those values. --sysfs-root points both at a copy of
-/sys and /proc (containers, tests).
-`;
+const SUBCOMMANDS = ['check', 'facts', 'trust', 'tune', 'reset'];
 
 export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Out }, opts: HostsCommandOptions): Promise<number> {
   const [sub, ...rest] = argv;
   const err = (s: string) => io.stderr.write(`${s}\n`);
+  // Bad command lines say what is wrong and where the usage is, and exit 2.
+  const usageError = (s: string) => {
+    err(s);
+    err('usage: metalbench hosts --help');
+    return 2;
+  };
   let values: { fingerprint?: string; json?: boolean; help?: boolean; 'connect-timeout'?: string; 'sysfs-root'?: string };
   let positionals: string[];
   try {
@@ -74,18 +70,18 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
       },
     }));
   } catch (e) {
-    err(`metalbench hosts ${sub ?? ''}: ${(e as Error).message}`);
-    return 2;
+    return usageError(`metalbench hosts${sub ? ` ${sub}` : ''}: ${(e as Error).message}`);
   }
   const json = opts.json || values.json === true;
-  if (values.help || sub === undefined || sub === 'help') {
-    io.stdout.write(USAGE);
-    return sub === undefined ? 2 : 0;
+  if (sub === undefined) return usageError(`metalbench hosts: expected a subcommand: ${SUBCOMMANDS.join(', ')}`);
+  if (values.help || sub === 'help') {
+    io.stdout.write(opts.usage ?? 'usage: metalbench hosts --help\n');
+    return 0;
   }
+  if (!SUBCOMMANDS.includes(sub)) return usageError(`metalbench hosts: unknown subcommand "${sub}"; the subcommands are ${SUBCOMMANDS.join(', ')}`);
   const timeout = values['connect-timeout'];
   if (timeout !== undefined && !/^[1-9][0-9]*$/.test(timeout)) {
-    err(`metalbench hosts ${sub}: --connect-timeout takes milliseconds, got ${JSON.stringify(timeout)}`);
-    return 2;
+    return usageError(`metalbench hosts ${sub}: --connect-timeout takes milliseconds, got ${JSON.stringify(timeout)}`);
   }
   const o = { ...opts, json, ...(timeout ? { connectTimeoutMs: Number(timeout) } : {}) };
   let inv: Inventory;
@@ -101,27 +97,23 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
   switch (sub) {
     case 'check':
       if (positionals.length > 1) {
-        err('metalbench hosts check: expected at most one SELECTOR (quote a tag selector)');
-        return 2;
+        return usageError('metalbench hosts check: expected at most one SELECTOR (quote a tag selector)');
       }
       return check(positionals[0], inv, io, o);
     case 'facts':
       if (positionals.length !== 1) {
-        err('metalbench hosts facts: expected exactly one host NAME');
-        return 2;
+        return usageError('metalbench hosts facts: expected exactly one host NAME');
       }
       return facts(positionals[0]!, inv, io, o);
     case 'trust':
       if (positionals.length !== 1) {
-        err('metalbench hosts trust: expected exactly one host NAME');
-        return 2;
+        return usageError('metalbench hosts trust: expected exactly one host NAME');
       }
       return trust(positionals[0]!, inv, io, o, values.fingerprint);
     case 'tune':
     case 'reset': {
       if (positionals.length !== 1) {
-        err(`metalbench hosts ${sub}: expected exactly one host NAME`);
-        return 2;
+        return usageError(`metalbench hosts ${sub}: expected exactly one host NAME`);
       }
       const { tuneCommand } = await import('../host/tune-command.ts');
       return tuneCommand(sub, positionals[0]!, io, {
@@ -133,9 +125,7 @@ export async function hostsCommand(argv: string[], io: { stdout: Out; stderr: Ou
       });
     }
     default:
-      err(`metalbench hosts: unknown subcommand "${sub}"`);
-      io.stderr.write(USAGE);
-      return 2;
+      return usageError(`metalbench hosts: unknown subcommand "${sub}"`);
   }
 }
 
@@ -238,7 +228,9 @@ async function facts(name: string, inv: Inventory, io: { stdout: Out; stderr: Ou
       return 1;
     }
     const h = ok[0]!;
-    io.stdout.write(`${JSON.stringify(hostJson(h, summarize(h), storeFacts(o.dbPath, [h]).get(h.name)), null, 2)}\n`);
+    // facts only reads: it records the host's facts in an existing database, and creates none.
+    const envIds = existsSync(o.dbPath) ? storeFacts(o.dbPath, [h]) : new Map<string, number>();
+    io.stdout.write(`${JSON.stringify(hostJson(h, summarize(h), envIds.get(h.name)), null, 2)}\n`);
     return h.tagErrors.length > 0 ? 1 : 0;
   } finally {
     await Promise.all(ok.map((h) => h.transport.close().catch(() => undefined)));

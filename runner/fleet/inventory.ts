@@ -11,6 +11,7 @@ import {
   formatProblem,
   locate,
   parseYaml,
+  readYamlFile,
   schemaProblems,
   ValidationError,
   type ParsedYaml,
@@ -104,7 +105,7 @@ export function loadInventory(path: string, opts: { required?: boolean } = {}): 
     }
     return { path: abs, hosts: [{ ...LOCAL_HOST, tags: [] }] };
   }
-  const parsed = parseYamlAs(readFileSync(abs, 'utf8'), path);
+  const parsed = parseYamlAs(readInventoryFile(path), path);
   // An empty file is an empty inventory.
   if (parsed.value === null || parsed.value === undefined) parsed.value = {};
   validator ??= compileSchema(JSON.parse(readFileSync(INVENTORY_SCHEMA_PATH, 'utf8')) as object);
@@ -192,6 +193,15 @@ function jumpCycle(start: string, hosts: HostEntry[]): string[] | undefined {
     cur = byName.get(next);
   }
   return undefined;
+}
+
+function readInventoryFile(path: string): string {
+  try {
+    return readYamlFile(path, 'inventory');
+  } catch (e) {
+    if (e instanceof ValidationError) throw new InventoryError(e.problems);
+    throw e;
+  }
 }
 
 function parseYamlAs(text: string, file: string) {

@@ -36,16 +36,16 @@ const TERM_HINT = 'a tag such as arm or arch:arm64, or a comparison such as numa
 export const hostSelectorSchema = {
   description: 'Where to run: a host name, a list of host names, or a tag selector {all, any, not}. Default: local.',
   oneOf: [
-    { type: 'string', minLength: 1, description: 'a host name from the inventory, or local' },
-    { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+    { type: 'string', minLength: 1, maxLength: 128, description: 'a host name from the inventory, or local' },
+    { type: 'array', minItems: 1, maxItems: 1024, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 } },
     {
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
       properties: {
-        all: { type: 'array', minItems: 1, items: { type: 'string', pattern: TERM_PATTERN, description: TERM_HINT } },
-        any: { type: 'array', minItems: 1, items: { type: 'string', pattern: TERM_PATTERN, description: TERM_HINT } },
-        not: { type: 'array', minItems: 1, items: { type: 'string', pattern: TERM_PATTERN, description: TERM_HINT } },
+        all: { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', maxLength: 128, pattern: TERM_PATTERN, description: TERM_HINT } },
+        any: { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', maxLength: 128, pattern: TERM_PATTERN, description: TERM_HINT } },
+        not: { type: 'array', minItems: 1, maxItems: 256, items: { type: 'string', maxLength: 128, pattern: TERM_PATTERN, description: TERM_HINT } },
       },
     },
   ],
@@ -53,6 +53,13 @@ export const hostSelectorSchema = {
 
 export class SelectionError extends Error {
   override name = 'SelectionError';
+  /** The names or tags at fault (unknown names, tags no host has), for pointing at them in the spec. */
+  constructor(
+    message: string,
+    readonly terms: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** True when the selector names hosts rather than tags (no facts needed to resolve it). */
@@ -72,6 +79,7 @@ export function selectHosts<T extends HostWithTags>(selector: HostSelector, host
       throw new SelectionError(
         `unknown host${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; known hosts: ${hosts.map((h) => h.name).join(', ')}` +
           ' (to select by tag write hosts: {all: [TAG]})',
+        unknown,
       );
     }
     return hosts.filter((h) => names.includes(h.name));
@@ -88,8 +96,10 @@ export function selectHosts<T extends HostWithTags>(selector: HostSelector, host
   );
   if (picked.length === 0) {
     const seen = hosts.filter(joinsTagSelection).map((h) => `${h.name} [${h.tags.join(' ')}]`);
+    const noHostHas = [...all, ...any].filter((t) => !hosts.some((h) => joinsTagSelection(h) && termMatches(t, h.tags)));
     throw new SelectionError(
       `${describeSelector(selector)} matches no host; hosts and their tags: ${seen.length ? seen.join('; ') : '(the inventory has no hosts; local joins tag selectors only when tagged under local: in the inventory)'}`,
+      noHostHas,
     );
   }
   return picked;

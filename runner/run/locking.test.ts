@@ -171,6 +171,8 @@ test('a busy host among free ones fails its jobs with one line for the host, not
   assert.is(r.out.split('\n').filter((l) => l.includes('host h2 is busy')).length, 1, r.out);
   assert.match(r.out, /jobs 4-7 on h2 \(4 jobs, suite ok\): host h2 is busy/);
   assert.is(r.err.split('\n').filter((l) => l.includes('host h2 is busy')).length, 1, r.err);
+  // The hint names the database and the inventory: pasted, it works.
+  assert.ok(r.out.includes(`re-run only the missing jobs with: metalbench run --resume 1 --db ${db} --inventory ${inventoryPath}`), r.out);
 });
 
 test('a workdir others can write to, or that belongs to someone else, is refused with the fix', async () => {

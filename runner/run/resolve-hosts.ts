@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../spec/validate.ts';
 import { SelectionError, type HostSelector } from '../fleet/selection.ts';
+import { hostsPlace } from '../spec/hosts-place.ts';
 import { openHosts, readInventory, type HostFailure, type HostSession, type OpenHostsOptions } from './hosts.ts';
 import { EXIT_BAD_INPUT, EXIT_PARTIAL, RunStop } from './stop.ts';
 
@@ -39,7 +40,7 @@ export async function resolveHosts(selector: HostSelector, o: ResolveOptions): P
     opened = await withWaitStatus(o, (onLockWait) => openHosts(selector, inv, { ...o, onLockWait }));
   } catch (e) {
     if (e instanceof ValidationError) throw new RunStop(EXIT_BAD_INPUT, [e.message]);
-    if (e instanceof SelectionError) throw new RunStop(EXIT_BAD_INPUT, [`${o.specPath}: hosts: ${e.message} (inventory: ${o.inventoryPath})`]);
+    if (e instanceof SelectionError) throw new RunStop(EXIT_BAD_INPUT, [`${hostsPlace(o.specPath, e.terms)}: hosts: ${e.message} (inventory: ${o.inventoryPath})`]);
     throw e;
   }
   let closed: Promise<void> | undefined;

@@ -76,7 +76,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const guard: SignalGuard = onStopSignal(async (sig) => {
     stopping = true;
     progress.clear();
-    if (held.store && held.runId !== undefined) {
+    let running = false;
+    try {
+      running = held.store !== undefined && held.runId !== undefined && held.store.getRun(held.runId)?.status === 'running';
+    } catch {
+      running = true; // the database cannot say: report the run as interrupted
+    }
+    if (held.store && held.runId !== undefined && running) {
       try {
         held.store.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(held.runId);
         held.store.finishRun(held.runId, 'interrupted', `stopped by ${sig}`);
@@ -84,6 +90,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         err(`metalbench: could not mark run ${held.runId} interrupted: ${(e as Error).message}`);
       }
       err(`metalbench: run ${held.runId} interrupted by ${sig}; samples measured so far are stored (resume with: ${resumeCommand(held.runId, opts)})`);
+    } else if (held.runId !== undefined) {
+      // Every job had ended: the run keeps the status it was given; only its summary is cut short.
+      err(`metalbench: stopped by ${sig} after run ${held.runId} was recorded`);
     } else {
       err(`metalbench: stopped by ${sig}; nothing was run`);
     }

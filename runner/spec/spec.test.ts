@@ -45,7 +45,7 @@ test('one positioned error per problem, with the key path and what is allowed', 
     `${f}:8:10: suites[0].pin: [1,1] is not allowed (expected: CPU pinning: a CPU count, an explicit list of CPU ids, or a policy object.)`,
     `${f}:9:12: suites[0].env.bad-key: invalid key name "bad-key" (expected letters, digits and _, not starting with a digit)`,
     `${f}:9:34: suites[0].env.GOGC: must be a string, got number 100`,
-    `${f}:13:14: suites[1].timeout: "forever" is not allowed (expected: Per job time limit, a duration such as 90s or 10m.)`,
+    `${f}:13:14: suites[1].timeout: "forever" is not allowed (expected: Per job time limit, a duration more than zero such as 90s or 10m.)`,
   ]);
 });
 

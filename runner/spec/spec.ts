@@ -4,12 +4,14 @@
  * and defaults resolved per suite so later stages see one plain shape.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { benchPatternError } from './bench-pattern.ts';
 import {
   compileSchema,
   displayPath,
   locate,
   parseYaml,
+  readYamlFile,
   schemaProblems,
   ValidationError,
   type ParsedYaml,
@@ -78,15 +80,7 @@ type RawSpec = RawParams & {
 let validator: ReturnType<typeof compileSchema> | undefined;
 
 export function loadSpec(path: string): Spec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ValidationError([
-      { file: path, line: 1, col: 1, path: '', message: `cannot read spec: ${(e as Error).message}` },
-    ]);
-  }
-  return parseSpec(text, path);
+  return parseSpec(readYamlFile(path, 'spec'), path);
 }
 
 export function parseSpec(text: string, path: string): Spec {
@@ -136,16 +130,22 @@ function semanticProblems(raw: RawSpec, parsed: ParsedYaml): Problem[] {
     const first = names.get(s.name);
     if (first !== undefined) at(['suites', i, 'name'], `duplicate suite name "${s.name}" (also suites[${first}]); give each suite a unique name`);
     else names.set(s.name, i);
+    if (s.bench !== undefined) {
+      const wrong = /[\n\r\0]/.test(s.bench) ? 'the bench pattern must be one line' : benchPatternError(s.bench);
+      if (wrong) at(['suites', i, 'bench'], wrong);
+    }
     const moduleDir = resolve(specDir, s.module ?? '.');
     if (!existsSync(join(moduleDir, 'go.mod'))) {
       at(['suites', i, s.module !== undefined ? 'module' : 'package'], `no go.mod in ${relative(process.cwd(), moduleDir) || '.'}; set "module" to the Go module's directory, relative to the spec file`);
       return;
     }
     const pkgDir = resolve(moduleDir, s.package);
-    if (!pkgDir.startsWith(moduleDir) || !existsSync(pkgDir) || !statSync(pkgDir).isDirectory()) {
+    const inModule = relative(moduleDir, pkgDir);
+    if (inModule === '..' || inModule.startsWith(`..${sep}`) || isAbsolute(inModule)) {
+      at(['suites', i, 'package'], `package ${s.package} is outside module ${relative(process.cwd(), moduleDir) || '.'}; a package is a directory inside its module, e.g. ./sub; to use another module set "module"`);
+    } else if (!existsSync(pkgDir) || !statSync(pkgDir).isDirectory()) {
       at(['suites', i, 'package'], `package directory ${s.package} does not exist in module ${relative(process.cwd(), moduleDir) || '.'}`);
     }
-    if (s.bench !== undefined && /[\n\r\0]/.test(s.bench)) at(['suites', i, 'bench'], 'the bench pattern must be one line');
   });
   for (const [segs, cpu] of [[[], raw.cpu], ...raw.suites.map((s, i) => [['suites', i], s.cpu] as const)] as const) {
     if (cpu && new Set(cpu).size !== cpu.length) at([...segs, 'cpu'], 'cpu values must be distinct');

@@ -4,8 +4,9 @@
  * and the host inventory alike.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { readFileSync, statSync } from 'node:fs';
 import { compileSchemaCached } from './compiled-schema.ts';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 export interface Problem {
   file: string;
@@ -38,10 +39,53 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
-    return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+    return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${clip(e.message.split('\n')[0]!)}` };
   });
   if (problems.length > 0) throw new ValidationError(problems);
-  return { doc, lines, file, value: doc.toJS({ maxAliasCount: 100 }) };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml package refuses aliases that expand without bound ("billion laughs").
+    if (!(e instanceof ReferenceError)) throw e;
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const pos = lines.linePos(offset);
+    throw new ValidationError([
+      { file, line: pos.line, col: pos.col, path: '', message: `YAML: aliases expand too far (more than ${MAX_ALIAS_COUNT} copies); write the values out or use fewer aliases` },
+    ]);
+  }
+  return { doc, lines, file, value };
+}
+
+/** Aliases may repeat a node this many times in all; beyond is an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Specs and inventories are small; a bigger file is a mistake (or an attack) and is not read. */
+export const MAX_YAML_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Read a spec or inventory file: a directory, a file too big or one that
+ * cannot be read is a positioned problem (1:1) naming the fix.
+ */
+export function readYamlFile(path: string, what: string): string {
+  const fail = (message: string): never => {
+    throw new ValidationError([{ file: path, line: 1, col: 1, path: '', message }]);
+  };
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) fail(`is a directory; give the path of the ${what} file (YAML)`);
+    if (st.size > MAX_YAML_FILE_BYTES) fail(`the file is ${(st.size / 1024 / 1024).toFixed(1)} MiB; a ${what} file may be at most 1 MiB`);
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof ValidationError) throw e;
+    return fail(`cannot read ${what}: ${(e as Error).message}`);
+  }
 }
 
 export function compileSchema(schema: object): ValidateFunction {
@@ -137,13 +181,13 @@ function toProblem(e: ErrorObject, parsed: ParsedYaml): Problem {
       message = `must be ${article(String(params.type))}, got ${typeName(e.data)}${hint ? ` (${hint})` : ''}`;
       break;
     case 'enum':
-      message = `must be one of: ${((params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`;
+      message = `must be one of: ${((params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(', ')}, got ${shown(e.data)}`;
       break;
     case 'pattern':
-      message = `${JSON.stringify(e.data)} is not allowed${hint ? ` (expected: ${hint})` : ` (must match ${String(params.pattern)})`}`;
+      message = `${shown(e.data)} is not allowed${hint ? ` (expected: ${hint})` : ` (must match ${String(params.pattern)})`}`;
       break;
     case 'oneOf':
-      message = `${JSON.stringify(e.data)} is not allowed${hint ? ` (expected: ${hint})` : ''}`;
+      message = `${shown(e.data)} is not allowed${hint ? ` (expected: ${hint})` : ''}`;
       break;
     case 'propertyNames': {
       const key = String(params.propertyName);
@@ -158,6 +202,15 @@ function toProblem(e: ErrorObject, parsed: ParsedYaml): Problem {
   return { file: parsed.file, line: at.line, col: at.col, path, message };
 }
 
+/** A value quoted for a message, cut short when long (a value may be megabytes). */
+function shown(v: unknown): string {
+  return clip(JSON.stringify(v) ?? String(v));
+}
+
+function clip(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 60)}… (${s.length} characters)` : s;
+}
+
 function article(t: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
@@ -166,7 +219,7 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${shown(v)}`;
 }
 
 /** The allowed word nearest to a typo, if it is near enough to be a typo. */
