@@ -243,7 +243,13 @@ test('benchmark page: the alert on the chart, the environment change splits the 
   await tab.screenshot({ path: join(shots, 'decode.png'), fullPage: true });
   // Clicking a point pins its details with the commit link from the template.
   const pt = sec.locator('circle.pt[data-host="box-b"]').last();
-  const box = (await pt.boundingBox())!;
+  // A full-page screenshot resizes the page and the chart redraws: wait until the point is drawn again.
+  let box = await pt.boundingBox();
+  for (let i = 0; i < 40 && !box; i++) {
+    await tab.waitForTimeout(50);
+    box = await pt.boundingBox();
+  }
+  assert.ok(box, 'the point is not drawn');
   await tab.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const link = sec.locator('.tip a');
   assert.is(await link.getAttribute('href'), `https://github.com/acme/codec/commit/${revision(NIGHTS - 1)}`);
