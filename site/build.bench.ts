@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   let largest = { page: '', bytes: 0 };
   for (const f of readdirSync(join(outDir, 'bench'))) {
     const base = f.replace(/\.html$/, '');
-    const bytes = size(join(outDir, 'bench', f)) + size(join(outDir, 'data', base));
+    const bytes = size(join(outDir, 'bench', f)) + readdirSync(join(outDir, 'data')).filter((d) => d.startsWith(`${base}.`)).reduce((n, d) => n + size(join(outDir, 'data', d)), 0);
     if (bytes > largest.bytes) largest = { page: `bench/${f}`, bytes };
   }
   const front = size(join(outDir, 'index.html')) + size(join(outDir, 'assets', 'index-data.js'));

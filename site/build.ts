@@ -86,9 +86,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const dirtySeries = new Map<string, SeriesAcc>();
     const baseOf = memoBase(names);
     const writeChunk = (base: string, month: string, rows: readonly FullPointRow[]) => {
-      if (!dirtyMonths.has(base)) ensureDir(join(building, 'data', base));
       dirtyMonths.set(base, [...(dirtyMonths.get(base) ?? []), month]);
-      write(`data/${base}/${month}.js`, chunkScript(chunkJson(base, month, rows, runs)));
+      write(`data/${base}.${month}.js`, chunkScript(chunkJson(base, month, rows, runs)));
     };
     /** Record a changed series and page month; returns the page base and series key. */
     const touch = (benchmarkId: number, pkg: string | null, month: string, unit: string, host: string, trigger: string, goarch: string | null, min: number, max: number) => {

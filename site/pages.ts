@@ -237,8 +237,8 @@ export function benchmarkPage(ctx: SiteContext, base: string, page: PageState, f
       '<div class="scroll" id="other-runs"></div>',
     );
   }
-  const files = page.months.map((m) => `data/${base}/${m}.js`);
-  b.push(`<p class="meta">Data: ${files.map((f) => `<a href="../${escapeHtml(f)}">${escapeHtml(f.slice(f.lastIndexOf('/') + 1))}</a>`).join(' ')} (JSON inside <code>metalbench.chunk(…)</code>).</p>`);
+  const files = page.months.map((m) => `data/${base}.${m}.js`);
+  b.push(`<p class="meta">Data: ${files.map((f) => `<a href="../${escapeHtml(f)}">${escapeHtml(f.slice(f.lastIndexOf('.', f.length - 4) + 1))}</a>`).join(' ')} (JSON inside <code>metalbench.chunk(…)</code>).</p>`);
   b.push(`<script type="application/json" id="hosts">${scriptJson(Object.fromEntries(hosts.map((h) => [h, ctx.colours.get(h) ?? 0])))}</script>`);
   return frame({
     title: `${page.name} · ${ctx.config.title}`,

@@ -9,7 +9,7 @@ import type { SeriesRow } from './rows.ts';
 
 export const STATE_FILE = '.metalbench-site';
 /** Bump when the output format changes: an older state then means a full build. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export interface PageState {
   benchmarkId: number;
