@@ -122,8 +122,13 @@ kv loadavg "$R/proc/loadavg"
 printf 'tool.taskset=%s\n' "$(has taskset)"
 printf 'tool.numactl=%s\n' "$(has numactl)"
 printf 'tool.lscpu=%s\n' "$(has lscpu)"
-# lscpu -p is the fallback when sysfs topology is hidden (some containers).
-if command -v lscpu >/dev/null 2>&1; then
+# lscpu -p is the fallback when sysfs topology is hidden (some containers);
+# with sysfs topology it is not run (it is slow, and its lines unused).
+need_lscpu=1
+for f in "$S"/cpu/cpu[0-9]*/topology/core_id; do
+  if [ -r "$f" ]; then need_lscpu=0; else need_lscpu=1; break; fi
+done
+if [ "$need_lscpu" = 1 ] && command -v lscpu >/dev/null 2>&1; then
   lscpu -p=CPU,CORE,SOCKET,NODE 2>/dev/null | sed -n '/^[0-9]/s/^/lscpu=/p'
 fi
 echo 'end=1'

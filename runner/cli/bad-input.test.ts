@@ -28,6 +28,15 @@ test('an inventory that is a directory: exit 2 naming it, for run and hosts', ()
   }
 });
 
+test('an inventory that is an alias bomb: exit 2 at its first alias', () => {
+  const lines = ['x: &a [a, a, a, a, a, a, a, a, a, a]'];
+  for (let i = 0; i < 5; i++) lines.push(`x${i}: &${'b'.repeat(i + 1)} [${Array(10).fill(`*${i === 0 ? 'a' : 'b'.repeat(i)}`).join(', ')}]`);
+  writeFileSync(join(work, 'bomb-inv.yaml'), `${lines.join('\n')}\n`);
+  const r = metalbench(['hosts', 'check', '--inventory', 'bomb-inv.yaml']);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /^bomb-inv\.yaml:2:\d+: YAML: aliases expand too far/m);
+});
+
 test('inventory strings have limits, named in the message', () => {
   writeFileSync(join(work, 'long.yaml'), `hosts:\n  - name: box\n    address: ${'a'.repeat(300)}\n    tags: [${'t'.repeat(129)}]\n`);
   const r = metalbench(['hosts', 'check', '--inventory', 'long.yaml']);

@@ -159,6 +159,32 @@ test('output into a pipe that closes early ends quietly (runs, export)', async (
   }
 });
 
+test('export into a pipe whose reader pauses gives the same bytes as export into a file', async () => {
+  const db = join(work, 'pipe.db');
+  const file = join(work, 'export.txt');
+  const toFile = spawnSync('sh', ['-c', 'node "$0" export --db "$1" > "$2"', BIN, db, file]);
+  assert.is(toFile.status, 0, String(toFile.stderr));
+  const piped = await new Promise<{ code: number | null; out: Buffer }>((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'export', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    let paused = false;
+    child.stdout.on('data', (b: Buffer) => {
+      chunks.push(b);
+      if (!paused) {
+        // The pipe fills while the reader is away: the writer must wait, not drop or reorder.
+        paused = true;
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 500);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out: Buffer.concat(chunks) }));
+  });
+  assert.is(piped.code, 0);
+  assert.ok(piped.out.length > 131_072, `more than a pipe buffer: ${piped.out.length}`);
+  assert.ok(piped.out.equals(readFileSync(file)), 'the same bytes');
+});
+
 test('import of input without a single result is bad input and creates no run and no database', () => {
   const dir = freshDir();
   writeFileSync(join(dir, 'empty.txt'), '');

@@ -1,4 +1,5 @@
 // `metalbench export`: stored samples in the Go benchmark format.
+import { OutputClosedError, synchronousWriter } from './closed-pipe.ts';
 import { hintCommand } from './hint.ts';
 import { noPositionals, parseCommand, parseRunId, type CliIO } from './options.ts';
 import { openExistingStore } from './open-store.ts';
@@ -16,7 +17,12 @@ export async function exportHandler(args: string[], io: CliIO): Promise<number> 
         return 2;
       }
     }
-    exportBenchfmt(store.db, { runIds, write: (chunk) => io.stdout.write(chunk) });
+    try {
+      exportBenchfmt(store.db, { runIds, write: synchronousWriter(io.stdout) });
+    } catch (e) {
+      // `metalbench export | head`: the reader has what it wanted.
+      if (!(e instanceof OutputClosedError)) throw e;
+    }
     return 0;
   } finally {
     store.close();
