@@ -407,6 +407,19 @@ test('refuses a folder it did not write and names a missing database', async () 
     assert.match((e as Error).message, 'nope.db: no results database here');
   }
   assert.ok(statSync(outDir).isDirectory());
+  // One build per folder: a live builder's lock is respected, a dead one's is taken over.
+  const { lock } = stagingPaths(outDir);
+  writeFileSync(lock, String(process.pid));
+  try {
+    await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG });
+    assert.unreachable('built beside a live builder');
+  } catch (e) {
+    assert.match((e as Error).message, `another metalbench site (pid ${process.pid}) is building this folder`);
+  }
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  writeFileSync(lock, String(dead));
+  await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG });
+  assert.not.ok(existsSync(lock));
 });
 
 test.run();

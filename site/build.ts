@@ -22,7 +22,7 @@ import { openResults } from './sources/open.ts';
 import { historyTrigger as storeHistory, latestPerHost, loadRuns, type RunMeta } from './sources/runs.ts';
 import { benchmarkNames, seriesReader, summaryWatermark, touchedSince, type FullPointRow } from './sources/summaries.ts';
 import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
-import { commitStaging, ensureDir, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
+import { commitStaging, ensureDir, lockSite, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
 import { qValues } from './significance.ts';
 import { compareUnits } from './units.ts';
 
@@ -52,6 +52,15 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const outDir = resolve(opts.outDir);
   const config = opts.config ?? defaultSiteConfig();
   const attention = opts.attention ?? storeAttention;
+  const unlock = lockSite(outDir);
+  try {
+    return build(opts, outDir, config, attention);
+  } finally {
+    unlock();
+  }
+}
+
+function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, attention: AttentionSource): BuildSiteResult {
   recover(outDir);
   if (existsSync(outDir) && readdirSync(outDir).length > 0 && !isSiteFolder(outDir)) {
     throw new Error(`${outDir}: the output folder is not empty and was not written by metalbench site; choose an empty or new folder with --out`);

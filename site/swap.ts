@@ -8,11 +8,44 @@
  * A build first repairs what an interrupted one left: a missing OUT with an
  * OUT.previous is put back, a stale OUT.building is deleted.
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export function stagingPaths(outDir: string): { building: string; previous: string } {
-  return { building: `${outDir}.building`, previous: `${outDir}.previous` };
+export function stagingPaths(outDir: string): { building: string; previous: string; lock: string } {
+  return { building: `${outDir}.building`, previous: `${outDir}.previous`, lock: `${outDir}.lock` };
+}
+
+/**
+ * One build per site folder at a time: OUT.lock holds the builder's pid. A
+ * lock left by a process that no longer exists (kill -9) is taken over.
+ * Returns the release function.
+ */
+export function lockSite(outDir: string): () => void {
+  const { lock } = stagingPaths(outDir);
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new Error(`${outDir}: another metalbench site (pid ${pid}) is building this folder; wait for it, or remove ${lock} if that process is not metalbench`);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new Error(`${outDir}: cannot take ${lock}; remove it and build again`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Undo what an interrupted build left behind. */
