@@ -352,6 +352,17 @@ test('an incremental build after one more nightly equals a full build, byte for 
   // Nothing new: nothing but the site-wide pages is rewritten.
   const again = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
   assert.ok(again.written < r.written);
+  // A backfill of an older night lands in the middle of its month and of its series: still the same as a full build.
+  const store2 = new Store(fx.dbPath);
+  addNight(store2, fx.dir, 3.5);
+  store2.close();
+  const back = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  assert.is(back.incremental, true);
+  await buildSite({ dbPath: fx.dbPath, outDir: full, config: CONFIG, attention, full: true });
+  const c = snapshot(inc);
+  const d = snapshot(full);
+  assert.equal([...c.keys()].sort(), [...d.keys()].sort());
+  for (const [k, v] of c) assert.ok(v === d.get(k), `${k} differs between the incremental and the full build after a backfill`);
   rmSync(inc, { recursive: true, force: true });
   rmSync(full, { recursive: true, force: true });
 });

@@ -6,10 +6,10 @@
  * summaries are rewritten, everything else is carried over by hard links.
  * Safe: the new site is built in OUT.building and swapped in by renames.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeAssets } from './assets.ts';
-import { chunkJson, chunkScript, cmp } from './chunks.ts';
+import { appendChunk, chunkJson, chunkScript, cmp, parseChunk, type ChunkJson } from './chunks.ts';
 import { defaultSiteConfig, type SiteConfig } from './config.ts';
 import { indexCsv, indexDataScript, indexJson, archDataScript } from './twins.ts';
 import { hostSlug, pageBaseName } from './names.ts';
@@ -20,7 +20,7 @@ import { storeAttention, type AttentionSource, type Finding } from './sources/at
 import { loadHostEnvs } from './sources/hosts.ts';
 import { openResults } from './sources/open.ts';
 import { historyTrigger as storeHistory, latestPerHost, loadRuns, type RunMeta } from './sources/runs.ts';
-import { benchmarkNames, seriesReader, summaryWatermark, touchedSince, type FullPointRow } from './sources/summaries.ts';
+import { benchmarkNames, seriesReader, summaryWatermark, type FullPointRow } from './sources/summaries.ts';
 import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
 import { commitStaging, ensureDir, lockSite, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
 import { qValues } from './significance.ts';
@@ -94,10 +94,11 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
     const dirtyMonths = new Map<string, string[]>();
     const dirtySeries = new Map<string, SeriesAcc>();
     const baseOf = memoBase(names);
-    const writeChunk = (base: string, month: string, rows: readonly FullPointRow[]) => {
+    const writeChunkJson = (base: string, month: string, chunk: ChunkJson) => {
       dirtyMonths.set(base, [...(dirtyMonths.get(base) ?? []), month]);
-      write(`data/${base}.${month}.js`, chunkScript(chunkJson(base, month, rows, runs)));
+      write(`data/${base}.${month}.js`, chunkScript(chunk));
     };
+    const writeChunk = (base: string, month: string, rows: readonly FullPointRow[]) => writeChunkJson(base, month, chunkJson(base, month, rows, runs));
     /** Record a changed series and page month; returns the page base and series key. */
     const touch = (benchmarkId: number, pkg: string | null, month: string, unit: string, host: string, trigger: string, goarch: string | null, min: number, max: number) => {
       const name = names.get(benchmarkId);
@@ -156,21 +157,30 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
       }
       flush();
     } else {
-      // An incremental build rereads only the months with new summaries.
-      const months = new Map<string, Set<string>>();
-      for (const t of touchedSince(db, since, watermark)) {
-        const r = touch(t.benchmarkId, t.pkg, t.month, t.unit, t.host, t.trigger, t.goarch, t.min, t.max);
-        if (!r) continue;
-        let set = months.get(r.base);
-        if (!set) months.set(r.base, (set = new Set()));
-        set.add(t.month);
+      // An incremental build reads only the new summaries and appends them to
+      // their months' files; a month that gets a point before its last (a
+      // backfill) is read again whole.
+      const months = new Map<string, FullPointRow[]>();
+      for (const p of reader.since(since, watermark)) {
+        const month = p.at.slice(0, 7);
+        const t = touch(p.benchmarkId, p.pkg, month, p.unit, p.host, p.trigger, p.goarch, p.min, p.max);
+        if (!t) continue;
+        t.acc.points.push(p);
+        const key = `${t.base}\0${month}`;
+        const list = months.get(key);
+        if (list) list.push(p);
+        else months.set(key, [p]);
       }
-      for (const [base, set] of months) {
-        const page = state.pages[base]!;
-        for (const month of [...set].sort()) {
-          const rows = reader.month(page.benchmarkId, page.pkg, month);
-          writeChunk(base, month, rows);
-          for (const p of rows) if (p.id > since) dirtySeries.get(`${base}\0${p.unit}\0${p.host}\0${p.trigger}`)?.points.push(p);
+      for (const key of [...months.keys()].sort()) {
+        const [base, month] = key.split('\0') as [string, string];
+        const added = months.get(key)!.sort(byXThenId);
+        const file = join(building, 'data', `${base}.${month}.js`);
+        const old = existsSync(file) ? parseChunk(readFileSync(file, 'utf8')) : null;
+        const appended = old ? appendChunk(old, added, runs) : null;
+        if (appended) writeChunkJson(base, month, appended);
+        else {
+          const page = state.pages[base]!;
+          writeChunk(base, month, reader.month(page.benchmarkId, page.pkg, month).filter((p) => p.id <= watermark));
         }
       }
       for (const acc of dirtySeries.values()) {

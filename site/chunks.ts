@@ -53,3 +53,36 @@ export function chunkScript(c: ChunkJson): string {
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The JSON of a data file written by chunkScript. */
+export function parseChunk(text: string): ChunkJson | null {
+  const start = text.indexOf('\n');
+  const end = text.lastIndexOf('\n);');
+  if (start < 0 || end <= start) return null;
+  try {
+    return JSON.parse(text.slice(start + 1, end)) as ChunkJson;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A month's data file with new points appended, when every new point comes
+ * after every point already there (a new nightly): the same JSON chunkJson
+ * makes from all the month's points. null otherwise (a backfill): the month
+ * must be read again.
+ */
+export function appendChunk(old: ChunkJson, rows: readonly FullPointRow[], runs: Map<number, RunMeta>): ChunkJson | null {
+  let last = '';
+  for (const r of Object.values(old.runs)) if (r[0] > last) last = r[0];
+  for (const r of rows) if (r.at <= last) return null;
+  const series = new Map(old.series.map((s) => [`${s.unit}\0${s.host}\0${s.trigger}`, s]));
+  const added = chunkJson(old.page, old.month, rows, runs);
+  for (const s of added.series) {
+    const have = series.get(`${s.unit}\0${s.host}\0${s.trigger}`);
+    if (have) have.points.push(...s.points);
+    else series.set(`${s.unit}\0${s.host}\0${s.trigger}`, s);
+  }
+  const ordered = [...series.values()].sort((a, b) => compareUnits(a.unit, b.unit) || cmp(a.host, b.host) || cmp(a.trigger, b.trigger));
+  return { page: old.page, month: old.month, runs: { ...old.runs, ...added.runs }, series: ordered };
+}

@@ -14,14 +14,6 @@ export interface SeriesKey {
   trigger: string;
 }
 
-export interface Touched extends SeriesKey {
-  /** "YYYY-MM" of the points' x. */
-  month: string;
-  goarch: string | null;
-  min: number;
-  max: number;
-}
-
 export interface PointRow {
   id: number;
   runId: number;
@@ -50,17 +42,6 @@ export function summaryWatermark(db: DB): number {
   return db.prepare<[], { m: number | null }>('SELECT MAX(id) AS m FROM summaries').get()?.m ?? 0;
 }
 
-/** Series and months with summaries written after `since` up to `upto` (since 0: everything). */
-export function touchedSince(db: DB, since: number, upto: number): Touched[] {
-  return db
-    .prepare<[number, number], { benchmark_id: number; pkg: string | null; unit: string; host: string; trigger: string; month: string; goarch: string | null; min: number; max: number }>(
-      `SELECT benchmark_id, pkg, unit, host, trigger, substr(at, 1, 7) AS month, MAX(goarch) AS goarch, MIN(min) AS min, MAX(max) AS max
-       FROM summaries WHERE id > ? AND id <= ? GROUP BY benchmark_id, pkg, unit, host, trigger, month`,
-    )
-    .all(since, upto)
-    .map((r) => ({ benchmarkId: r.benchmark_id, pkg: r.pkg, unit: r.unit, host: r.host, trigger: r.trigger, month: r.month, goarch: r.goarch, min: r.min, max: r.max }));
-}
-
 export function benchmarkNames(db: DB): Map<number, string> {
   return new Map(db.prepare<[], { id: number; name: string }>('SELECT id, name FROM benchmarks').all().map((r) => [r.id, r.name]));
 }
@@ -72,6 +53,8 @@ export interface SeriesReader {
   month(benchmarkId: number, pkg: string | null, month: string): FullPointRow[];
   /** Every point up to a watermark, by benchmark, pkg, x and id (full builds read the table once, a page at a time). */
   ordered(upto: number): Iterable<FullPointRow & { benchmarkId: number }>;
+  /** Every point written after `since` up to `upto`, in id order (what an incremental build adds). */
+  since(since: number, upto: number): (FullPointRow & { benchmarkId: number })[];
   /** Every point of the given runs. */
   ofRuns(runIds: readonly number[]): (FullPointRow & { benchmarkId: number })[];
   /** The sorted finite values of one summary. */
@@ -93,6 +76,7 @@ export function seriesReader(db: DB): SeriesReader {
   const ordered = db
     .prepare<[number], unknown[]>(`SELECT ${COLS}, benchmark_id FROM summaries INDEXED BY summaries_page_at WHERE id <= ? ORDER BY benchmark_id, pkg, at, id`)
     .raw(true);
+  const sinceStmt = db.prepare<[number, number], RawFull & { benchmark_id: number }>(`SELECT ${COLS}, benchmark_id FROM summaries WHERE id > ? AND id <= ? ORDER BY id`);
   const ofRun = db.prepare<[number], RawFull & { benchmark_id: number }>(`SELECT ${COLS}, benchmark_id FROM summaries WHERE run_id = ? ORDER BY id`);
   const vals = db.prepare<[number], { vals_json: string }>('SELECT vals_json FROM summaries WHERE id = ?');
   return {
@@ -107,6 +91,9 @@ export function seriesReader(db: DB): SeriesReader {
       for (const r of ordered.iterate(upto) as Iterable<RawTuple>) {
         yield { id: r[0], runId: r[1], at: r[2], fingerprint: r[3], n: r[4], median: r[5], lo: r[6], hi: r[7], unit: r[8], host: r[9], trigger: r[10], pkg: r[11], goarch: r[12], q1: r[13], q3: r[14], min: r[15], max: r[16], nan: r[17], benchmarkId: r[18] };
       }
+    },
+    since(since, upto) {
+      return sinceStmt.all(since, upto).map((r) => ({ ...full(r), benchmarkId: r.benchmark_id }));
     },
     ofRuns(runIds) {
       return runIds.flatMap((id) => ofRun.all(id).map((r) => ({ ...full(r), benchmarkId: r.benchmark_id })));
