@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import Database from 'better-sqlite3';
 import { importFiles } from '../results/store/import.ts';
 import { Store } from '../results/store/store.ts';
 import { buildSite } from './build.ts';
@@ -295,6 +296,43 @@ test('comparison pages: verdicts, hosts and pinning, the reproduce command; list
   const hostHtml = readFileSync(join(outDir, 'host', host), 'utf8');
   // Decode sec/op on box-b: A/A interval ±0.4 %, smallest detectable effect 1.2 %.
   assert.match(hostHtml, /Decode\/format=json-8<\/code><\/a><\/td><td>sec\/op<\/td>.*<td class="num">0\.4%<\/td><td class="num">1\.2%<\/td>/);
+});
+
+test('alerts and change points stored by nightly detection: on the front page and the chart; closed alerts are not', async () => {
+  const dbPath = join(fx.dir, 'detect.db');
+  const copy = new Database(fx.dbPath);
+  copy.prepare('VACUUM INTO ?').run(dbPath);
+  copy.close();
+  const db = new Database(dbPath);
+  db.exec(readFileSync(join(here, 'fixtures', 'detect-tables.sql'), 'utf8'));
+  const [good, bad] = [fx.nightRuns[STEP_NIGHT - 1]!, fx.nightRuns[STEP_NIGHT]!];
+  const t = '2025-01-13T00:00:00Z';
+  db.prepare(`INSERT INTO detect_series (key, benchmark, unit, host, role, points, segment_start, updated_at) VALUES ('k', ?, 'sec/op', 'box-b', 'absolute', ?, ?, ?)`).run(DECODE, NIGHTS, STEP_NIGHT, t);
+  db.prepare(`INSERT INTO detect_points (series_key, identity_json, run_id, revision, t, value) VALUES ('k', '{}', ?, ?, ?, 0)`).run(bad, revision(STEP_NIGHT), nightDate(STEP_NIGHT - 0.5));
+  db.prepare(
+    `INSERT INTO change_points (id, series_key, idx, good_run_id, bad_run_id, last_good, first_bad, effect, p, q, permutations, block, kind, detected_at)
+     VALUES (1, 'k', ?, ?, ?, ?, ?, ?, 1e-4, 1e-3, 999, 1, 'code', ?)`,
+  ).run(STEP_NIGHT, good, bad, revision(STEP_NIGHT - 1), revision(STEP_NIGHT), Math.log(1.4), t);
+  const alert = db.prepare(
+    `INSERT INTO alerts (kind, state, change_point_id, host, benchmark, unit, last_good, first_bad, effect, dedup_key, message, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  alert.run('regression', 'new', 1, 'box-b', DECODE, 'sec/op', revision(STEP_NIGHT - 1), revision(STEP_NIGHT), Math.log(1.4), null, 'Decode regressed on box-b', t, t);
+  alert.run('regression', 'false', null, 'box-a', ENCODE, 'sec/op', revision(2), revision(3), Math.log(1.1), null, 'a false alarm', t, t);
+  alert.run('liveness', 'new', null, 'box-c', null, null, null, null, null, 'live-box-c', 'box-c has missed 3 nightly runs', t, t);
+  db.close();
+  const out = join(fx.dir, 'site-detect');
+  await buildSite({ dbPath, outDir: out, config: CONFIG });
+  const front = readFileSync(join(out, 'index.html'), 'utf8');
+  const alerts = front.match(/<tr data-alert>.*?<\/tr>/g) ?? [];
+  assert.is(alerts.length, 1, alerts.join('\n'));
+  assert.match(alerts[0]!, /Decode\/format=json-8.*box-b.*\+40%/);
+  assert.match(front, new RegExp(`between <a href="https://github.com/acme/codec/commit/${revision(STEP_NIGHT - 1)}">`));
+  assert.match(front, /<li data-notice="liveness">2025-01-13 .*box-c.*: box-c has missed 3 nightly runs<\/li>/);
+  const page = readFileSync(join(out, 'bench', `${pageBaseName(PKG, DECODE)}.html`), 'utf8');
+  const marks = JSON.parse(/<script type="application\/json" data-findings="chart-0">(.*?)<\/script>/.exec(page)![1]!) as { kind: string; at: string; change: number }[];
+  assert.equal(marks.map((m) => [m.kind, m.at]).sort(), [['alert', nightDate(STEP_NIGHT - 0.5)], ['changepoint', nightDate(STEP_NIGHT - 0.5)]]);
+  assert.not.match(readFileSync(join(out, 'bench', `${pageBaseName(PKG, ENCODE)}.html`), 'utf8'), 'data-finding ');
 });
 
 test('host and cross-architecture pages', async () => {

@@ -294,7 +294,7 @@ function seriesOrder(a: SeriesRow, b: SeriesRow): number {
 }
 
 function findingsOf(findings: readonly Finding[], page: PageState): Finding[] {
-  return findings.filter((f) => f.benchmark === page.name && f.pkg === page.pkg);
+  return findings.filter((f) => (f.kind === 'alert' || f.kind === 'changepoint') && f.benchmark === page.name && (f.pkg === undefined || f.pkg === page.pkg));
 }
 
 /** Environment changes seen in the series' recent points, one per host and date. */

@@ -83,7 +83,7 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
       b.push(
         `<div class="alert-group"><p><strong>${list.length} alert${list.length === 1 ? '' : 's'}</strong> between ${revLink(ctx, f.fromRevision) || '?'} and ${revLink(ctx, f.toRevision) || '?'} (${escapeHtml(shortDate(f.at))})</p><table class="alerts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th class="num">change</th><th>95% CI</th></tr></thead><tbody>`,
         ...list.map((a) => {
-          const base = Object.entries(o.pages).find(([, p]) => p.name === a.benchmark && p.pkg === a.pkg)?.[0];
+          const base = Object.entries(o.pages).find(([, p]) => p.name === a.benchmark && (a.pkg === undefined || p.pkg === a.pkg))?.[0];
           const name = `<code>${escapeHtml(a.benchmark)}</code>`;
           const ci = a.ciLow === null || a.ciHigh === null ? '' : `${pct(a.ciLow)} … ${pct(a.ciHigh)}`;
           return `<tr data-alert><td>${base ? `<a href="${pageUrl(base)}">${name}</a>` : name}</td><td>${escapeHtml(a.unit)}</td><td>${hostCell(ctx, a.host, '')}</td><td class="num">${pct(a.change)}</td><td>${escapeHtml(ci)}</td></tr>`;
@@ -91,6 +91,12 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
         '</tbody></table></div>',
       );
     }
+  }
+  const notices = o.findings.filter((f) => f.kind === 'environment' || f.kind === 'liveness');
+  if (notices.length > 0) {
+    b.push('<h3>Host and run alerts</h3><ul class="events">');
+    for (const n of notices) b.push(`<li data-notice="${n.kind}">${escapeHtml(shortDate(n.at))} ${n.host ? hostCell(ctx, n.host, '') + ': ' : ''}${escapeHtml(n.message ?? n.kind)}</li>`);
+    b.push('</ul>');
   }
   // Nightly status per host.
   b.push(`<h3>Latest ${ctx.history === 'nightly' ? 'nightly' : 'run'} per host</h3>`);

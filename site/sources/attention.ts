@@ -5,12 +5,15 @@
  * empty lists, and a caller (a test, a later reader) may supply its own.
  */
 import { loadComparisons, type CompareSession } from './comparisons.ts';
+import { loadFindings } from './detection.ts';
 import type { DB } from './open.ts';
 
 /** A detected change in one series between two revisions. */
 export interface Finding {
-  kind: 'alert' | 'changepoint';
-  pkg: string | null;
+  /** alert: a performance alert; changepoint: a confirmed change; environment, liveness: alerts about hosts and runs. */
+  kind: 'alert' | 'changepoint' | 'environment' | 'liveness';
+  /** undefined: the finding names the benchmark only, in whichever package has it. */
+  pkg: string | null | undefined;
   benchmark: string;
   unit: string;
   host: string;
@@ -24,6 +27,8 @@ export interface Finding {
   ciLow: number | null;
   ciHigh: number | null;
   status: string;
+  /** The detector's own words, when it gave them. */
+  message?: string;
 }
 
 export interface AttentionSource {
@@ -31,12 +36,8 @@ export interface AttentionSource {
   comparisons(db: DB): CompareSession[];
 }
 
-/**
- * What the store holds: comparisons when the store has `compare`'s tables;
- * no findings, since nightly detection does not store alerts or change points
- * yet (a reader of its table goes here).
- */
+/** What the store holds: detection's alerts and change points, compare's sessions, when it has their tables. */
 export const storeAttention: AttentionSource = {
-  findings: () => [],
+  findings: loadFindings,
   comparisons: loadComparisons,
 };
