@@ -148,7 +148,7 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
   b.push('</section>');
   const prs = o.comparisons.filter((c) => !c.isAa);
   if (prs.length > 0) {
-    b.push('<section aria-labelledby="cmp"><h2 id="cmp">Latest comparisons</h2>', compareList(ctx, prs.slice(-10).reverse(), 'compare/'), `<p><a href="compare/index.html">All ${o.comparisons.length} comparisons</a></p></section>`);
+    b.push('<section aria-labelledby="cmp"><h2 id="cmp">Latest comparisons</h2>', compareList(ctx, prs.slice(-10).reverse(), 'compare/'), `<p><a href="compare/index.html">All comparisons (${o.comparisons.length})</a></p></section>`);
   }
   // The full index, drawn by front.js from index-data.js.
   b.push(
