@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +75,7 @@ test('stat through the installed command prints what benchstat prints', () => {
   assert.match(real.stderr, /open no-such-file\.txt: no such file or directory/);
 });
 
-test('site: a missing database is bad input; an imported run becomes pages', async () => {
+test('site: a missing database is bad input; an imported run becomes pages, then an incremental update', async () => {
   const out = join(work, 'site');
   const missing = await cli(['site', '--db', join(work, 'none.db'), '--out', out]);
   assert.is(missing.code, 2);
@@ -84,8 +84,38 @@ test('site: a missing database is bad input; an imported run becomes pages', asy
   assert.is((await cli(['import', join(GOLDEN, 'crc-new.txt'), '--db', db])).code, 0);
   const r = await cli(['site', '--db', db, '--out', out]);
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /^wrote \d+ benchmark pages and the index to .*index\.html$/m);
+  assert.match(r.out, /^wrote \d+ benchmark pages \(\d+ series; \d+ files written\) in \d+ ms: .*index\.html$/m);
   assert.ok(existsSync(join(out, 'index.html')));
+  const again = await cli(['site', '--db', db, '--out', out, '--json']);
+  assert.is(again.code, 0, again.err);
+  assert.is((JSON.parse(again.out) as { incremental: boolean }).incremental, true);
+});
+
+test('site: a bad site.yaml is bad input, with the file, line and key', async () => {
+  const cfg = join(work, 'site.yaml');
+  writeFileSync(cfg, 'title: Perf\ncommit_url: https://github.com/acme/x/commit/\n');
+  const r = await cli(['site', '--db', join(work, 'site.db'), '--out', join(work, 'site-cfg'), '--config', cfg]);
+  assert.is(r.code, 2);
+  assert.match(r.err, /site\.yaml:2:13: commit_url: .* \(expected: a URL with \{rev\}/);
+});
+
+test('import --date and --commit-date store a backfill at its real dates; a bad date stores nothing', async () => {
+  const db = join(work, 'dated.db');
+  const ok = await cli(['import', join(GOLDEN, 'crc-new.txt'), '--db', db, '--trigger', 'nightly', '--revision', 'abc123', '--date', '2024-02-03', '--commit-date', '2024-02-02T18:30:00Z', '--json']);
+  assert.is(ok.code, 0, ok.err);
+  const bad = await cli(['import', join(GOLDEN, 'crc-new.txt'), '--db', db, '--date', 'yesterday']);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--date "yesterday" is not a date; use ISO 8601/);
+  const { Store } = await import('../results/store/store.ts');
+  const store = new Store(db);
+  const runs = store.listRuns();
+  const at = store.db.prepare<[], { at: string }>('SELECT DISTINCT at FROM summaries').all();
+  store.close();
+  assert.is(runs.length, 1);
+  assert.is(runs[0]!.started_at, '2024-02-03T00:00:00.000Z');
+  assert.is(runs[0]!.commit_date, '2024-02-02T18:30:00.000Z');
+  assert.is(runs[0]!.revision, 'abc123');
+  assert.equal(at, [{ at: '2024-02-02T18:30:00.000Z' }]);
 });
 
 test('hosts tune records previous values, refuses a second tune, and reset restores them exactly', async () => {

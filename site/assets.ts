@@ -1,33 +1,15 @@
-/** The client files the pages load, copied from node_modules so a page needs no network. */
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { PAGE_JS, SITE_CSS } from './html.ts';
+/** The client files every page loads, copied from site/client so a page needs no network. */
+import { copyFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromPackageRoot } from '../runner/package-root.ts';
 
-const require = createRequire(import.meta.url);
-
-/** [package, file in the folder of its main entry (build/), name in assets/]. */
-const BUNDLES: readonly (readonly [string, string, string])[] = [
-  ['vega', 'vega.min.js', 'vega.min.js'],
-  ['vega-lite', 'vega-lite.min.js', 'vega-lite.min.js'],
-  ['vega-embed', 'vega-embed.min.js', 'vega-embed.min.js'],
-];
-
-/** The browser build of a package; its exports hide build/, so go through the main entry's folder. */
-export function bundlePath(pkg: string, file: string): string {
-  let entry: string;
-  try {
-    entry = require.resolve(pkg);
-  } catch {
-    throw new Error(`site: the npm package ${pkg} is not installed; run npm install`);
-  }
-  const path = join(dirname(entry), file);
-  if (!existsSync(path)) throw new Error(`site: ${path} is missing from the installed ${pkg}; reinstall it (npm ci)`);
-  return path;
-}
+export const CLIENT_FILES = ['common.js', 'chart.js', 'front.js', 'arch.js', 'site.css'] as const;
 
 export function writeAssets(assetsDir: string): void {
-  for (const [pkg, file, name] of BUNDLES) copyFileSync(bundlePath(pkg, file), join(assetsDir, name));
-  writeFileSync(join(assetsDir, 'page.js'), PAGE_JS);
-  writeFileSync(join(assetsDir, 'site.css'), SITE_CSS);
+  for (const f of CLIENT_FILES) {
+    const to = join(assetsDir, f);
+    // Copy then rename: the old file may be a hard link shared with the live site, which must not change.
+    copyFileSync(fromPackageRoot(`site/client/${f}`), `${to}.tmp`);
+    renameSync(`${to}.tmp`, to);
+  }
 }

@@ -1,304 +1,474 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import Database from 'better-sqlite3';
+import { importFiles } from '../results/store/import.ts';
 import { Store } from '../results/store/store.ts';
-import { readAll, type BenchResult } from '../results/benchfmt/reader.ts';
 import { buildSite } from './build.ts';
+import type { SiteConfig } from './config.ts';
+import { nightDate } from './fixtures/history.ts';
+import { addNight, makeFixture, NIGHTS, PKG, revision, STEP_NIGHT } from './fixtures/store.ts';
 import { pageBaseName } from './names.ts';
+import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
+import { stagingPaths } from './swap.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'metalbench-site-'));
-const dbPath = join(work, 'results.db');
-const outDir = join(work, 'site');
+const CHROMIUM = '/usr/bin/chromium';
+const fx = makeFixture();
+const outDir = join(fx.dir, 'site');
+const shots = mkdtempSync(join(tmpdir(), 'metalbench-site-shots-'));
+console.log(`site test screenshots: ${shots}`);
 
-const CODEC = 'example.com/codec';
+const CONFIG: SiteConfig = { title: 'Codec <perf>', baseUrl: 'https://acme.example/perf/', commitUrl: 'https://github.com/acme/codec/commit/{rev}' };
+const DECODE = 'Decode/format=json-8';
+const ENCODE = 'Encode/format=json-8';
 const EVIL_PKG = 'example.com/<img src=x onerror=alert(1)>';
 const EVIL_NAME = '<script>alert(1)</script>-8';
 const EVIL_HOST = '<i>rack</i>&"7"';
-const CHROMIUM = '/usr/bin/chromium';
 
-function results(file: string): BenchResult[] {
-  return readAll(readFileSync(join(here, 'fixtures', file), 'utf8')).filter((r): r is BenchResult => r.kind === 'result');
+/** The alert nightly detection would raise for the known step. */
+const ALERT: Finding = {
+  kind: 'alert',
+  pkg: PKG,
+  benchmark: DECODE,
+  unit: 'sec/op',
+  host: 'box-b',
+  fromRevision: revision(STEP_NIGHT - 1),
+  toRevision: revision(STEP_NIGHT),
+  at: nightDate(STEP_NIGHT - 0.5),
+  change: 0.4,
+  ciLow: 0.37,
+  ciHigh: 0.43,
+  status: 'open',
+};
+/** The store's comparisons, and the alert a detection source would give. */
+const attention: AttentionSource = { findings: () => [ALERT], comparisons: storeAttention.comparisons };
+
+// A manual import with hostile text in every field the pages show.
+{
+  const store = new Store(fx.dbPath);
+  const f = join(fx.dir, 'evil.txt');
+  writeFileSync(f, `pkg: ${EVIL_PKG}\nhost: ${EVIL_HOST}\n` + [1, 2, 3, 4, 5, 6].map((v) => `Benchmark${EVIL_NAME}\t100\t${v} ms/op\n`).join(''));
+  importFiles(store, [f], { revision: '<b>rev</b>', startedAt: nightDate(3) });
+  store.close();
 }
 
-/**
- * Three runs, each with a job on box-a (Encode, Decode: 5 samples of sec/op,
- * B/op, allocs/op) and a job on a host with a hostile name (the hostile
- * benchmark, in ms/op). Run 3 also ran Decode on box-b.
- */
-function writeStore(): number[] {
-  const store = new Store(dbPath);
-  const runIds: number[] = [];
-  for (const k of [1, 2, 3]) {
-    const runId = store.createRun({ kind: 'run', trigger: 'nightly', revision: `rev${k}<b>`, specName: 'nightly' });
-    runIds.push(runId);
-    const all = results(`run-${k}.txt`);
-    const jobA = store.addJob({ runId, seq: 0, suite: 'codec', host: 'box-a', bench: '.', params: {} });
-    store.sampleWriter(runId, jobA).addMany(all.filter((r) => r.name !== EVIL_NAME));
-    const jobEvil = store.addJob({ runId, seq: 1, suite: 'evil', host: EVIL_HOST, bench: '.', params: {} });
-    store.sampleWriter(runId, jobEvil).addMany(all.filter((r) => r.name === EVIL_NAME));
-    if (k === 3) {
-      const jobB = store.addJob({ runId, seq: 2, suite: 'codec', host: 'box-b', bench: '.', params: {} });
-      store.sampleWriter(runId, jobB).addMany(results('run-3-box-b.txt'));
-    }
+// Two stored comparisons: a PR that slows Decode on box-b, and an A/A session (the noise floor).
+const compareRuns: number[] = [];
+{
+  const store = new Store(fx.dbPath);
+  store.db.exec(readFileSync(join(here, 'fixtures', 'compare-tables.sql'), 'utf8'));
+  const session = store.db.prepare(
+    `INSERT INTO compare_sessions (run_id, role, base_ref, head_ref, base_sha, head_sha, head_worktree, is_aa, rounds, seed, plan_json)
+     VALUES (?, 'screen', ?, ?, ?, ?, 0, ?, 16, 's', '{}')`,
+  );
+  const result = store.db.prepare(
+    `INSERT INTO compare_results (run_id, role, is_aa, host, host_fingerprint, pin, benchmark, unit, rounds, pairs, estimate, ci_low, ci_high, p, q, delta, mde, verdict, created_at)
+     VALUES (?, 'screen', ?, ?, 'bbbb1111bbbb', 'cpus 2-3', ?, 'sec/op', 16, 16, ?, ?, ?, ?, ?, ?, ?, ?, '2025-01-13T00:00:00Z')`,
+  );
+  for (const aa of [0, 1]) {
+    const runId = store.createRun({ kind: 'compare', trigger: 'pr', specPath: 'benchmarks/pr.yaml', startedAt: nightDate(NIGHTS + aa) });
     store.finishRun(runId, 'ok');
+    compareRuns.push(runId);
+    session.run(runId, 'main', aa ? 'main' : 'feature/<x>', 'a'.repeat(40), aa ? 'a'.repeat(40) : 'b'.repeat(40), aa);
+    if (aa) result.run(runId, 1, 'box-b', DECODE, 0, -0.004, 0.004, 0.9, 0.9, Math.log1p(0.02), Math.log1p(0.012), 'no change');
+    else {
+      result.run(runId, 0, 'box-b', DECODE, Math.log(1.4), Math.log(1.37), Math.log(1.43), 1e-5, 1e-4, Math.log1p(0.02), Math.log1p(0.012), 'regression');
+      result.run(runId, 0, 'box-b', ENCODE, 0.001, -0.003, 0.005, 0.6, 0.6, Math.log1p(0.02), Math.log1p(0.012), 'no change');
+    }
   }
   store.close();
-  return runIds;
 }
 
-const runIds = writeStore();
-let built: { pages: number; outDir: string };
-
 const page = (pkg: string, name: string) => join(outDir, 'bench', `${pageBaseName(pkg, name)}.html`);
+const url = (path: string) => pathToFileURL(path).href;
+let browser: Browser;
 
 test.before(async () => {
-  built = await buildSite({ dbPath, outDir, title: 'Nightly <perf>' });
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/install-test-deps.sh)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG, attention });
 });
 
-test.after(() => rmSync(work, { recursive: true, force: true }));
+test.after(async () => {
+  await browser?.close();
+  rmSync(fx.dir, { recursive: true, force: true });
+});
 
-test('writes an index, one page per benchmark with JSON and CSV twins, and the client bundles', () => {
-  assert.is(built.pages, 3);
-  assert.is(built.outDir, outDir);
-  for (const f of ['index.html', 'index.json', 'index.csv', 'assets/vega.min.js', 'assets/vega-lite.min.js', 'assets/vega-embed.min.js', 'assets/page.js', 'assets/site.css']) {
+/** A browser context with the network off: any request that is not a file of the site fails the test. */
+async function offline(): Promise<{ ctx: BrowserContext; requests: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await ctx.setOffline(true);
+  const requests: string[] = [];
+  await ctx.route('**/*', (route) => {
+    const u = route.request().url();
+    if (!u.startsWith('file://')) {
+      requests.push(u);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  return { ctx, requests };
+}
+
+test('writes pages, per-month data files, twins and the build state', () => {
+  for (const f of ['index.html', 'index.json', 'index.csv', 'arch.html', 'assets/common.js', 'assets/chart.js', 'assets/front.js', 'assets/index-data.js', 'assets/site.css', '.metalbench-site']) {
     assert.ok(existsSync(join(outDir, f)), `${f} missing`);
   }
-  const bench = readdirSync(join(outDir, 'bench')).sort();
-  assert.is(bench.length, 9, bench.join(' '));
-  assert.is(bench.filter((f) => f.endsWith('.html')).length, 3);
-  for (const f of bench) assert.match(f, /^[a-z0-9-]+-[0-9a-f]{10}\.(html|json|csv)$/);
-  assert.ok(existsSync(page(CODEC, 'Encode/format=json-8')));
-  assert.ok(existsSync(page(EVIL_PKG, EVIL_NAME)));
+  assert.ok(existsSync(page(PKG, DECODE)));
+  const base = pageBaseName(PKG, DECODE);
+  const data = readdirSync(join(outDir, 'data')).filter((f) => f.startsWith(`${base}.`)).sort();
+  // Night 0's commit is on 2024-12-31; the rest in January 2025.
+  assert.equal(data, [`${base}.2024-12.js`, `${base}.2025-01.js`]);
+  const idx = JSON.parse(readFileSync(join(outDir, 'index.json'), 'utf8')) as { series: Record<string, unknown>[] };
+  const step = idx.series.find((r) => r.benchmark === DECODE && r.unit === 'sec/op' && r.host === 'box-b')!;
+  assert.is(step.significant, true);
+  assert.ok(Math.abs((step.change as number) - 0.4) < 0.03, String(step.change));
+  assert.ok((step.p as number) < 0.001);
+  // Significant after the correction across the 12 history series tested.
+  assert.ok((step.q as number) <= 0.05);
+  assert.is(step.latest_revision, revision(NIGHTS - 1));
+  const flat = idx.series.find((r) => r.benchmark === DECODE && r.unit === 'sec/op' && r.host === 'box-a')!;
+  assert.is(flat.significant, false);
+  const csv = readFileSync(join(outDir, 'index.csv'), 'utf8').split('\r\n');
+  assert.is(csv[0], 'pkg,benchmark,page,unit,host,trigger,goarch,latest_run_id,latest_at,latest_revision,latest_median,latest_ci_low,latest_ci_high,latest_n,change,p,q,significant,verdict_note');
+  assert.is(csv.length - 2, idx.series.length);
 });
 
-test('page data: per-run medians, quartiles and hosts in the stored units', () => {
-  const json = JSON.parse(readFileSync(page(CODEC, 'Encode/format=json-8').replace(/\.html$/, '.json'), 'utf8'));
-  assert.is(json.pkg, CODEC);
-  assert.is(json.benchmark, 'Encode/format=json-8');
-  assert.equal(json.units.map((u: { unit: string }) => u.unit), ['sec/op', 'B/op', 'allocs/op']);
-  const time = json.units[0].points;
-  assert.equal(time.map((p: { run_id: number }) => p.run_id), runIds);
-  assert.equal(time.map((p: { n: number }) => p.n), [5, 5, 5]);
-  // Samples 96, 98, 100, 102, 104 (+10 per run) ns: median 100, quartiles 98 and 102.
-  time.forEach((p: { median: number; q1: number; q3: number; min: number; max: number; host: string; revision: string }, i: number) => {
-    assert.ok(Math.abs(p.median - (100 + 10 * i) * 1e-9) < 1e-15, `median ${p.median}`);
-    assert.ok(Math.abs(p.q1 - (98 + 10 * i) * 1e-9) < 1e-15, `q1 ${p.q1}`);
-    assert.ok(Math.abs(p.q3 - (102 + 10 * i) * 1e-9) < 1e-15, `q3 ${p.q3}`);
-    assert.ok(Math.abs(p.min - (96 + 10 * i) * 1e-9) < 1e-15 && Math.abs(p.max - (104 + 10 * i) * 1e-9) < 1e-15);
-    assert.is(p.host, 'box-a');
-    assert.is(p.revision, `rev${i + 1}<b>`);
-  });
-  assert.equal(json.units[1].points.map((p: { median: number }) => p.median), [64, 128, 192]);
-
-  const decode = JSON.parse(readFileSync(page(CODEC, 'Decode/format=json-8').replace(/\.html$/, '.json'), 'utf8'));
-  const hosts = decode.units[0].points.map((p: { run_id: number; host: string }) => `${p.run_id}@${p.host}`);
-  assert.equal(hosts, [`${runIds[0]}@box-a`, `${runIds[1]}@box-a`, `${runIds[2]}@box-a`, `${runIds[2]}@box-b`]);
-
-  const csv = readFileSync(page(CODEC, 'Decode/format=json-8').replace(/\.html$/, '.csv'), 'utf8').trim().split('\r\n');
-  assert.is(csv[0], 'pkg,benchmark,unit,run_id,run_started_at,revision,variant,host,n,median,q1,q3,min,max,nan');
-  assert.is(csv.length, 1 + 3 * 4);
-  const boxB = csv.map((l) => l.split(',')).find((f) => f[2] === 'sec/op' && f[7] === 'box-b')!;
-  assert.equal(boxB.slice(0, 4), ['example.com/codec', 'Decode/format=json-8', 'sec/op', String(runIds[2])]);
-  assert.is(boxB[5], 'rev3<b>');
-  assert.is(boxB[8], '5');
-  assert.ok(Math.abs(Number(boxB[9]) - 300e-9) < 1e-15, boxB.join());
-});
-
-test('index: benchmarks grouped by package with the latest median and the change on the same host', () => {
-  const html = readFileSync(join(outDir, 'index.html'), 'utf8');
-  const headings = (html.match(/<h2 id="pkg-[0-9a-f]{10}">.*?<\/h2>/g) ?? []).map((h) => h.replace(/ id="[^"]*"/, ''));
-  assert.equal(headings, ['<h2><code>example.com/&lt;img src=x onerror=alert(1)&gt;</code></h2>', '<h2><code>example.com/codec</code></h2>']);
-  const rows = JSON.parse(readFileSync(join(outDir, 'index.json'), 'utf8')).benchmarks as Record<string, unknown>[];
-  const encTime = rows.find((r) => r.benchmark === 'Encode/format=json-8' && r.unit === 'sec/op')!;
-  assert.is(encTime.latest_run_id, runIds[2]);
-  assert.is(encTime.previous_run_id, runIds[1]);
-  assert.ok(Math.abs((encTime.change as number) - (120 / 110 - 1)) < 1e-12);
-  assert.match(html, /120 ns\/op/);
-  assert.match(html, /\+9\.1%/);
-  // Decode ran on two hosts: box-a changed against its own previous run; box-b has none.
-  const decTime = rows.filter((r) => r.benchmark === 'Decode/format=json-8' && r.unit === 'sec/op');
-  assert.equal(decTime.map((r) => [r.host, r.latest_run_id, r.previous_run_id, r.runs]), [
-    ['box-a', runIds[2], runIds[1], 3],
-    ['box-b', runIds[2], null, 1],
-  ]);
-  assert.ok(Math.abs((decTime[0]!.change as number) - (240 / 220 - 1)) < 1e-12);
-  assert.is(decTime[1]!.change, null);
-  // B/op stayed at 128: no change, not "unknown".
-  assert.is(rows.find((r) => r.benchmark === 'Decode/format=json-8' && r.unit === 'B/op' && r.host === 'box-a')!.change, 0);
-  const csv = readFileSync(join(outDir, 'index.csv'), 'utf8').trim().split('\r\n');
-  assert.is(csv[0], 'pkg,benchmark,page,unit,host,runs,latest_run_id,latest_run_started_at,latest_median,previous_run_id,previous_median,change');
-  assert.is(csv.length, 1 + 3 + 3 * 2 + 1);
+test('a unit that is zero everywhere is one line of text, not a chart', () => {
+  const html = readFileSync(page(PKG, ENCODE), 'utf8');
+  assert.match(html, /<p class="zero" data-zero-unit="B\/op"><strong>B\/op<\/strong>: 0 in every run on every host\.<\/p>/);
+  assert.match(html, /data-zero-unit="allocs\/op"/);
+  assert.is((html.match(/data-chart /g) ?? []).length, 1);
+  // Decode allocates: three charts.
+  assert.is((readFileSync(page(PKG, DECODE), 'utf8').match(/data-chart /g) ?? []).length, 3);
 });
 
 test('text from the database is escaped everywhere', () => {
-  for (const f of ['index.html', ...readdirSync(join(outDir, 'bench')).filter((f) => f.endsWith('.html')).map((f) => `bench/${f}`)]) {
+  const files = ['index.html', 'arch.html', ...readdirSync(join(outDir, 'bench')).map((f) => `bench/${f}`), ...readdirSync(join(outDir, 'host')).map((f) => `host/${f}`)];
+  for (const f of files) {
     const html = readFileSync(join(outDir, f), 'utf8');
-    assert.not.match(html, '<script>alert', f);
-    assert.not.match(html, '<img src=x', f);
-    assert.not.match(html, '<i>rack', f);
-    assert.not.match(html, '<b>', f);
-    assert.not.match(html, '<perf>', f);
-    // Only the page's own scripts: the bundles and the inline chart specs.
-    const scripts = html.match(/<script[^>]*>/g) ?? [];
-    for (const s of scripts) assert.match(s, /^<script (src="(\.\.\/)?assets\/[a-z-]+(\.min)?\.js"|type="application\/json")>$/, f);
+    for (const raw of ['<script>alert', '<img src=x', '<i>rack', '<b>rev', '<perf>']) assert.not.ok(html.includes(raw), `${f} has ${raw}`);
+    for (const s of html.match(/<script[^>]*>/g) ?? []) assert.match(s, /^<script (src="(\.\.\/)?(assets\/[a-z-]+\.js|data\/[a-z0-9-]+\.\d{4}-\d\d\.js)"|type="application\/json"[^>]*)>$/, f);
   }
   const evil = readFileSync(page(EVIL_PKG, EVIL_NAME), 'utf8');
   assert.match(evil, '<h1><code>&lt;script&gt;alert(1)&lt;/script&gt;-8</code></h1>');
   assert.match(evil, '&lt;i&gt;rack&lt;/i&gt;&amp;&quot;7&quot;');
 });
 
-test('the static SVG charts have one point per run and host', () => {
-  const html = readFileSync(page(CODEC, 'Decode/format=json-8'), 'utf8');
-  const counts = [...html.matchAll(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/g)].map((m) => (m[1]!.match(/<path/g) ?? []).length);
-  assert.equal(counts, [4, 4, 4]);
+test('front page: the alert first, latest nightly per host, environment change; search and filters narrow the index', async () => {
+  const { ctx, requests } = await offline();
+  const tab = await ctx.newPage();
+  const errors: string[] = [];
+  tab.on('pageerror', (e) => errors.push(e.message));
+  await tab.goto(url(join(outDir, 'index.html')));
+  await tab.waitForFunction(() => document.documentElement.getAttribute('data-index') === 'done');
+  const alert = tab.locator('tr[data-alert]');
+  assert.is(await alert.count(), 1);
+  assert.match((await alert.textContent()) ?? '', /Decode\/format=json-8.*sec\/op.*box-b.*\+40%/);
+  assert.is(await tab.locator('.alert-group a[href^="https://github.com/acme/codec/commit/"]').count(), 2);
+  const status = await tab.locator('table.status tbody tr').allTextContents();
+  // The hostile host only has a manual import: it has no nightly status.
+  assert.equal(status.length, 2, status.join('|'));
+  assert.match(status.find((s) => s.includes('box-b'))!, new RegExp(`#${fx.nightRuns.at(-1)}.*ok`));
+  assert.match((await tab.locator('[data-env-event]').allTextContents()).join(' '), /box-a: environment aaaa1111aaaa → aaaa2222aaaa/);
+  // The index: history (nightly) rows by default.
+  const rows = () => tab.locator('#index').getAttribute('data-rows').then(Number);
+  assert.is(await rows(), 12);
+  // Sorted by change: the step comes first, with its verdict.
+  assert.match((await tab.locator('#index tbody tr').first().textContent()) ?? '', /Decode\/format=json-8.*box-b.*\+(39|4\d)%/);
+  await tab.fill('#q', 'decode');
+  assert.is(await rows(), 6);
+  await tab.selectOption('#f-host', 'box-b');
+  assert.is(await rows(), 3);
+  await tab.selectOption('#f-unit', 'sec/op');
+  assert.is(await rows(), 1);
+  assert.match(tab.url(), /#q=decode&host=box-b&unit=sec%2Fop/);
+  await tab.screenshot({ path: join(shots, 'front-filtered.png'), fullPage: true });
+  await tab.fill('#q', '');
+  await tab.selectOption('#f-host', '');
+  await tab.selectOption('#f-unit', '');
+  await tab.selectOption('#f-trigger', 'pr');
+  assert.is(await rows(), 3);
+  await tab.selectOption('#f-arch', 'arm64');
+  assert.is(await rows(), 0);
+  await tab.selectOption('#f-trigger', 'nightly');
+  await tab.selectOption('#sort', 'name');
+  assert.is(await rows(), 6);
+  assert.match((await tab.locator('#index tbody tr').first().textContent()) ?? '', /Decode/);
+  // Keyboard: every control is reachable with Tab.
+  await tab.focus('#q');
+  for (const id of ['f-pkg', 'f-host', 'f-arch', 'f-unit', 'f-trigger', 'sort']) {
+    await tab.keyboard.press('Tab');
+    assert.is(await tab.evaluate(() => document.activeElement?.id), id);
+  }
+  await tab.setViewportSize({ width: 390, height: 844 });
+  await tab.screenshot({ path: join(shots, 'front-phone.png'), fullPage: true });
+  const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
+  assert.equal(errors, []);
+  assert.equal(requests, []);
+  await ctx.close();
 });
 
-test('rebuilds its own folder, refuses a folder it did not write, names a missing database', async () => {
-  writeFileSync(join(outDir, 'bench', 'stale.html'), 'old');
-  await buildSite({ dbPath, outDir });
-  assert.not.ok(existsSync(join(outDir, 'bench', 'stale.html')));
-  const foreign = join(work, 'foreign');
+test('benchmark page: the alert on the chart, the environment change splits the line, PR runs apart, commit links', async () => {
+  const { ctx, requests } = await offline();
+  const tab = await ctx.newPage();
+  const errors: string[] = [];
+  tab.on('pageerror', (e) => errors.push(e.message));
+  await tab.goto(url(page(PKG, DECODE)));
+  await tab.waitForFunction(() => document.documentElement.getAttribute('data-charts') === 'done');
+  const sec = tab.locator('#chart-0');
+  assert.is(await sec.getAttribute('data-unit'), 'sec/op');
+  assert.is(await sec.locator('line[data-finding]').count(), 1);
+  assert.match((await tab.locator('[data-marks="chart-0"] [data-finding]').textContent()) ?? '', /Alert on box-b .*\+40%/);
+  // box-a: one line per environment, and a dashed rule where it changed.
+  const fps = await sec.locator('path.seg[data-host="box-a"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-fp')));
+  assert.equal(fps, ['aaaa1111aaaa', 'aaaa2222aaaa']);
+  assert.is(await sec.locator('path.seg[data-host="box-b"]').count(), 1);
+  assert.is(await sec.locator('line.env-rule[data-host="box-a"]').count(), 1);
+  assert.is(await sec.locator('circle.pt[data-host="box-a"]').count(), NIGHTS);
+  // The text alternative names the verdict.
+  assert.match((await sec.getAttribute('aria-label')) ?? '', /box-b: latest .* \+\d+% \(U test p=1e-5, n=10\+10\)/);
+  // Zoom with the keyboard: fewer points in view.
+  await sec.focus();
+  for (let i = 0; i < 4; i++) await tab.keyboard.press('+');
+  const zoomed = await sec.locator('circle.pt').count();
+  assert.ok(zoomed < 2 * NIGHTS, `${zoomed} points after zooming in`);
+  await tab.keyboard.press('Home');
+  assert.is(await sec.locator('circle.pt').count(), 2 * NIGHTS);
+  await tab.screenshot({ path: join(shots, 'decode.png'), fullPage: true });
+  // Clicking a point pins its details with the commit link from the template.
+  const pt = sec.locator('circle.pt[data-host="box-b"]').last();
+  // A full-page screenshot resizes the page and the chart redraws: wait until the point is drawn again.
+  let box = await pt.boundingBox();
+  for (let i = 0; i < 40 && !box; i++) {
+    await tab.waitForTimeout(50);
+    box = await pt.boundingBox();
+  }
+  assert.ok(box, 'the point is not drawn');
+  await tab.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const link = sec.locator('.tip a');
+  assert.is(await link.getAttribute('href'), `https://github.com/acme/codec/commit/${revision(NIGHTS - 1)}`);
+  await tab.screenshot({ path: join(shots, 'decode-tooltip.png') });
+  // The table twin, drawn when opened, links commits too.
+  await tab.click('details[data-table="chart-0"] summary');
+  await tab.locator('details[data-table="chart-0"] tbody tr').first().waitFor();
+  assert.is(await tab.locator('details[data-table="chart-0"] tbody tr').count(), 2 * NIGHTS);
+  assert.is(await tab.locator(`details[data-table="chart-0"] a[href="https://github.com/acme/codec/commit/${revision(0)}"]`).count(), 2);
+
+  // Encode: the PR run is listed apart and drawn in no line.
+  await tab.goto(url(page(PKG, ENCODE)));
+  await tab.waitForFunction(() => document.documentElement.getAttribute('data-charts') === 'done');
+  assert.is(await tab.locator(`circle.pt[data-run="${fx.prRun}"]`).count(), 0);
+  assert.is(await tab.locator('circle.pt').count(), 2 * NIGHTS);
+  assert.is(await tab.locator(`#other-table tr[data-run="${fx.prRun}"]`).count(), 3);
+  assert.is(await tab.locator('#other-table a[href="https://github.com/acme/codec/commit/pr-head"]').count(), 3);
+  await tab.screenshot({ path: join(shots, 'encode.png'), fullPage: true });
+
+  // Dark mode follows the system.
+  await tab.emulateMedia({ colorScheme: 'dark' });
+  const bg = await tab.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.is(bg, 'rgb(18, 18, 18)');
+  await tab.screenshot({ path: join(shots, 'encode-dark.png'), fullPage: true });
+  assert.equal(errors, []);
+  assert.equal(requests, []);
+  await ctx.close();
+});
+
+test('comparison pages: verdicts, hosts and pinning, the reproduce command; listed on the front page; A/A floors on the host page', () => {
+  const [pr, aa] = compareRuns as [number, number];
+  const html = readFileSync(join(outDir, 'compare', `${pr}.html`), 'utf8');
+  assert.match(html, '<h1>main → feature/&lt;x&gt;</h1>');
+  assert.match(html, /<tr data-verdict="regression"><td><a href="\.\.\/bench\/codec-decode[^"]+">.*<td class="worse">regression<\/td><td class="num">\+40%<\/td><td class="num">\+37% … \+43%<\/td>/);
+  assert.match(html, `metalbench compare benchmarks/pr.yaml --base ${'a'.repeat(40)} --head ${'b'.repeat(40)} --rounds 16`);
+  assert.match(html, /<td><code>bbbb1111bbbb<\/code><\/td><td>cpus 2-3<\/td>/);
+  assert.match(html, `href="https://github.com/acme/codec/commit/${'b'.repeat(40)}"`);
+  const front = readFileSync(join(outDir, 'index.html'), 'utf8');
+  assert.match(front, new RegExp(`<tr data-compare="${pr}"><td><a href="compare/${pr}.html">main → feature/&lt;x&gt;</a></td><td>[^<]+</td><td>1 regression, 1 no change</td>`));
+  assert.not.match(front, `data-compare="${aa}"`);
+  const host = readdirSync(join(outDir, 'host')).find((f) => f.startsWith('box-b-'))!;
+  const hostHtml = readFileSync(join(outDir, 'host', host), 'utf8');
+  // Decode sec/op on box-b: A/A interval ±0.4 %, smallest detectable effect 1.2 %.
+  assert.match(hostHtml, /Decode\/format=json-8<\/code><\/a><\/td><td>sec\/op<\/td>.*<td class="num">0\.4%<\/td><td class="num">1\.2%<\/td>/);
+});
+
+test('alerts and change points stored by nightly detection: on the front page and the chart; closed alerts are not', async () => {
+  const dbPath = join(fx.dir, 'detect.db');
+  const copy = new Database(fx.dbPath);
+  copy.prepare('VACUUM INTO ?').run(dbPath);
+  copy.close();
+  const db = new Database(dbPath);
+  db.exec(readFileSync(join(here, 'fixtures', 'detect-tables.sql'), 'utf8'));
+  const [good, bad] = [fx.nightRuns[STEP_NIGHT - 1]!, fx.nightRuns[STEP_NIGHT]!];
+  const t = '2025-01-13T00:00:00Z';
+  db.prepare(`INSERT INTO detect_series (key, benchmark, unit, host, role, points, segment_start, updated_at) VALUES ('k', ?, 'sec/op', 'box-b', 'absolute', ?, ?, ?)`).run(DECODE, NIGHTS, STEP_NIGHT, t);
+  db.prepare(`INSERT INTO detect_points (series_key, identity_json, run_id, revision, t, value) VALUES ('k', '{}', ?, ?, ?, 0)`).run(bad, revision(STEP_NIGHT), nightDate(STEP_NIGHT - 0.5));
+  db.prepare(
+    `INSERT INTO change_points (id, series_key, idx, good_run_id, bad_run_id, last_good, first_bad, effect, p, q, permutations, block, kind, detected_at)
+     VALUES (1, 'k', ?, ?, ?, ?, ?, ?, 1e-4, 1e-3, 999, 1, 'code', ?)`,
+  ).run(STEP_NIGHT, good, bad, revision(STEP_NIGHT - 1), revision(STEP_NIGHT), Math.log(1.4), t);
+  const alert = db.prepare(
+    `INSERT INTO alerts (kind, state, change_point_id, host, benchmark, unit, last_good, first_bad, effect, dedup_key, message, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  alert.run('regression', 'new', 1, 'box-b', DECODE, 'sec/op', revision(STEP_NIGHT - 1), revision(STEP_NIGHT), Math.log(1.4), null, 'Decode regressed on box-b', t, t);
+  alert.run('regression', 'false', null, 'box-a', ENCODE, 'sec/op', revision(2), revision(3), Math.log(1.1), null, 'a false alarm', t, t);
+  alert.run('liveness', 'new', null, 'box-c', null, null, null, null, null, 'live-box-c', 'box-c has missed 3 nightly runs', t, t);
+  db.close();
+  const out = join(fx.dir, 'site-detect');
+  await buildSite({ dbPath, outDir: out, config: CONFIG });
+  const front = readFileSync(join(out, 'index.html'), 'utf8');
+  const alerts = front.match(/<tr data-alert>.*?<\/tr>/g) ?? [];
+  assert.is(alerts.length, 1, alerts.join('\n'));
+  assert.match(alerts[0]!, /Decode\/format=json-8.*box-b.*\+40%/);
+  assert.match(front, new RegExp(`between <a href="https://github.com/acme/codec/commit/${revision(STEP_NIGHT - 1)}">`));
+  assert.match(front, /<li data-notice="liveness">2025-01-13 .*box-c.*: box-c has missed 3 nightly runs<\/li>/);
+  const page = readFileSync(join(out, 'bench', `${pageBaseName(PKG, DECODE)}.html`), 'utf8');
+  const marks = JSON.parse(/<script type="application\/json" data-findings="chart-0">(.*?)<\/script>/.exec(page)![1]!) as { kind: string; at: string; change: number }[];
+  assert.equal(marks.map((m) => [m.kind, m.at]).sort(), [['alert', nightDate(STEP_NIGHT - 0.5)], ['changepoint', nightDate(STEP_NIGHT - 0.5)]]);
+  assert.not.match(readFileSync(join(out, 'bench', `${pageBaseName(PKG, ENCODE)}.html`), 'utf8'), 'data-finding ');
+});
+
+test('host and cross-architecture pages', async () => {
+  const { ctx, requests } = await offline();
+  const tab = await ctx.newPage();
+  await tab.goto(url(join(outDir, 'arch.html')));
+  await tab.waitForFunction(() => document.documentElement.getAttribute('data-arch') === 'done');
+  // Decode sec/op: box-b is 1.5 × 1.4 = 2.1 times box-a on the last night.
+  const decode = tab.locator('#ratios tbody tr', { hasText: 'Decode' });
+  assert.match((await decode.textContent()) ?? '', /2\.0\d×|2\.1\d×/);
+  await tab.selectOption('#ref', '1');
+  assert.match((await tab.locator('#ratios tbody tr', { hasText: 'Decode' }).textContent()) ?? '', /0\.4\d×/);
+  await tab.screenshot({ path: join(shots, 'arch.png'), fullPage: true });
+  const hostPages = readdirSync(join(outDir, 'host'));
+  const boxA = hostPages.find((f) => f.startsWith('box-a-'))!;
+  await tab.goto(url(join(outDir, 'host', boxA)));
+  assert.match((await tab.locator('h1').textContent()) ?? '', /box-a/);
+  assert.is(await tab.locator('tbody tr').count(), 6);
+  assert.equal(requests, []);
+  await ctx.close();
+});
+
+/** Every file of a site, with the build time taken out. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.set(relative(dir, p), readFileSync(p, 'utf8').replace(/Generated by metalbench at [0-9T:.Z-]+/g, 'Generated by metalbench at TIME'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+test('an incremental build after one more nightly equals a full build, byte for byte but for the time', async () => {
+  const inc = join(fx.dir, 'inc');
+  await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  const store = new Store(fx.dbPath);
+  addNight(store, fx.dir, NIGHTS);
+  store.close();
+  const r = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  assert.is(r.incremental, true);
+  const full = join(fx.dir, 'full');
+  const f = await buildSite({ dbPath: fx.dbPath, outDir: full, config: CONFIG, attention, full: true });
+  assert.is(f.incremental, false);
+  assert.ok(r.written < f.written, `incremental wrote ${r.written} files, full ${f.written}`);
+  const a = snapshot(inc);
+  const b = snapshot(full);
+  assert.equal([...a.keys()].sort(), [...b.keys()].sort());
+  for (const [k, v] of a) assert.ok(v === b.get(k), `${k} differs between the incremental and the full build`);
+  // The new night is in: 13 points per host in Decode's January file.
+  assert.match(a.get(join('data', `${pageBaseName(PKG, DECODE)}.2025-01.js`))!, new RegExp(revision(NIGHTS)));
+  // Nothing new: nothing but the site-wide pages is rewritten.
+  const again = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  assert.ok(again.written < r.written);
+  // A backfill of an older night lands in the middle of its month and of its series: still the same as a full build.
+  const store2 = new Store(fx.dbPath);
+  addNight(store2, fx.dir, 3.5);
+  store2.close();
+  const back = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  assert.is(back.incremental, true);
+  await buildSite({ dbPath: fx.dbPath, outDir: full, config: CONFIG, attention, full: true });
+  const c = snapshot(inc);
+  const d = snapshot(full);
+  assert.equal([...c.keys()].sort(), [...d.keys()].sort());
+  for (const [k, v] of c) assert.ok(v === d.get(k), `${k} differs between the incremental and the full build after a backfill`);
+  rmSync(inc, { recursive: true, force: true });
+  rmSync(full, { recursive: true, force: true });
+});
+
+test('an interrupted build leaves the previous site intact', async () => {
+  const before = snapshot(outDir);
+  // A build that fails half-way (here: after ten files).
+  let n = 0;
+  try {
+    await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG, full: true, onWrite: () => { if (++n === 10) throw new Error('disk full'); } });
+    assert.unreachable('the build did not fail');
+  } catch (e) {
+    assert.is((e as Error).message, 'disk full');
+  }
+  assert.equal(snapshot(outDir), before);
+  assert.not.ok(existsSync(stagingPaths(outDir).building));
+  // A process killed half-way (kill -9: no cleanup at all).
+  const script = join(fx.dir, 'killed.mts');
+  writeFileSync(
+    script,
+    `import { buildSite } from ${JSON.stringify(pathToFileURL(join(here, 'build.ts')).href)};\n` +
+      `let n = 0;\nawait buildSite({ dbPath: ${JSON.stringify(fx.dbPath)}, outDir: ${JSON.stringify(outDir)}, full: true, onWrite: () => { if (++n === 10) process.kill(process.pid, 'SIGKILL'); } });\n`,
+  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: join(here, '..'), encoding: 'utf8' });
+  assert.is(r.signal, 'SIGKILL', r.stderr);
+  assert.ok(existsSync(stagingPaths(outDir).building), 'the killed build left no staging folder to clean up');
+  assert.equal(snapshot(outDir), before);
+  // Killed between the two renames of the swap: the next build puts the old site back first.
+  const { previous } = stagingPaths(outDir);
+  const { renameSync } = await import('node:fs');
+  renameSync(outDir, previous);
+  const next = await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG, attention });
+  assert.is(next.incremental, true, 'the recovered site was not built on');
+  assert.not.ok(existsSync(previous));
+  assert.not.ok(existsSync(stagingPaths(outDir).building));
+});
+
+test('refuses a folder it did not write and names a missing database', async () => {
+  const foreign = join(fx.dir, 'foreign');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'notes.txt'), 'mine');
   try {
-    await buildSite({ dbPath, outDir: foreign });
+    await buildSite({ dbPath: fx.dbPath, outDir: foreign });
     assert.unreachable('wrote into a foreign folder');
   } catch (e) {
     assert.match((e as Error).message, 'not written by metalbench site');
   }
   assert.equal(readdirSync(foreign), ['notes.txt']);
   try {
-    await buildSite({ dbPath: join(work, 'nope.db'), outDir: join(work, 'x') });
+    await buildSite({ dbPath: join(fx.dir, 'nope.db'), outDir: join(fx.dir, 'x') });
     assert.unreachable('built from a missing database');
   } catch (e) {
-    assert.match((e as Error).message, /nope\.db: no results database here/);
+    assert.match((e as Error).message, 'nope.db: no results database here');
   }
-});
-
-test('an empty store gives an index that says so; a database that is not a store is refused', async () => {
-  const emptyDb = join(work, 'empty.db');
-  new Store(emptyDb).close();
-  const r = await buildSite({ dbPath: emptyDb, outDir: join(work, 'empty-site') });
-  assert.is(r.pages, 0);
-  assert.match(readFileSync(join(r.outDir, 'index.html'), 'utf8'), 'No benchmark results yet');
-  assert.equal(readdirSync(join(r.outDir, 'bench')), []);
-
-  const other = join(work, 'other.db');
-  const db = new Database(other);
-  db.exec('CREATE TABLE t (x)');
-  db.close();
+  assert.ok(statSync(outDir).isDirectory());
+  // One build per folder: a live builder's lock is respected, a dead one's is taken over.
+  const { lock } = stagingPaths(outDir);
+  writeFileSync(lock, String(process.pid));
   try {
-    await buildSite({ dbPath: other, outDir: join(work, 'other-site') });
-    assert.unreachable('built from a database that is not a results store');
+    await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG });
+    assert.unreachable('built beside a live builder');
   } catch (e) {
-    assert.match((e as Error).message, /other\.db: not a metalbench results database/);
+    assert.match((e as Error).message, `another metalbench site (pid ${process.pid}) is building this folder`);
   }
-});
-
-/** A static file server for the site, on 127.0.0.1 only. */
-function serve(root: string): Promise<{ server: Server; base: string }> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.csv': 'text/csv' };
-  const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (!path.startsWith(root + sep) || !existsSync(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => {
-    const addr = server.address();
-    ok({ server, base: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` });
-  }));
-}
-
-function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium, or scripts/install-test-deps.sh)`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
-
-test('in Chromium the interactive chart replaces the static one, with one point per run, and nothing leaves 127.0.0.1', async () => {
-  const { server, base } = await serve(outDir);
-  const browser = await launch();
-  try {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-    const offsite: string[] = [];
-    const requests: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      if (new URL(url).host === new URL(base).host) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const tab = await context.newPage();
-    const problems: string[] = [];
-    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    tab.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    tab.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-
-    const rel = (p: string) => p.slice(outDir.length).split(sep).join('/');
-    await tab.goto(base + rel(page(CODEC, 'Encode/format=json-8')));
-    await tab.waitForSelector('html[data-charts="done"]', { timeout: 30_000 });
-    const charts = await tab.$$eval('[data-chart]', (els) =>
-      els.map((el) => ({
-        unit: el.getAttribute('data-unit'),
-        state: el.getAttribute('data-state'),
-        statics: el.querySelectorAll('.static').length,
-        points: el.querySelectorAll('.live .mark-symbol.role-mark path').length,
-      })),
-    );
-    assert.equal(charts, ['sec/op', 'B/op', 'allocs/op'].map((unit) => ({ unit, state: 'interactive', statics: 0, points: runIds.length })));
-    // The time axis is in nanoseconds, and hovering a point names its run.
-    const axisTitles = await tab.$$eval('#chart-0 .live .role-axis-title text', (els) => els.map((e) => e.textContent));
-    assert.equal(axisTitles.sort(), ['median (ns/op)', 'run (oldest → newest)']);
-    const box = await tab.locator('#chart-0 .live .mark-symbol.role-mark path').last().boundingBox();
-    assert.ok(box, 'no point to hover');
-    await tab.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const tip = await tab.waitForSelector('#vg-tooltip-element.visible', { timeout: 5_000 });
-    const tipText = (await tip.textContent()) ?? '';
-    for (const want of [`#${runIds[2]}`, 'box-a', 'rev3<b>', '120 ns/op', 'n5']) assert.ok(tipText.replace(/\s+/g, '').includes(want.replace(/\s+/g, '')), `tooltip "${tipText}" lacks ${want}`);
-    await tab.screenshot({ path: join(tmpdir(), 'metalbench-site-encode.png'), fullPage: true });
-
-    await tab.goto(base + rel(page(CODEC, 'Decode/format=json-8')));
-    await tab.waitForSelector('html[data-charts="done"]', { timeout: 30_000 });
-    assert.is(await tab.locator('#chart-0 .live .mark-symbol.role-mark path').count(), 4);
-    await tab.screenshot({ path: join(tmpdir(), 'metalbench-site-decode.png'), fullPage: true });
-
-    await tab.goto(base + rel(page(EVIL_PKG, EVIL_NAME)));
-    await tab.waitForSelector('html[data-charts="done"]', { timeout: 30_000 });
-    assert.is(await tab.textContent('h1'), EVIL_NAME);
-    assert.is(await tab.locator('#chart-0 .live .mark-symbol.role-mark path').count(), 3);
-
-    await tab.goto(`${base}/index.html`);
-    assert.is(await tab.locator('table a').count(), 3);
-    await tab.screenshot({ path: join(tmpdir(), 'metalbench-site-index.png'), fullPage: true });
-
-    assert.equal(problems, []);
-    assert.equal(offsite, []);
-    assert.ok(requests.some((u) => u.endsWith('/assets/vega-embed.min.js')), 'the bundles were not loaded');
-    await context.close();
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  writeFileSync(lock, String(dead));
+  await buildSite({ dbPath: fx.dbPath, outDir, config: CONFIG });
+  assert.not.ok(existsSync(lock));
 });
 
 test.run();

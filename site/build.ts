@@ -1,127 +1,349 @@
 /**
- * `metalbench site`: a static site from the results store. An index of
- * benchmarks grouped by package, and one page per benchmark with a chart per
- * unit (static SVG rendered here, made interactive by vega-embed in the
- * browser), each page with its data as JSON and CSV beside it.
+ * `metalbench site`: static performance pages from the stored summaries.
+ *
+ * Incremental: the state file in the site says which summaries the site was
+ * built from (a watermark id); only pages, months and series with newer
+ * summaries are rewritten, everything else is carried over by hard links.
+ * Safe: the new site is built in OUT.building and swapped in by renames.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeAssets } from './assets.ts';
-import { chartSpec, renderSvg } from './charts.ts';
-import { loadRuns, openResults, readBenchmarks } from './data.ts';
-import { pageBaseName } from './names.ts';
+import { appendChunk, chunkJson, chunkScript, cmp, parseChunk, type ChunkJson } from './chunks.ts';
+import { defaultSiteConfig, type SiteConfig } from './config.ts';
+import { indexCsv, indexDataScript, indexJson, archDataScript } from './twins.ts';
+import { hostSlug, pageBaseName } from './names.ts';
+import { archPage, benchmarkPage, compareIndexPage, comparePage, frontPage, historyTrigger, hostPage, type ArchData, type SiteContext } from './pages.ts';
+import { noiseFloors, type NoiseFloor } from './sources/comparisons.ts';
+import { byXThenId, mergeRow, RECENT, rowFromPoints, type RowBase, type SeriesRow } from './rows.ts';
+import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
+import { loadHostEnvs } from './sources/hosts.ts';
+import { openResults } from './sources/open.ts';
+import { historyTrigger as storeHistory, latestPerHost, loadRuns, type RunMeta } from './sources/runs.ts';
+import { benchmarkNames, seriesReader, summaryWatermark, type FullPointRow } from './sources/summaries.ts';
+import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
+import { commitStaging, ensureDir, lockSite, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
+import { qValues } from './significance.ts';
 import { writeProfilePages } from './profiles.ts';
-import { benchmarkPage, indexPage, type ChartBlock, type IndexEntry } from './pages.ts';
-import { summarizeUnits } from './summary.ts';
-import { benchmarkCsv, benchmarkJson, csvLine } from './twins.ts';
+import { compareUnits } from './units.ts';
 
 export interface BuildSiteOptions {
   dbPath: string;
   outDir: string;
-  title?: string;
+  config?: SiteConfig;
+  /** Ignore the previous build and write everything. */
+  full?: boolean;
+  /** Alerts, change points and comparisons; default: what the store holds. */
+  attention?: AttentionSource;
+  /** Called after each written file (tests use it to interrupt a build). */
+  onWrite?: (path: string) => void;
 }
 
-export const DEFAULT_TITLE = 'metalbench performance';
+export interface BuildSiteResult {
+  outDir: string;
+  pages: number;
+  series: number;
+  incremental: boolean;
+  /** Files written by this build (the rest were carried over). */
+  written: number;
+  watermark: number;
+  /** Flame-graph pages written under profiles/. */
+  profilePages: number;
+}
 
-/** Marks a folder as written by this generator, so it may be rebuilt in place. */
-const MARKER = '.metalbench-site';
-/** What a rebuild replaces; anything else in the folder is left alone. */
-const OWNED = ['bench', 'assets', 'profiles', 'index.html', 'index.json', 'index.csv', MARKER];
-
-export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number; outDir: string; profilePages: number }> {
+export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
   const outDir = resolve(opts.outDir);
-  const title = opts.title ?? DEFAULT_TITLE;
+  const config = opts.config ?? defaultSiteConfig();
+  const attention = opts.attention ?? storeAttention;
+  const unlock = lockSite(outDir);
+  try {
+    return build(opts, outDir, config, attention);
+  } finally {
+    unlock();
+  }
+}
+
+function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, attention: AttentionSource): BuildSiteResult {
+  recover(outDir);
+  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !isSiteFolder(outDir)) {
+    throw new Error(`${outDir}: the output folder is not empty and was not written by metalbench site; choose an empty or new folder with --out`);
+  }
   const db = openResults(opts.dbPath);
   try {
     const runs = loadRuns(db);
-    const benchmarks = readBenchmarks(db, runs);
-    prepareOutDir(outDir);
-    const generatedAt = new Date().toISOString();
-    const entries: IndexEntry[] = [];
-    for (const b of benchmarks) {
-      const base = pageBaseName(b.pkg, b.name);
-      const charts: ChartBlock[] = [];
-      for (const series of b.units) {
-        const spec = chartSpec(series);
-        charts.push({ unit: series.unit, spec, svg: await renderSvg(spec) });
+    const history = storeHistory(runs);
+    const inputs = JSON.stringify([GENERATOR_VERSION, config, history]);
+    const previous = opts.full ? null : readState(outDir);
+    const incremental = previous !== null && previous.inputs === inputs;
+    const state: SiteState = incremental ? previous : emptyState(inputs);
+    // Read the watermark first: summaries written while we build are left for the next build.
+    const watermark = summaryWatermark(db);
+    const names = benchmarkNames(db);
+    const reader = seriesReader(db);
+    const since = state.watermark;
+
+    const building = startStaging(outDir, incremental);
+    let written = 0;
+    const write = (rel: string, content: string) => {
+      const path = join(building, rel);
+      stageFile(path, content, incremental);
+      written++;
+      opts.onWrite?.(path);
+    };
+    for (const d of ['bench', 'host', 'assets', 'data']) ensureDir(join(building, d));
+    writeAssets(join(building, 'assets'));
+
+    // What changed: the pages and months rewritten, the series recomputed.
+    const dirtyMonths = new Map<string, string[]>();
+    const dirtySeries = new Map<string, SeriesAcc>();
+    const baseOf = memoBase(names);
+    const writeChunkJson = (base: string, month: string, chunk: ChunkJson) => {
+      dirtyMonths.set(base, [...(dirtyMonths.get(base) ?? []), month]);
+      write(`data/${base}.${month}.js`, chunkScript(chunk));
+    };
+    const writeChunk = (base: string, month: string, rows: readonly FullPointRow[]) => writeChunkJson(base, month, chunkJson(base, month, rows, runs));
+    /** Record a changed series and page month; returns the page base and series key. */
+    const touch = (benchmarkId: number, pkg: string | null, month: string, unit: string, host: string, trigger: string, goarch: string | null, min: number, max: number) => {
+      const name = names.get(benchmarkId);
+      if (name === undefined) return null;
+      const base = baseOf(benchmarkId, pkg);
+      let page = state.pages[base];
+      if (!page) state.pages[base] = page = { benchmarkId, pkg, name, months: [], series: [] };
+      if (!page.months.includes(month)) page.months = [...page.months, month].sort();
+      const key = `${base}\0${unit}\0${host}\0${trigger}`;
+      let acc = dirtySeries.get(key);
+      if (!acc) {
+        const old = page.series.find((x) => x.unit === unit && x.host === host && x.trigger === trigger);
+        acc = { base, benchmarkId, pkg, unit, host, trigger, goarch: old?.goarch ?? null, min: old?.min ?? Infinity, max: old?.max ?? -Infinity, points: [] };
+        dirtySeries.set(key, acc);
       }
-      writeFileSync(join(outDir, 'bench', `${base}.html`), benchmarkPage({ siteTitle: title, benchmark: b, baseName: base, charts, generatedAt }));
-      writeFileSync(join(outDir, 'bench', `${base}.json`), benchmarkJson(b));
-      writeFileSync(join(outDir, 'bench', `${base}.csv`), benchmarkCsv(b));
-      entries.push({ benchmark: b, href: `bench/${base}.html`, units: summarizeUnits(b) });
+      if (goarch !== null) acc.goarch = goarch;
+      acc.min = Math.min(acc.min, min);
+      acc.max = Math.max(acc.max, max);
+      return { base, acc };
+    };
+    const setRow = (acc: SeriesAcc, row: SeriesRow | null) => {
+      const page = state.pages[acc.base]!;
+      const rest = page.series.filter((x) => !(x.unit === acc.unit && x.host === acc.host && x.trigger === acc.trigger));
+      page.series = (row ? [...rest, row] : rest).sort(seriesOrder);
+    };
+
+    if (!incremental) {
+      // A full build reads every summary once, a page at a time, already in (x, id) order.
+      let pageRows: FullPointRow[] = [];
+      let pageBase: string | null = null;
+      const flush = () => {
+        if (pageBase === null) return;
+        let from = 0;
+        for (let i = 1; i <= pageRows.length; i++) {
+          if (i === pageRows.length || pageRows[i]!.at.slice(0, 7) !== pageRows[from]!.at.slice(0, 7)) {
+            writeChunk(pageBase, pageRows[from]!.at.slice(0, 7), pageRows.slice(from, i));
+            from = i;
+          }
+        }
+        for (const acc of dirtySeries.values()) {
+          if (acc.base !== pageBase) continue;
+          setRow(acc, rowFromPoints(acc, acc.points, reader));
+          acc.points = [];
+        }
+        pageRows = [];
+      };
+      for (const p of reader.ordered(watermark)) {
+        const t = touch(p.benchmarkId, p.pkg, p.at.slice(0, 7), p.unit, p.host, p.trigger, p.goarch, p.min, p.max);
+        if (!t) continue;
+        if (t.base !== pageBase) {
+          flush();
+          pageBase = t.base;
+        }
+        pageRows.push(p);
+        t.acc.points.push(p);
+      }
+      flush();
+    } else {
+      // An incremental build reads only the new summaries and appends them to
+      // their months' files; a month that gets a point before its last (a
+      // backfill) is read again whole.
+      const months = new Map<string, FullPointRow[]>();
+      for (const p of reader.since(since, watermark)) {
+        const month = p.at.slice(0, 7);
+        const t = touch(p.benchmarkId, p.pkg, month, p.unit, p.host, p.trigger, p.goarch, p.min, p.max);
+        if (!t) continue;
+        t.acc.points.push(p);
+        const key = `${t.base}\0${month}`;
+        const list = months.get(key);
+        if (list) list.push(p);
+        else months.set(key, [p]);
+      }
+      for (const key of [...months.keys()].sort()) {
+        const [base, month] = key.split('\0') as [string, string];
+        const added = months.get(key)!.sort(byXThenId);
+        const file = join(building, 'data', `${base}.${month}.js`);
+        const old = existsSync(file) ? parseChunk(readFileSync(file, 'utf8')) : null;
+        const appended = old ? appendChunk(old, added, runs) : null;
+        if (appended) writeChunkJson(base, month, appended);
+        else {
+          const page = state.pages[base]!;
+          writeChunk(base, month, reader.month(page.benchmarkId, page.pkg, month).filter((p) => p.id <= watermark));
+        }
+      }
+      for (const acc of dirtySeries.values()) {
+        acc.points.sort(byXThenId);
+        const old = state.pages[acc.base]!.series.find((x) => x.unit === acc.unit && x.host === acc.host && x.trigger === acc.trigger);
+        // A nightly appends: merge. Anything else (a backfill, a new series): read the series' tail.
+        const row = (old ? mergeRow(acc, old, acc.points, reader) : null) ?? rowFromPoints(acc, reader.latest(acc, RECENT).reverse(), reader);
+        setRow(acc, row);
+        acc.points = [];
+      }
     }
-    const runsWithPoints = new Set<number>();
-    for (const b of benchmarks) for (const s of b.units) for (const p of s.points) runsWithPoints.add(p.runId);
-    writeFileSync(join(outDir, 'index.html'), indexPage({ title, entries, runs: runsWithPoints.size, generatedAt }));
-    writeFileSync(join(outDir, 'index.json'), indexJson(title, generatedAt, entries));
-    writeFileSync(join(outDir, 'index.csv'), indexCsv(entries));
-    const profiles = writeProfilePages(db, { dbPath: opts.dbPath, outDir, siteTitle: title, generatedAt });
-    return { pages: entries.length, outDir, profilePages: profiles.pages };
+    // Colours: hosts keep theirs; new hosts take the next ones, in name order.
+    const allHosts = new Set<string>();
+    for (const p of Object.values(state.pages)) for (const s of p.series) allHosts.add(s.host);
+    for (const h of [...allHosts].sort()) if (!state.hosts.includes(h)) state.hosts.push(h);
+    const colours = new Map(state.hosts.map((h, i) => [h, i % PALETTE_SIZE]));
+    state.watermark = watermark;
+
+    const ctx: SiteContext = { config, colours, history, runs, generatedAt: new Date().toISOString(), q: new Map() };
+    ctx.q = qValues(state, (t) => historyTrigger(ctx, t));
+    const findings = attention.findings(db);
+    const comparisons = attention.comparisons(db);
+    const floors = noiseFloors(comparisons);
+    const pageNames = Object.keys(state.pages).sort();
+    for (const base of pageNames) {
+      const page = state.pages[base]!;
+      const f = findingsOf(findings, page);
+      // Pages with findings are rewritten every time: findings come and go without new summaries.
+      if (dirtyMonths.has(base) || f.length > 0) write(`bench/${base}.html`, benchmarkPage(ctx, base, page, f));
+    }
+
+    // Site-wide pages: always rewritten (they summarize everything, from the state).
+    const { hosts: liveness, newest } = latestPerHost(db, runs, history);
+    const envEvents = environmentEvents(state);
+    const seriesCount = Object.values(state.pages).reduce((n, p) => n + p.series.length, 0);
+    write(
+      'index.html',
+      frontPage(ctx, {
+        comparisons,
+        pages: state.pages,
+        liveness,
+        newest,
+        findings,
+        envEvents,
+        counts: { benchmarks: pageNames.length, series: seriesCount, runs: runs.size },
+      }),
+    );
+    write('assets/index-data.js', indexDataScript(state, ctx));
+    write('index.json', indexJson(state, ctx));
+    write('index.csv', indexCsv(state, ctx));
+    const envs = loadHostEnvs(db);
+    for (const host of state.hosts) {
+      const rows: { base: string; page: PageState; row: SeriesRow }[] = [];
+      for (const base of pageNames) {
+        const page = state.pages[base]!;
+        for (const row of page.series) if (row.host === host && historyTrigger(ctx, row.trigger)) rows.push({ base, page, row });
+      }
+      const bare = [...envs.keys()].find((h) => host === h || host.startsWith(`${h} `));
+      const hostFloors = new Map<string, NoiseFloor>();
+      for (const [k, v] of floors) {
+        const [h, bench, unit] = k.split('\0') as [string, string, string];
+        if (h === host || host.startsWith(`${h} `)) hostFloors.set(`${bench}\0${unit}`, v);
+      }
+      write(`host/${hostSlug(host)}.html`, hostPage(ctx, host, bare === undefined ? undefined : envs.get(bare), rows, liveness.find((l) => l.host === host), hostFloors));
+    }
+    if (comparisons.length > 0) {
+      ensureDir(join(building, 'compare'));
+      for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages));
+      write('compare/index.html', compareIndexPage(ctx, comparisons));
+    }
+    const arch = archData(state, ctx, reader, newest?.revision ?? null, newest ? runsOfRevision(ctx, newest) : []);
+    write('arch.html', archPage(ctx, arch));
+    write('assets/arch-data.js', archDataScript(arch));
+    // Profile pages are few and rewritten whole; the staged copy's links are
+    // dropped first so the live site's files are never written through.
+    rmSync(join(building, 'profiles'), { recursive: true, force: true });
+    const profiles = writeProfilePages(db, { dbPath: opts.dbPath, outDir: building, siteTitle: config.title, generatedAt: ctx.generatedAt });
+    // The state goes last: a site without it is never built on.
+    write(STATE_FILE, JSON.stringify(state));
+    commitStaging(outDir);
+    return { outDir, pages: pageNames.length, series: seriesCount, incremental, written, watermark, profilePages: profiles.pages };
+  } catch (e) {
+    // The live site is untouched; the staging folder is dropped.
+    rmSync(stagingPaths(outDir).building, { recursive: true, force: true });
+    throw e;
   } finally {
     db.close();
   }
 }
 
-/** An empty or missing folder, or one this generator wrote before (its own files are replaced). */
-function prepareOutDir(outDir: string): void {
-  if (existsSync(outDir)) {
-    const present = readdirSync(outDir);
-    if (present.length > 0 && !present.includes(MARKER)) {
-      throw new Error(
-        `${outDir}: the output folder is not empty and was not written by metalbench site; choose an empty or new folder with --out`,
-      );
-    }
-    for (const name of OWNED) rmSync(join(outDir, name), { recursive: true, force: true });
-  }
-  mkdirSync(join(outDir, 'bench'), { recursive: true });
-  mkdirSync(join(outDir, 'assets'), { recursive: true });
-  writeFileSync(join(outDir, MARKER), 'This folder is generated by `metalbench site`; a rebuild replaces its contents.\n');
-  writeAssets(join(outDir, 'assets'));
+interface SeriesAcc extends RowBase {
+  base: string;
+  benchmarkId: number;
+  pkg: string | null;
+  /** New points of the series, in (x, id) order. */
+  points: FullPointRow[];
 }
 
-const INDEX_COLUMNS = [
-  'pkg',
-  'benchmark',
-  'page',
-  'unit',
-  'host',
-  'runs',
-  'latest_run_id',
-  'latest_run_started_at',
-  'latest_median',
-  'previous_run_id',
-  'previous_median',
-  'change',
-] as const;
+/** Page base names, computed once per benchmark and package. */
+function memoBase(names: Map<number, string>): (benchmarkId: number, pkg: string | null) => string {
+  const cache = new Map<string, string>();
+  return (id, pkg) => {
+    const k = `${id}\0${pkg ?? '\u0001'}`;
+    let b = cache.get(k);
+    if (b === undefined) cache.set(k, (b = pageBaseName(pkg, names.get(id)!)));
+    return b;
+  };
+}
 
-function indexRows(entries: readonly IndexEntry[]): (string | number | null)[][] {
-  const rows: (string | number | null)[][] = [];
-  for (const e of entries) {
-    for (const u of e.units) {
-      rows.push([
-        e.benchmark.pkg,
-        e.benchmark.name,
-        e.href,
-        u.unit,
-        u.host,
-        u.runs,
-        u.latest.runId,
-        u.latest.startedAt,
-        u.latest.median,
-        u.previous?.runId ?? null,
-        u.previous?.median ?? null,
-        u.change,
-      ]);
+/** Number of host colours in site.css before they repeat. */
+export const PALETTE_SIZE = 10;
+
+function seriesOrder(a: SeriesRow, b: SeriesRow): number {
+  return compareUnits(a.unit, b.unit) || cmp(a.host, b.host) || cmp(a.trigger, b.trigger);
+}
+
+function findingsOf(findings: readonly Finding[], page: PageState): Finding[] {
+  return findings.filter((f) => (f.kind === 'alert' || f.kind === 'changepoint') && f.benchmark === page.name && (f.pkg === undefined || f.pkg === page.pkg));
+}
+
+/** Environment changes seen in the series' recent points, one per host and date. */
+function environmentEvents(state: SiteState): { host: string; at: string; detail: string }[] {
+  const seen = new Map<string, { host: string; at: string; detail: string; count: number }>();
+  for (const page of Object.values(state.pages)) {
+    for (const s of page.series) {
+      const e = s.envChange;
+      if (!e) continue;
+      const key = `${s.host}\0${e.at}`;
+      const cur = seen.get(key);
+      if (cur) cur.count++;
+      else seen.set(key, { host: s.host, at: e.at, detail: `environment ${e.from?.slice(0, 12) ?? '(unknown)'} → ${e.to?.slice(0, 12) ?? '(unknown)'}`, count: 1 });
     }
   }
-  return rows;
+  return [...seen.values()]
+    .sort((a, b) => cmp(b.at, a.at) || cmp(a.host, b.host))
+    .slice(0, 20)
+    .map((e) => ({ host: e.host, at: e.at, detail: `${e.detail} (${e.count} series split)` }));
 }
 
-function indexCsv(entries: readonly IndexEntry[]): string {
-  return csvLine(INDEX_COLUMNS) + indexRows(entries).map(csvLine).join('');
+/** The history runs that measured the newest run's revision (every host of one commit), or that run alone without a revision. */
+function runsOfRevision(ctx: SiteContext, newest: RunMeta): number[] {
+  if (newest.revision === null) return [newest.id];
+  return [...ctx.runs.values()].filter((r) => r.revision === newest.revision && historyTrigger(ctx, r.trigger)).map((r) => r.id);
 }
 
-function indexJson(title: string, generatedAt: string, entries: readonly IndexEntry[]): string {
-  const rows = indexRows(entries).map((r) => Object.fromEntries(INDEX_COLUMNS.map((c, i) => [c, r[i]])));
-  return JSON.stringify({ title, generated_at: generatedAt, benchmarks: rows }, null, 2) + '\n';
+function archData(state: SiteState, ctx: SiteContext, reader: ReturnType<typeof seriesReader>, revision: string | null, runIds: number[]): ArchData {
+  const points = reader.ofRuns(runIds).filter((p) => historyTrigger(ctx, p.trigger));
+  const hostArch = new Map<string, string | null>();
+  for (const p of Object.values(state.pages)) for (const s of p.series) if (!hostArch.has(s.host) || s.goarch) hostArch.set(s.host, s.goarch ?? hostArch.get(s.host) ?? null);
+  const hosts = [...new Set(points.map((p) => p.host))].sort();
+  const byKey = new Map<string, ArchData['rows'][number]>();
+  const pages = new Map(Object.entries(state.pages).map(([base, pg]) => [`${pg.benchmarkId}\0${pg.pkg ?? '\u0001'}`, [base, pg] as const]));
+  for (const p of points) {
+    const page = pages.get(`${p.benchmarkId}\0${p.pkg ?? '\u0001'}`);
+    if (!page) continue;
+    const key = `${page[0]}\0${p.unit}`;
+    let row = byKey.get(key);
+    if (!row) byKey.set(key, (row = [page[0], page[1].name, page[1].pkg, p.unit, hosts.map(() => null)]));
+    row[4][hosts.indexOf(p.host)] = [p.median, p.lo, p.hi];
+  }
+  const rows = [...byKey.values()].sort((a, b) => cmp(a[2] ?? '\uffff', b[2] ?? '\uffff') || cmp(a[1], b[1]) || compareUnits(a[3], b[3]));
+  return { revision, runs: runIds, hosts: hosts.map((h) => [h, hostArch.get(h) ?? null]), rows };
 }

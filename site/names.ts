@@ -39,3 +39,9 @@ export function packageAnchor(pkg: string | null): string {
     .slice(0, 10);
   return `pkg-${hash}`;
 }
+
+/** The file name (no extension) of a host's page. */
+export function hostSlug(host: string): string {
+  const hash = createHash('sha256').update(host).digest('hex').slice(0, 8);
+  return `${slugify(host)}-${hash}`;
+}

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareUnits, displayUnit, formatChange, formatValue } from './units.ts';
-import { summarize } from './stats.ts';
 
 test('time is shown in the largest unit that keeps values at or above 1', () => {
   assert.equal(displayUnit('sec/op', 120e-9), { factor: 1e-9, label: 'ns/op' });
@@ -34,13 +33,6 @@ test('values and changes read plainly', () => {
 
 test('units in benchstat order: time, memory, allocations, then by name', () => {
   assert.equal(['B/s', 'allocs/op', 'sec/op', 'B/op', 'ms/op'].sort(compareUnits), ['sec/op', 'B/op', 'allocs/op', 'B/s', 'ms/op']);
-});
-
-test('summary: median, quartiles and range of the finite values', () => {
-  assert.equal(summarize([104, 96, 100, 98, 102]), { n: 5, median: 100, q1: 98, q3: 102, min: 96, max: 104 });
-  assert.equal(summarize([1, 2, Number.NaN, 3, 4]), { n: 4, median: 2.5, q1: 1.75, q3: 3.25, min: 1, max: 4 });
-  assert.is(summarize([]), undefined);
-  assert.is(summarize([Number.NaN]), undefined);
 });
 
 test.run();

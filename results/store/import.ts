@@ -24,10 +24,20 @@ export interface ParsedImport {
   warnings: ImportResult['warnings'];
 }
 
+export interface ImportOptions {
+  trigger?: string;
+  revision?: string;
+  variant?: string;
+  /** When the results were measured (ISO 8601); default now. Backfills pass their real date. */
+  startedAt?: string;
+  /** The measured commit's date (ISO 8601), when known. */
+  commitDate?: string;
+}
+
 export function importFiles(
   store: Store,
   files: readonly string[],
-  opts: { trigger?: string; revision?: string; variant?: string } = {},
+  opts: ImportOptions = {},
 ): ImportResult {
   return storeImport(store, parseImportFiles(files), opts);
 }
@@ -74,9 +84,17 @@ export function parseImportFiles(files: readonly string[]): ParsedImport {
 export function storeImport(
   store: Store,
   { files, records: parsed, warnings }: ParsedImport,
-  opts: { trigger?: string; revision?: string; variant?: string } = {},
+  opts: ImportOptions = {},
 ): ImportResult {
-  const runId = store.createRun({ kind: 'import', trigger: opts.trigger ?? 'manual', source: files.join(' '), revision: opts.revision, variant: opts.variant });
+  const runId = store.createRun({
+    kind: 'import',
+    trigger: opts.trigger ?? 'manual',
+    source: files.join(' '),
+    revision: opts.revision,
+    variant: opts.variant,
+    startedAt: opts.startedAt,
+    commitDate: opts.commitDate,
+  });
   const writer = store.sampleWriter(runId);
   let results = 0;
   let samples = 0;

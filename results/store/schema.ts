@@ -282,6 +282,42 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX profiles_sha ON profiles (sha256);
   `,
+  // Summaries per run × job × benchmark × unit, computed once when a run
+  // finishes (results/store/summaries.ts), so readers such as the site never
+  // reread raw samples. Runs finished before this migration are summarized
+  // lazily (summarized_at IS NULL). commit_date is the measured commit's date
+  // (import --commit-date); x axes use it, else the run's start.
+  `
+  ALTER TABLE runs ADD COLUMN commit_date TEXT;
+  ALTER TABLE runs ADD COLUMN summarized_at TEXT;
+  CREATE TABLE summaries (
+    id           INTEGER PRIMARY KEY,   -- grows with every write: readers build incrementally from it
+    run_id       INTEGER NOT NULL REFERENCES runs(id),
+    job_id       INTEGER REFERENCES jobs(id),
+    benchmark_id INTEGER NOT NULL REFERENCES benchmarks(id),
+    config_id    INTEGER NOT NULL REFERENCES config_sets(id),
+    pkg          TEXT,                  -- the pkg config line
+    host         TEXT NOT NULL,         -- series label: host, plus emulation and pinning when recorded
+    fingerprint  TEXT,                  -- host environment fingerprint, when known
+    goarch       TEXT,
+    trigger      TEXT NOT NULL,         -- the run's trigger (nightly, pr, manual …)
+    unit         TEXT NOT NULL,
+    at           TEXT NOT NULL,         -- the x of the point: commit date, else run start
+    n            INTEGER NOT NULL,      -- finite samples
+    nan          INTEGER NOT NULL,      -- NaN samples, left out
+    median       REAL NOT NULL,
+    lo           REAL,                  -- 95 % confidence interval of the median; NULL: too few samples
+    hi           REAL,
+    q1           REAL NOT NULL,
+    q3           REAL NOT NULL,
+    min          REAL NOT NULL,
+    max          REAL NOT NULL,
+    vals_json    TEXT NOT NULL          -- the finite values, sorted: tests between runs without the samples table
+  );
+  CREATE INDEX summaries_run ON summaries (run_id, host);
+  CREATE INDEX summaries_page_at ON summaries (benchmark_id, pkg, at);
+  CREATE INDEX summaries_series ON summaries (benchmark_id, pkg, unit, host, trigger, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

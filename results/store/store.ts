@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path';
 import type { BenchResult, Config } from '../benchfmt/reader.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { summarizePending, summarizeRun } from './summaries.ts';
 
 export type DB = Database.Database;
 export type RunKind = 'run' | 'import' | 'compare';
@@ -20,6 +21,10 @@ export interface NewRun {
   source?: string;
   revision?: string;
   variant?: string;
+  /** When the run happened (ISO 8601); default now. Imports of old results pass their real date. */
+  startedAt?: string;
+  /** The measured commit's date (ISO 8601), when known. */
+  commitDate?: string;
 }
 
 export interface RunRow {
@@ -35,6 +40,7 @@ export interface RunRow {
   pid: number | null;
   started_at: string;
   finished_at: string | null;
+  commit_date: string | null;
   message: string | null;
   samples: number;
   jobs: number;
@@ -115,6 +121,8 @@ export class Store {
     this.db = db;
     // A run whose orchestrator died (kill -9, power cut) is interrupted, not running.
     this.markDeadRunsInterrupted();
+    // Runs stored before summaries existed are summarized once, here.
+    summarizePending(this.db);
     this.stmts = {
       benchSel: this.db.prepare<[string], { id: number }>('SELECT id FROM benchmarks WHERE name = ?'),
       benchIns: this.db.prepare('INSERT INTO benchmarks (name) VALUES (?)'),
@@ -137,8 +145,8 @@ export class Store {
   createRun(r: NewRun): number {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (kind, trigger, spec_path, spec_name, spec_text, source, revision, variant, status, pid, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO runs (kind, trigger, spec_path, spec_name, spec_text, source, revision, variant, status, pid, started_at, commit_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
       )
       .run(
         r.kind,
@@ -150,15 +158,18 @@ export class Store {
         r.revision ?? null,
         r.variant ?? null,
         process.pid,
-        now(),
+        r.startedAt ?? now(),
+        r.commitDate ?? null,
       );
     return Number(info.lastInsertRowid);
   }
 
+  /** Record the run's outcome and summarize its samples (see summaries.ts). */
   finishRun(id: number, status: RunStatus, message?: string): void {
     this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE id = ?')
       .run(status, now(), message ?? null, id);
+    summarizeRun(this.db, id);
   }
 
   /** Reopen a run for --resume. */
@@ -177,7 +188,7 @@ export class Store {
     return this.db
       .prepare<Record<string, number>, RunRow>(
         `SELECT r.id, r.kind, r.trigger, r.spec_path, r.spec_name, r.source, r.revision, r.variant, r.status, r.pid,
-                r.started_at, r.finished_at, r.message,
+                r.started_at, r.finished_at, r.commit_date, r.message,
                 (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id) AS samples,
                 (SELECT COUNT(*) FROM jobs j WHERE j.run_id = r.id) AS jobs,
                 (SELECT COUNT(*) FROM jobs j WHERE j.run_id = r.id AND j.status <> 'ok') AS failed_jobs
@@ -202,6 +213,7 @@ export class Store {
             .run(now(), 'the orchestrator stopped before the run finished', r.id);
           this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'").run(r.id);
         })();
+        summarizeRun(this.db, r.id);
       }
     }
   }

@@ -87,6 +87,8 @@ that cannot be read, or input without a single result, stores nothing.
   --trigger KIND       manual (default), nightly or pr
   --revision REV       the code revision the results are of
   --variant NAME       a label for what differs
+  --date DATE          when the results were measured (ISO 8601; default now)
+  --commit-date DATE   the measured commit's date: the x of the site's charts
 ${DB}
 ${JSON_OUT}
 `,
@@ -190,14 +192,19 @@ Without --all only open alerts (new, acknowledged) are listed.
   },
   {
     name: 'site',
-    summary: 'write static performance pages (default site-out/)',
-    usage: `usage: metalbench site [--out DIR] [--title TEXT] [--db PATH] [--json]
+    summary: 'write static performance pages (default site-out/; incremental)',
+    usage: `usage: metalbench site [--out DIR] [--config site.yaml] [--title TEXT] [--full] [--db PATH] [--json]
 
-Writes an index and one chart page per benchmark from the database, and
+Writes the performance pages: what needs attention, the index of every series,
+a page per benchmark, host and comparison, the cross-architecture page. Only
+what new results touch is rewritten; the new site is written beside DIR and
+swapped in, so an interrupted build leaves the old one whole, and
 under profiles/ a flame-graph page per profiled benchmark.
 
   --out DIR            output folder (default site-out)
-  --title TEXT         the index page's title
+  --config PATH        site configuration (default site.yaml when present)
+  --title TEXT         the site's title (overrides the configuration)
+  --full               rebuild everything
 ${DB}
 ${JSON_OUT}
 `,
