@@ -62,7 +62,6 @@ const attention: AttentionSource = { findings: () => [ALERT], comparisons: store
 const compareRuns: number[] = [];
 {
   const store = new Store(fx.dbPath);
-  store.db.exec(readFileSync(join(here, 'fixtures', 'compare-tables.sql'), 'utf8'));
   const session = store.db.prepare(
     `INSERT INTO compare_sessions (run_id, role, base_ref, head_ref, base_sha, head_sha, head_worktree, is_aa, rounds, seed, plan_json)
      VALUES (?, 'screen', ?, ?, ?, ?, 0, ?, 16, 's', '{}')`,
@@ -304,7 +303,6 @@ test('alerts and change points stored by nightly detection: on the front page an
   copy.prepare('VACUUM INTO ?').run(dbPath);
   copy.close();
   const db = new Database(dbPath);
-  db.exec(readFileSync(join(here, 'fixtures', 'detect-tables.sql'), 'utf8'));
   const [good, bad] = [fx.nightRuns[STEP_NIGHT - 1]!, fx.nightRuns[STEP_NIGHT]!];
   const t = '2025-01-13T00:00:00Z';
   db.prepare(`INSERT INTO detect_series (key, benchmark, unit, host, role, points, segment_start, updated_at) VALUES ('k', ?, 'sec/op', 'box-b', 'absolute', ?, ?, ?)`).run(DECODE, NIGHTS, STEP_NIGHT, t);
