@@ -5,11 +5,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { findCommand } from '../cli/commands.ts';
 import { UsageError, type CliIO } from '../cli/options.ts';
 
-/** The usage shown by --help, from the command table. */
-const usage = () => findCommand('alerts')!.usage;
 
 
 export async function alertsCommand(args: string[], io: CliIO): Promise<number> {
@@ -27,7 +24,6 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
         markdown: { type: 'boolean', default: false },
         note: { type: 'string' },
         db: { type: 'string', default: DEFAULT_DB_PATH },
-        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
       allowPositionals: true,
@@ -36,10 +32,6 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(usage());
-    return 0;
-  }
   if (values.json && values.markdown) return fail('choose one of --json and --markdown');
   if (!existsSync(values.db)) return fail(`${values.db}: no results database here; pass --db PATH`);
   const { Store } = await import('../../results/store/store.ts');

@@ -7,11 +7,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { findCommand } from '../cli/commands.ts';
 import { UsageError, type CliIO } from '../cli/options.ts';
 
-/** The usage shown by --help, from the command table. */
-const usage = () => findCommand('detect')!.usage;
 
 
 export async function detectCommand(args: string[], io: CliIO): Promise<number> {
@@ -31,17 +28,12 @@ export async function detectCommand(args: string[], io: CliIO): Promise<number> 
         db: { type: 'string', default: DEFAULT_DB_PATH },
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
-  }
-  if (values.help) {
-    io.stdout.write(usage());
-    return 0;
   }
   let since: string | undefined;
   if (values.since !== undefined) {

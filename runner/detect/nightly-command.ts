@@ -14,11 +14,8 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { findCommand } from '../cli/commands.ts';
 import { UsageError, type CliIO } from '../cli/options.ts';
 
-/** The usage shown by --help, from the command table. */
-const usage = () => findCommand('nightly')!.usage;
 import { DEFAULT_INVENTORY } from '../cli/options.ts';
 
 
@@ -42,7 +39,6 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
         db: { type: 'string', default: DEFAULT_DB_PATH },
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
       allowPositionals: true,
@@ -51,10 +47,6 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
     throw new UsageError((e as Error).message);
   }
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    io.stdout.write(usage());
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml');
   const specPath = positionals[0]!;
   const threshold = Number(v.threshold);
