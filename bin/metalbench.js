@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI is compiled to dist/ by `npm ci` (prepare) so start-up stays fast.
-import { main } from '../dist/runner/cli.js';
+// The CLI is compiled and bundled to dist/cli/ by `npm ci` (prepare) so start-up stays fast.
+import { main } from '../dist/cli/cli.js';
 
 /**
  * Commands release what they hold before they return. Should anything still

@@ -34,9 +34,12 @@ kvs() {
 has() { command -v "$1" >/dev/null 2>&1 && echo 1 || echo 0; }
 
 echo 'format=metalbench-facts 1'
-printf 'uname.s=%s\n' "$(uname -s 2>/dev/null)"
-printf 'uname.m=%s\n' "$(uname -m 2>/dev/null)"
-printf 'uname.r=%s\n' "$(uname -r 2>/dev/null)"
+# Name, release and machine have no spaces: one uname(1) for the three.
+# shellcheck disable=SC2046 # split into words on purpose
+set -- $(uname -s -r -m 2>/dev/null)
+printf 'uname.s=%s\n' "${1:-}"
+printf 'uname.m=%s\n' "${3:-}"
+printf 'uname.r=%s\n' "${2:-}"
 printf 'uname.v=%s\n' "$(uname -v 2>/dev/null)"
 # The first value of each field of /proc/cpuinfo, in one pass (ARM boards
 # put Hardware at the end, after the per-CPU blocks).

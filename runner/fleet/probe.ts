@@ -84,8 +84,21 @@ export async function lockHost(transport: Transport, entry: HostEntry, opts: Pro
 export async function probeHost(entry: HostEntry, inv: Inventory, opts: ProbeOptions = {}): Promise<ProbedHost> {
   const transport = await openTransport(entry, inv, opts);
   try {
-    if (opts.lock) await lockHost(transport, entry, opts);
-    return describeHost(entry, transport, await collectFacts(transport));
+    if (!opts.lock) return describeHost(entry, transport, await collectFacts(transport));
+    // Facts are collected while the lock is taken: a free host pays for one
+    // round trip, not two. Facts gathered while the host was busy with
+    // another run describe that run's state, so after a wait they are collected again.
+    const early = collectFacts(transport);
+    early.catch(() => undefined);
+    let waited = false;
+    await lockHost(transport, entry, {
+      ...opts,
+      onLockWait: (host, holder, waitMs) => {
+        waited = true;
+        opts.onLockWait?.(host, holder, waitMs);
+      },
+    });
+    return describeHost(entry, transport, waited ? await collectFacts(transport) : await early);
   } catch (e) {
     await transport.close().catch(() => undefined);
     throw e;

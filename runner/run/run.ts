@@ -243,7 +243,7 @@ async function runPhases(opts: RunOptions, held: Held, progress: Progress, stopp
   // Stopped by a signal: its handler records the interruption and exits.
   if (stopped()) throw new RunStop(EXIT_BAD_INPUT, []);
   // Profiles are extra processes after the measured ones, on the same hosts and pins.
-  const profiles = await profilePhase(store, plan.runId, spec, opts.profile ?? [], hosts, builds, { log, show: (t) => progress.show(t), stopped });
+  const profiles = await profilePhase(store, plan.runId, spec, opts.profile ?? [], opts.resumeRunId !== undefined, hosts, builds, { log, show: (t) => progress.show(t), stopped });
   if (stopped()) throw new RunStop(EXIT_BAD_INPUT, []);
   await held.tuning.restore();
   await hosts.close();
@@ -257,10 +257,13 @@ async function profilePhase(
   runId: number,
   spec: Spec,
   extra: readonly ProfileKind[],
+  resumed: boolean,
   hosts: ResolvedHosts,
   builds: BuildSet,
   ui: { log: (l: string) => void; show: (t: string) => void; stopped: () => boolean },
 ): Promise<ProfileRunSummary | undefined> {
+  // Only a resumed run can have asked for profiles that neither the spec nor the flags name.
+  if (!resumed && extra.length === 0 && spec.suites.every((s) => s.profile.length === 0)) return undefined;
   const { profileRun } = await import('../profile/phase.ts');
   const { ProfileIndex } = await import('../../results/store/profiles.ts');
   const earlier = new ProfileIndex(store).list(runId).map((p) => p.kind);

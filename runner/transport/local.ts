@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, join } from 'node:path';
@@ -46,17 +46,51 @@ function fileIdentity(path: string): string {
 }
 
 /**
+ * Beside the binary, "SHA256 IDENTITY" of its last verification, so a later
+ * process need not hash an unchanged file again. It is trusted as far as the
+ * build cache that holds it (which also holds the binary and its recorded
+ * sha256): a changed binary has a new ctime, which no unprivileged process
+ * can set back, so a stale record never matches.
+ */
+const verifiedRecord = (path: string) => `${path}.verified`;
+
+function recordedIdentity(path: string, sha256: string): string | undefined {
+  try {
+    const [sha, ...identity] = readFileSync(verifiedRecord(path), 'utf8').trim().split(' ');
+    return sha === sha256 ? identity.join(' ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function recordIdentity(path: string, sha256: string, identity: string): void {
+  const tmp = `${verifiedRecord(path)}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, `${sha256} ${identity}\n`);
+    renameSync(tmp, verifiedRecord(path));
+  } catch {
+    // A read-only cache only costs later processes a hash.
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
  * The file must still have the sha256 it was built with, checked right
- * before the exec: hashed in this process the first time, and again
- * whenever its identity differs from the one it had when it was hashed
- * (otherwise it is the same unchanged file, and a stat suffices).
+ * before the exec: hashed the first time, and again whenever its identity
+ * differs from the one it had when it was hashed (otherwise it is the same
+ * unchanged file, and a stat suffices).
  */
 export function verifyFile(path: string, sha256: string): void {
+  const key = `${path}\0${sha256}`;
   let before: string;
   let have: string;
   try {
     before = fileIdentity(path);
-    if (verifiedIdentity.get(`${path}\0${sha256}`) === before) return;
+    if (verifiedIdentity.get(key) === before) return;
+    if (recordedIdentity(path, sha256) === before) {
+      verifiedIdentity.set(key, before);
+      return;
+    }
     have = createHash('sha256').update(readFileSync(path)).digest('hex');
   } catch (e) {
     throw new Error(`host local: cannot read ${path} to verify it before running it: ${(e as Error).message}`);
@@ -65,7 +99,10 @@ export function verifyFile(path: string, sha256: string): void {
     throw new Error(`host local: refused to run ${path}: its sha256 is ${have}, but it was built as ${sha256}; something changed the build cache (delete that entry and run again)`);
   }
   // Only an identity that held while the file was read vouches for these bytes.
-  if (fileIdentity(path) === before) verifiedIdentity.set(`${path}\0${sha256}`, before);
+  if (fileIdentity(path) === before) {
+    verifiedIdentity.set(key, before);
+    recordIdentity(path, sha256, before);
+  }
 }
 
 /** Who holds a lock file, as its holder wrote it; undefined when unknown. */
