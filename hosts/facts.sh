@@ -3,34 +3,15 @@
 # container, ARM board) prints nothing for that key, never an error.
 # Per-CPU topology is dumped raw as cpuN.FIELD lines and NUMA nodes as
 # nodeN.FIELD lines; the parser derives sockets, cores and threads.
+# The script starts a handful of processes, not one per file: every run
+# probes its hosts before the first job, so this is start-up time.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 export LC_ALL=C
-# FACTS_ROOT lets tests point the script at a fake /sys and /proc tree.
+# FACTS_ROOT lets tests point the script at a fake /sys and /proc tree
+# (a path without spaces: the file list below is split on them).
 R=${FACTS_ROOT:-}
 S=$R/sys/devices/system
 
-# kv KEY FILE: first line of FILE, when it can be read.
-kv() {
-  if [ -r "$2" ]; then
-    v=$(head -n 1 "$2" 2>/dev/null) && printf '%s=%s\n' "$1" "$v"
-  fi
-  return 0
-}
-# kvs KEY FILE [KEY FILE ...]: kv for many files with one grep(1); the
-# positional parameters end up holding just the files.
-kvs() {
-  prog=
-  n=$(($# / 2))
-  while [ "$n" -gt 0 ]; do
-    prog="${prog}s|^$2:|$1=|p;"
-    k=$2
-    shift 2
-    set -- "$@" "$k"
-    n=$((n - 1))
-  done
-  grep -s -H -m 1 '' "$@" 2>/dev/null | sed -n "$prog"
-  return 0
-}
 has() { command -v "$1" >/dev/null 2>&1 && echo 1 || echo 0; }
 
 echo 'format=metalbench-facts 1'
@@ -58,7 +39,53 @@ if [ -r "$R/proc/cpuinfo" ]; then
       if (v != "") print key[name] "=" v
     }' "$R/proc/cpuinfo" 2>/dev/null
 fi
-kvs \
+
+# Every other fact is the first line of a file. They all go through one
+# grep(1) (-H names each file, -s skips what cannot be read) and one sed(1)
+# whose rules turn a file name into its key; `t` ends a line's rules at its
+# first match. `files` and `rules` are built here, the files in the order
+# grep reads them: thread_siblings_list comes before core_cpus_list, so the
+# newer file wins where both exist.
+files=
+rules=
+# file KEY PATH...: each PATH's first line is the fact KEY.
+file() {
+  while [ "$#" -ge 2 ]; do
+    files="$files $2"
+    rules="${rules}s|^$2:|$1=|p
+t
+"
+    shift 2
+  done
+}
+# also KEY PATH: PATH's first line is also the fact KEY, where PATH is read
+# through a glob below (grep reads each file once; the line is copied
+# before the glob's rule names it).
+# The `t` to the label just after it clears the substitution flag, so the
+# glob's rule still ends the line.
+n_also=0
+also() {
+  n_also=$((n_also + 1))
+  rules="${rules}\\|^$2:|{
+h
+s|^[^:]*:|$1=|p
+g
+t a$n_also
+}
+:a$n_also
+"
+}
+# each RULE GLOB...: the files of every GLOB (expanded by grep's command
+# line), named by the sed RULE.
+each() {
+  rules="${rules}$1
+t
+"
+  shift
+  files="$files $*"
+}
+
+file \
   cpu.midr "$S/cpu/cpu0/regs/identification/midr_el1" \
   cpu.microcode_sysfs "$S/cpu/cpu0/microcode/version" \
   cpus.online "$S/cpu/online" \
@@ -68,46 +95,10 @@ kvs \
   cpus.isolated "$S/cpu/isolated" \
   cpus.nohz_full "$S/cpu/nohz_full" \
   smt.control "$S/cpu/smt/control" \
-  smt.active "$S/cpu/smt/active"
-
-# Per-CPU files and vulnerabilities through one grep(1) each: a process per
-# file (head) costs seconds on a many-core host. A file that cannot be read
-# prints nothing (-s); the sed names each file's key. thread_siblings_list
-# comes before core_cpus_list, so the newer file wins where both exist.
-C="$S/cpu/cpu[0-9]*"
-# shellcheck disable=SC2086 # the globs are meant to expand
-grep -s -H -m 1 '' $C/online $C/topology/physical_package_id $C/topology/die_id $C/topology/cluster_id \
-  $C/topology/core_id $C/topology/thread_siblings_list $C/topology/core_cpus_list $C/cpu_capacity \
-  $C/cpufreq/scaling_governor $C/cpufreq/cpuinfo_max_freq 2>/dev/null | sed -n \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/online:|cpu\1.online=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/physical_package_id:|cpu\1.package=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/die_id:|cpu\1.die=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/cluster_id:|cpu\1.cluster=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/core_id:|cpu\1.core=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/thread_siblings_list:|cpu\1.siblings=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/topology/core_cpus_list:|cpu\1.siblings=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/cpu_capacity:|cpu\1.capacity=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/scaling_governor:|cpu\1.governor=|p' \
-  -e 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/cpuinfo_max_freq:|cpu\1.max_freq=|p'
-
-grep -s -H -m 1 '' "$S"/cpu/vulnerabilities/* 2>/dev/null | sed -n 's|^.*/vulnerabilities/\([^/:]*\):|vuln.\1=|p'
-
-kv nodes.online "$S/node/online"
-for d in "$S"/node/node[0-9]*; do
-  [ -d "$d" ] || continue
-  n=${d##*/node}
-  kv "node$n.cpulist" "$d/cpulist"
-  kv "node$n.distance" "$d/distance"
-  if [ -r "$d/meminfo" ]; then
-    v=$(sed -n 's/.*MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' "$d/meminfo" 2>/dev/null)
-    [ -n "$v" ] && printf 'node%s.mem_kb=%s\n' "$n" "$v"
-  fi
-done
-
-kvs \
+  smt.active "$S/cpu/smt/active" \
+  nodes.online "$S/node/online" \
   cmdline "$R/proc/cmdline" \
   cpufreq.driver "$S/cpu/cpu0/cpufreq/scaling_driver" \
-  cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor" \
   cpufreq.boost "$S/cpu/cpufreq/boost" \
   intel_pstate.no_turbo "$S/cpu/intel_pstate/no_turbo" \
   intel_pstate.status "$S/cpu/intel_pstate/status" \
@@ -116,12 +107,30 @@ kvs \
   aslr "$R/proc/sys/kernel/randomize_va_space" \
   perf_sample_rate "$R/proc/sys/kernel/perf_event_max_sample_rate" \
   thp.enabled "$R/sys/kernel/mm/transparent_hugepage/enabled" \
-  thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag"
-if [ -r "$R/proc/meminfo" ]; then
-  v=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' "$R/proc/meminfo" 2>/dev/null)
-  [ -n "$v" ] && printf 'mem.total_kb=%s\n' "$v"
-fi
-kv loadavg "$R/proc/loadavg"
+  thp.defrag "$R/sys/kernel/mm/transparent_hugepage/defrag" \
+  loadavg "$R/proc/loadavg"
+# /proc/meminfo and each node's meminfo begin with the MemTotal line.
+each "s|^$R/proc/meminfo:MemTotal:[[:space:]]*\([0-9][0-9]*\).*|mem.total_kb=\1|p" "$R/proc/meminfo"
+C="$S/cpu/cpu[0-9]*"
+also cpufreq.governor "$S/cpu/cpu0/cpufreq/scaling_governor"
+each 's|^.*/cpu\([0-9][0-9]*\)/online:|cpu\1.online=|p' "$C/online"
+each 's|^.*/cpu\([0-9][0-9]*\)/topology/physical_package_id:|cpu\1.package=|p' "$C/topology/physical_package_id"
+each 's|^.*/cpu\([0-9][0-9]*\)/topology/die_id:|cpu\1.die=|p' "$C/topology/die_id"
+each 's|^.*/cpu\([0-9][0-9]*\)/topology/cluster_id:|cpu\1.cluster=|p' "$C/topology/cluster_id"
+each 's|^.*/cpu\([0-9][0-9]*\)/topology/core_id:|cpu\1.core=|p' "$C/topology/core_id"
+each 's|^.*/cpu\([0-9][0-9]*\)/topology/thread_siblings_list:|cpu\1.siblings=|p' "$C/topology/thread_siblings_list"
+each 's|^.*/cpu\([0-9][0-9]*\)/topology/core_cpus_list:|cpu\1.siblings=|p' "$C/topology/core_cpus_list"
+each 's|^.*/cpu\([0-9][0-9]*\)/cpu_capacity:|cpu\1.capacity=|p' "$C/cpu_capacity"
+each 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/scaling_governor:|cpu\1.governor=|p' "$C/cpufreq/scaling_governor"
+each 's|^.*/cpu\([0-9][0-9]*\)/cpufreq/cpuinfo_max_freq:|cpu\1.max_freq=|p' "$C/cpufreq/cpuinfo_max_freq"
+each 's|^.*/cpu/vulnerabilities/\([^/:]*\):|vuln.\1=|p' "$S/cpu/vulnerabilities/*"
+N="$S/node/node[0-9]*"
+each 's|^.*/node/node\([0-9][0-9]*\)/cpulist:|node\1.cpulist=|p' "$N/cpulist"
+each 's|^.*/node/node\([0-9][0-9]*\)/distance:|node\1.distance=|p' "$N/distance"
+each 's|^.*/node/node\([0-9][0-9]*\)/meminfo:.*MemTotal:[[:space:]]*\([0-9][0-9]*\).*|node\1.mem_kb=\2|p' "$N/meminfo"
+# shellcheck disable=SC2086 # the list is split and its globs expanded on purpose
+grep -s -H -m 1 '' $files 2>/dev/null | sed -n "$rules"
+
 printf 'tool.taskset=%s\n' "$(has taskset)"
 printf 'tool.numactl=%s\n' "$(has numactl)"
 printf 'tool.lscpu=%s\n' "$(has lscpu)"

@@ -145,6 +145,69 @@ test('facts.sh under dash never fails on a missing tree, and reads a fake ARM on
   }
 });
 
+test('facts.sh reads a fake two-node x86 tree: each file once under its key, cpu0\'s governor under both of its keys', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'facts-root-'));
+  try {
+    const put = (p: string, v: string) => {
+      mkdirSync(dirname(join(root, p)), { recursive: true });
+      writeFileSync(join(root, p), v);
+    };
+    const S = 'sys/devices/system';
+    put('proc/cpuinfo', 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon\n');
+    put('proc/meminfo', 'MemTotal:       1000 kB\nMemFree: 3 kB\n');
+    // A command line that looks like the file names the rules match: still only `cmdline`.
+    put('proc/cmdline', 'BOOT_IMAGE=/x|y isolcpus=2-3 a:/cpu1/online:b\n');
+    put('proc/loadavg', '0.10 0.20 0.30 1/2 3\n');
+    put(`${S}/cpu/online`, '0-3\n');
+    put(`${S}/cpu/isolated`, '2-3\n');
+    for (const c of [0, 1, 2, 3]) {
+      put(`${S}/cpu/cpu${c}/topology/core_id`, `${c % 2}\n`);
+      put(`${S}/cpu/cpu${c}/topology/physical_package_id`, `${c >> 1}\n`);
+      put(`${S}/cpu/cpu${c}/topology/thread_siblings_list`, `${c}\n`);
+      put(`${S}/cpu/cpu${c}/cpufreq/scaling_governor`, c === 0 ? 'performance\n' : 'powersave\n');
+    }
+    put(`${S}/cpu/cpu1/topology/core_cpus_list`, '1,3\n'); // the newer file wins
+    put(`${S}/cpu/vulnerabilities/spectre_v2`, 'Vulnerable: a/b: c\n');
+    put(`${S}/node/online`, '0-1\n');
+    for (const n of [0, 1]) {
+      put(`${S}/node/node${n}/cpulist`, `${2 * n}-${2 * n + 1}\n`);
+      put(`${S}/node/node${n}/distance`, n === 0 ? '10 20\n' : '20 10\n');
+      put(`${S}/node/node${n}/meminfo`, `Node ${n} MemTotal:       50${n} kB\nNode ${n} MemFree: 1 kB\n`);
+    }
+    const r = await spawnCollect('dash', [FACTS_SCRIPT_PATH], { env: { FACTS_ROOT: root } });
+    assert.is(r.code, 0, r.stderrTail);
+    const lines = r.stdout.split('\n').filter((l) => l !== '' && !/^(uname|tool)\./.test(l));
+    assert.equal(lines.sort(), [
+      'cmdline=BOOT_IMAGE=/x|y isolcpus=2-3 a:/cpu1/online:b',
+      'cpu.model=Xeon',
+      'cpu.vendor=GenuineIntel',
+      'cpu0.core=0', 'cpu0.governor=performance', 'cpu0.package=0', 'cpu0.siblings=0',
+      'cpu1.core=1', 'cpu1.governor=powersave', 'cpu1.package=0', 'cpu1.siblings=1', 'cpu1.siblings=1,3',
+      'cpu2.core=0', 'cpu2.governor=powersave', 'cpu2.package=1', 'cpu2.siblings=2',
+      'cpu3.core=1', 'cpu3.governor=powersave', 'cpu3.package=1', 'cpu3.siblings=3',
+      'cpufreq.governor=performance',
+      'cpus.isolated=2-3',
+      'cpus.online=0-3',
+      'end=1',
+      'format=metalbench-facts 1',
+      'loadavg=0.10 0.20 0.30 1/2 3',
+      'mem.total_kb=1000',
+      'node0.cpulist=0-1', 'node0.distance=10 20', 'node0.mem_kb=500',
+      'node1.cpulist=2-3', 'node1.distance=20 10', 'node1.mem_kb=501',
+      'nodes.online=0-1',
+      'vuln.spectre_v2=Vulnerable: a/b: c',
+    ]);
+    const f = parseFacts(r.stdout, 'fake x86 tree');
+    assert.equal(f.governors.sort(), ['performance', 'powersave']);
+    assert.is(f.memTotalKb, 1000);
+    assert.is(f.load1, 0.1);
+    assert.is(f.isolcpusArg, '2-3');
+    assert.is(f.topology.nodes.length, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('facts.sh has no bash-isms (dash -n, and no [[ or arrays)', async () => {
   const r = await spawnCollect('dash', ['-n', FACTS_SCRIPT_PATH]);
   assert.is(r.code, 0, r.stderrTail);
