@@ -153,4 +153,19 @@ test('options are checked', () => {
   assert.throws(() => compareRows([twice, twice]), /B sec\/op on h1 appears twice/);
 });
 
+test('zeros on both sides in every round (0 B/op) are no change; zeros that differ, or no shared round, stay inconclusive', () => {
+  const zeros = new Array<number>(16).fill(0);
+  const [same, differs, apart] = compareRows([
+    input('BenchmarkNoAlloc', 'B/op', { base: zeros, head: zeros }),
+    input('BenchmarkSometimes', 'B/op', { base: zeros, head: zeros.map((z, i) => (i === 3 ? 16 : z)) }),
+    input('BenchmarkApart', 'B/op', { base: [0, null, 0], head: [null, 0, null] }),
+  ]);
+  assert.is(same!.verdict, 'no-change');
+  assert.is(same!.reason, 'equal in every round');
+  assert.is(same!.change, 0);
+  assert.is(differs!.verdict, 'inconclusive');
+  assert.is(apart!.verdict, 'inconclusive');
+  assert.match(apart!.reason, /no round with both sides/);
+});
+
 test.run();

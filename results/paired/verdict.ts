@@ -208,6 +208,8 @@ export function compareRows(inputs: ReadonlyArray<PairedInput>, options: Verdict
     }
     const a = r.paired;
     if (!a) {
+      // Zeros on both sides (0 B/op) have no ratio, but equal in every round is no change.
+      if (equalInEveryRound(r.inp.base, r.inp.head)) return { ...head, verdict: 'no-change', reason: 'equal in every round', change: 0 };
       const lr = logRatios(r.inp.base, r.inp.head);
       return { ...head, verdict: 'inconclusive', reason: lr.invalid > 0 ? 'no round with two positive values' : 'no round with both sides', change: NaN };
     }
@@ -223,4 +225,17 @@ export function compareRows(inputs: ReadonlyArray<PairedInput>, options: Verdict
       paired: a,
     };
   });
+}
+
+/** Some round has both sides, and every such round has the same value on both. */
+function equalInEveryRound(base: ReadonlyArray<RoundValue>, head: ReadonlyArray<RoundValue>): boolean {
+  let both = 0;
+  for (let i = 0; i < Math.min(base.length, head.length); i++) {
+    const b = base[i];
+    const h = head[i];
+    if (b === null || b === undefined || h === null || h === undefined) continue;
+    if (b !== h) return false;
+    both++;
+  }
+  return both > 0;
 }

@@ -159,9 +159,6 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
     const inp = inputs[i]!;
     const a = v.paired;
     const both = inp.base.map((b, r) => [b, inp.head[r]] as const).filter(([b, h]) => b !== null && b !== undefined && h !== null && h !== undefined);
-    // Zeros on both sides (0 B/op) have no ratio, but equal in every round is no change.
-    const identical = both.length > 0 && both.every(([b, h]) => b === h);
-    const settled = v.verdict === 'inconclusive' && !a && identical;
     const mde = a ? minimumDetectableEffect(a.rounds, { sd: a.sd, delta: v.delta.value, testAlpha: 0.05 / Math.max(1, family) }) : NaN;
     return {
       host: g.host,
@@ -182,13 +179,13 @@ export function analyzeSession(store: Store, runId: number, o: AnalyzeOptions): 
       floor: v.delta.floor?.value ?? null,
       mde: finite(mde),
       roundsFor: finite(v.roundsNeeded),
-      verdict: settled || v.verdict === 'no-change' ? 'no change' : v.verdict,
-      reason: settled ? 'equal in every round' : v.reason,
+      verdict: v.verdict === 'no-change' ? 'no change' : v.verdict,
+      reason: v.reason,
       baseMedian: median(both.map(([b]) => b!)),
       headMedian: median(both.map(([, h]) => h!)),
       sampleIds: [...g.byRound.keys()].sort((x, y) => x - y).map((r) => [g.byRound.get(r)!.base?.id ?? null, g.byRound.get(r)!.head?.id ?? null]),
       input: inp,
-      verdictRow: settled ? { ...v, verdict: 'no-change', reason: 'equal in every round' } : v,
+      verdictRow: v,
     };
   });
   return out.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : a.unit < b.unit ? -1 : 1));
