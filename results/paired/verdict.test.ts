@@ -20,7 +20,7 @@ function rounds(seed: number, r: number, change: number, perProcess: number, com
   return { base, head };
 }
 
-function input(benchmark: string, unit: string, s: { base: number[]; head: number[] }, extra: Partial<PairedInput> = {}): PairedInput {
+function input(benchmark: string, unit: string, s: { base: ReadonlyArray<number | null>; head: ReadonlyArray<number | null> }, extra: Partial<PairedInput> = {}): PairedInput {
   return { host: 'h1', benchmark, unit, base: s.base, head: s.head, ...extra };
 }
 

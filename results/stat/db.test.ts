@@ -44,6 +44,36 @@ test('runs stored as variants (base, head) are labelled by them', async () => {
   }
 });
 
+test('a compare session (both sides in one run, each job marked base or head) gives two columns, as its sides exported apart would', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stat-db-'));
+  try {
+    const store = new Store(join(dir, 'm.db'));
+    const a = importFiles(store, [join(TESTDATA, 'old.txt')]).runId;
+    const b = importFiles(store, [join(TESTDATA, 'new.txt')]).runId;
+    writeFileSync(join(dir, 'base.txt'), exportBenchfmt(store.db, { runIds: [a] }));
+    writeFileSync(join(dir, 'head.txt'), exportBenchfmt(store.db, { runIds: [b] }));
+    // One session holding both: the samples of a as its base job's, those of b as its head job's.
+    const c = store.createRun({ kind: 'compare' });
+    const job = (seq: number, side: string) => {
+      const id = store.addJob({ runId: c, seq, suite: 's', host: 'local', bench: '.', params: {} });
+      store.db.prepare('UPDATE jobs SET side = ? WHERE id = ?').run(side, id);
+      return id;
+    };
+    const baseJob = job(0, 'base');
+    const headJob = job(1, 'head');
+    store.db.prepare('UPDATE samples SET run_id = ?, job_id = ? WHERE run_id = ?').run(c, baseJob, a);
+    store.db.prepare('UPDATE samples SET run_id = ?, job_id = ?, result_seq = result_seq + 100000 WHERE run_id = ?').run(c, headJob, b);
+    store.db.close();
+    const fromDb = await stat(['--db', 'm.db', '--run', String(c)], dir);
+    const fromFiles = await stat([`run${c}:base=base.txt`, `run${c}:head=head.txt`], dir);
+    assert.is(fromDb.code, 0, fromDb.stderr);
+    assert.match(fromDb.stdout, new RegExp(`│ +run${c}:base +│ +run${c}:head +│`));
+    assert.is(fromDb.stdout, fromFiles.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a database that does not exist is a clear error, status 2, and is not created', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stat-db-'));
   try {

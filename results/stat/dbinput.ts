@@ -1,4 +1,5 @@
-// `--db PATH --run ID…`: stored runs as inputs, one column per run, through the
+// `--db PATH --run ID…`: stored runs as inputs, one column per run (two for a
+// `compare` session: its base and head), through the
 // store's benchfmt export (loaded only when asked for, to keep startup lean).
 import type { InputFile } from '../benchfmt/scan.ts';
 
@@ -17,14 +18,21 @@ export async function readRuns(dbPath: string, runIds: number[]): Promise<InputF
     throw new DbInputError(`cannot open the database: ${(e as Error).message} (give the path of a metalbench database, e.g. the one \`metalbench run\` or \`import\` wrote)`);
   }
   try {
-    // A PR comparison stores base and head as variants: name the columns by them.
+    // Two runs of a PR comparison store base and head as variants: name the columns by them.
     const runOf = db.prepare<[number], { variant: string | null }>('SELECT variant FROM runs WHERE id = ?');
     const samplesOf = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM samples WHERE run_id = ?');
-    return runIds.map((id) => {
+    // A `compare` session holds both sides in one run, each job marked with its side (databases from before compare have no such column).
+    const hasSides = db.prepare<[], { name: string }>('PRAGMA table_info(jobs)').all().some((c) => c.name === 'side');
+    const jobsOfSide = hasSides ? db.prepare<[number, string], { id: number }>('SELECT id FROM jobs WHERE run_id = ? AND side = ? ORDER BY id') : undefined;
+    return runIds.flatMap((id) => {
       const run = runOf.get(id);
       if (!run) throw new DbInputError(`run ${id} does not exist (list the stored runs with \`metalbench runs\`)`);
       if (samplesOf.get(id)!.n === 0) throw new DbInputError(`run ${id} has no results to compare (it stored no samples)`);
-      return { label: run.variant ? `run${id}:${run.variant}` : `run${id}`, text: exportBenchfmt(db, { runIds: [id] }) };
+      const sides = jobsOfSide ? (['base', 'head'] as const).map((side) => ({ side, jobIds: jobsOfSide.all(id, side).map((j) => j.id) })) : [];
+      if (sides.some((s) => s.jobIds.length > 0)) {
+        return sides.map((s) => ({ label: `run${id}:${s.side}`, text: exportBenchfmt(db, { runIds: [id], jobIds: s.jobIds }) }));
+      }
+      return [{ label: run.variant ? `run${id}:${run.variant}` : `run${id}`, text: exportBenchfmt(db, { runIds: [id] }) }];
     });
   } finally {
     db.close();
