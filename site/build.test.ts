@@ -3,16 +3,17 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { importFiles } from '../results/store/import.ts';
 import { Store } from '../results/store/store.ts';
+import { archKey } from './arch.ts';
 import { buildSite } from './build.ts';
 import type { SiteConfig } from './config.ts';
-import { nightDate } from './fixtures/history.ts';
-import { addNight, makeFixture, NIGHTS, PKG, revision, STEP_NIGHT } from './fixtures/store.ts';
+import { nightDate, nightOutput } from './fixtures/history.ts';
+import { addNight, BENCHES, HOSTS, makeFixture, NIGHTS, PKG, revision, STEP_NIGHT } from './fixtures/store.ts';
 import { pageBaseName } from './names.ts';
 import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
 import { stagingPaths } from './swap.ts';
@@ -24,7 +25,7 @@ const outDir = join(fx.dir, 'site');
 const shots = mkdtempSync(join(tmpdir(), 'metalbench-site-shots-'));
 console.log(`site test screenshots: ${shots}`);
 
-const CONFIG: SiteConfig = { title: 'Codec <perf>', baseUrl: 'https://acme.example/perf/', commitUrl: 'https://github.com/acme/codec/commit/{rev}' };
+const CONFIG: SiteConfig = { title: 'Codec <perf>', baseUrl: 'https://acme.example/perf/', commitUrl: 'https://github.com/acme/codec/commit/{rev}', archRevisions: 10 };
 const DECODE = 'Decode/format=json-8';
 const ENCODE = 'Encode/format=json-8';
 const EVIL_PKG = 'example.com/<img src=x onerror=alert(1)>';
@@ -333,24 +334,113 @@ test('alerts and change points stored by nightly detection: on the front page an
   assert.not.match(readFileSync(join(out, 'bench', `${pageBaseName(PKG, ENCODE)}.html`), 'utf8'), 'data-finding ');
 });
 
-test('host and cross-architecture pages', async () => {
+test('host page', async () => {
   const { ctx, requests } = await offline();
   const tab = await ctx.newPage();
-  await tab.goto(url(join(outDir, 'arch.html')));
-  await tab.waitForFunction(() => document.documentElement.getAttribute('data-arch') === 'done');
-  // Decode sec/op: box-b is 1.5 × 1.4 = 2.1 times box-a on the last night.
-  const decode = tab.locator('#ratios tbody tr', { hasText: 'Decode' });
-  assert.match((await decode.textContent()) ?? '', /2\.0\d×|2\.1\d×/);
-  await tab.selectOption('#ref', '1');
-  assert.match((await tab.locator('#ratios tbody tr', { hasText: 'Decode' }).textContent()) ?? '', /0\.4\d×/);
-  await tab.screenshot({ path: join(shots, 'arch.png'), fullPage: true });
-  const hostPages = readdirSync(join(outDir, 'host'));
-  const boxA = hostPages.find((f) => f.startsWith('box-a-'))!;
+  const boxA = readdirSync(join(outDir, 'host')).find((f) => f.startsWith('box-a-'))!;
   await tab.goto(url(join(outDir, 'host', boxA)));
   assert.match((await tab.locator('h1').textContent()) ?? '', /box-a/);
   assert.is(await tab.locator('tbody tr').count(), 6);
   assert.equal(requests, []);
   await ctx.close();
+});
+
+/** arch/index.json of a site: the commits its cross-architecture page offers, newest first. */
+const archIndex = (dir: string) => (JSON.parse(readFileSync(join(dir, 'arch', 'index.json'), 'utf8')) as { revisions: { key: string; revision: string | null; runs: number[]; data: string }[] }).revisions;
+
+test('cross-architecture page: the latest commit by default; an older one picked with the keyboard or from the list shows its ratios, offline', async () => {
+  const revs = archIndex(outDir);
+  // The last ten nightly commits (arch_revisions: 10), newest first; the PR and the manual import are not offered.
+  assert.equal(revs.map((r) => r.revision), [11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map(revision));
+  assert.equal(revs.map((r) => r.key), revs.map((r) => archKey(r.revision, r.runs[0]!)));
+  assert.equal(readdirSync(join(outDir, 'arch')).sort(), ['index.json', ...revs.map((r) => `${r.key}.js`)].sort());
+  const { ctx, requests } = await offline();
+  const tab = await ctx.newPage();
+  const errors: string[] = [];
+  tab.on('pageerror', (e) => errors.push(e.message));
+  const shows = (key: string) => tab.locator(`#ratios[data-rev="${key}"]`).waitFor();
+  const decode = async () => (await tab.locator('#ratios tbody tr', { hasText: 'Decode' }).textContent()) ?? '';
+  await tab.goto(url(join(outDir, 'arch.html')));
+  await shows(revs[0]!.key);
+  // The last night: box-b is 1.5 × 1.4 = 2.1 times box-a on Decode.
+  assert.match(await decode(), /2\.[01]\d×/);
+  assert.match((await tab.locator('#arch-commit').textContent()) ?? '', new RegExp(`Commit ${revision(11).slice(0, 12)} of 2025-01-11`));
+  assert.is(await tab.locator(`#arch-commit a[href="https://github.com/acme/codec/commit/${revision(11)}"]`).count(), 1);
+  await tab.selectOption('#ref', 'box-b');
+  assert.match(await decode(), /0\.4\d×/);
+  await tab.screenshot({ path: join(shots, 'arch.png'), fullPage: true });
+  // The keyboard: Tab reaches the commit picker and the arrow keys move to older commits.
+  await tab.focus('nav a');
+  await tab.keyboard.press('Tab');
+  assert.is(await tab.evaluate(() => document.activeElement?.id), 'rev');
+  for (let i = 0; i < 6; i++) await tab.keyboard.press('ArrowDown');
+  // Night 5, before the step: box-a is 1 / 1.5 of box-b, still the reference.
+  await shows(revs[6]!.key);
+  assert.match(await decode(), /0\.6\d×/);
+  assert.not.match(await decode(), /0\.4\d×/);
+  assert.match(tab.url(), new RegExp(`#rev=${revs[6]!.key}&ref=box-b&unit=sec%2Fop$`));
+  // The list of commits: each links its commit through the template, and shows it here.
+  await tab.click('#arch-commits summary');
+  assert.is(await tab.locator('#arch-commits a[href^="https://github.com/acme/codec/commit/"]').count(), 10);
+  await tab.click(`#arch-commits a[href="#rev=${revs[9]!.key}"]`);
+  await shows(revs[9]!.key);
+  assert.is(await tab.inputValue('#rev'), revs[9]!.key);
+  assert.match(await decode(), /0\.6\d×/);
+  await tab.screenshot({ path: join(shots, 'arch-older.png'), fullPage: true });
+  // A linked view opens as it was left.
+  await tab.goto(`${url(join(outDir, 'arch.html'))}#rev=${revs[6]!.key}&ref=box-b&unit=B%2Fop`);
+  await tab.reload();
+  await shows(revs[6]!.key);
+  assert.is(await tab.inputValue('#arch-unit'), 'B/op');
+  assert.is(await tab.inputValue('#ref'), 'box-b');
+  assert.is(await tab.locator('#ratios tbody tr').count(), 2);
+  assert.equal(errors, []);
+  assert.equal(requests, []);
+  await ctx.close();
+});
+
+test('cross-architecture page: runs of one commit with another variant and toolchain are columns of their own; only that commit is rewritten', async () => {
+  const dbPath = join(fx.dir, 'toolchains.db');
+  const copy = new Database(fx.dbPath);
+  copy.prepare('VACUUM INTO ?').run(dbPath);
+  copy.close();
+  const out = join(fx.dir, 'site-toolchains');
+  await buildSite({ dbPath, outDir: out, config: CONFIG, attention });
+  // box-a measures the latest commit again, with PGO and a newer Go.
+  const store = new Store(dbPath);
+  const f = join(fx.dir, 'pgo.txt');
+  writeFileSync(f, nightOutput({ pkg: PKG, host: HOSTS[0]!, night: NIGHTS - 1, benches: BENCHES, count: 10 }).replace('cpu:', 'go: go1.24rc1\ncpu:'));
+  importFiles(store, [f], { trigger: 'nightly', revision: revision(NIGHTS - 1), variant: 'pgo', startedAt: nightDate(NIGHTS - 0.9), commitDate: nightDate(NIGHTS - 1.5) });
+  store.close();
+  const written: string[] = [];
+  const r = await buildSite({ dbPath, outDir: out, config: CONFIG, attention, onWrite: (p) => written.push(relative(`${out}.building`, p)) });
+  assert.is(r.incremental, true);
+  const revs = archIndex(out);
+  assert.is(revs[0]!.runs.length, 2);
+  assert.equal(written.filter((w) => w.startsWith('arch')).sort(), ['arch.html', join('arch', 'index.json'), join('arch', `${revs[0]!.key}.js`)].sort());
+  const full = join(fx.dir, 'site-toolchains-full');
+  await buildSite({ dbPath, outDir: full, config: CONFIG, attention, full: true });
+  assert.equal(snapshot(out), snapshot(full));
+  const { ctx, requests } = await offline();
+  const tab = await ctx.newPage();
+  await tab.goto(url(join(out, 'arch.html')));
+  await tab.locator(`#ratios[data-rev="${revs[0]!.key}"]`).waitFor();
+  const cols = await tab.locator('#ratios thead th[data-col]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
+  assert.equal(cols, ['box-a', 'box-a · pgo · go1.24rc1', 'box-b']);
+  assert.match((await tab.locator('#arch-commit').textContent()) ?? '', /variant pgo · toolchain go1\.24rc1/);
+  // The same numbers as the nightly run: a ratio of about 1 to it.
+  const cells = await tab.locator('#ratios tbody tr', { hasText: 'Decode' }).locator('td.num').allTextContents();
+  assert.match(cells[1]!, /^(0\.9\d|1\.0\d)×/);
+  assert.match(cells[2]!, /^2\.[01]\d×/);
+  await tab.screenshot({ path: join(shots, 'arch-toolchains.png'), fullPage: true });
+  // An older commit was measured one way: one column per host.
+  await tab.selectOption('#rev', revs[1]!.key);
+  await tab.locator(`#ratios[data-rev="${revs[1]!.key}"]`).waitFor();
+  assert.equal(await tab.locator('#ratios thead th[data-col]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col'))), ['box-a', 'box-b']);
+  assert.equal(requests, []);
+  await ctx.close();
+  rmSync(out, { recursive: true, force: true });
+  rmSync(full, { recursive: true, force: true });
 });
 
 /** Every file of a site, with the build time taken out. */
@@ -370,11 +460,18 @@ function snapshot(dir: string): Map<string, string> {
 test('an incremental build after one more nightly equals a full build, byte for byte but for the time', async () => {
   const inc = join(fx.dir, 'inc');
   await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  const before = archIndex(inc);
   const store = new Store(fx.dbPath);
   addNight(store, fx.dir, NIGHTS);
   store.close();
-  const r = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  const written: string[] = [];
+  const r = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention, onWrite: (p) => written.push(relative(`${inc}.building`, p)) });
   assert.is(r.incremental, true);
+  // The cross-architecture page offers the new commit; the oldest leaves the window and its data file goes; the other commits' files are kept as they were.
+  const after = archIndex(inc);
+  assert.equal(after.map((x) => x.key), [archKey(revision(NIGHTS), 0), ...before.slice(0, -1).map((x) => x.key)]);
+  assert.equal(written.filter((w) => w.startsWith('arch')).sort(), ['arch.html', join('arch', 'index.json'), join('arch', `${after[0]!.key}.js`)].sort());
+  assert.not.ok(existsSync(join(inc, 'arch', `${before.at(-1)!.key}.js`)));
   const full = join(fx.dir, 'full');
   const f = await buildSite({ dbPath: fx.dbPath, outDir: full, config: CONFIG, attention, full: true });
   assert.is(f.incremental, false);
@@ -392,8 +489,14 @@ test('an incremental build after one more nightly equals a full build, byte for 
   const store2 = new Store(fx.dbPath);
   addNight(store2, fx.dir, 3.5);
   store2.close();
-  const back = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention });
+  written.length = 0;
+  const back = await buildSite({ dbPath: fx.dbPath, outDir: inc, config: CONFIG, attention, onWrite: (p) => written.push(relative(`${inc}.building`, p)) });
   assert.is(back.incremental, true);
+  // That commit is newer than the oldest offered: it takes its place in the window, and only its data file is written.
+  const backKeys = archIndex(inc).map((x) => x.key);
+  assert.equal(backKeys, [...after.slice(0, -1).map((x) => x.key), archKey(revision(3.5), 0)]);
+  assert.equal(written.filter((w) => w.startsWith(`arch${sep}`)).sort(), [join('arch', 'index.json'), join('arch', `${archKey(revision(3.5), 0)}.js`)].sort());
+  assert.not.ok(existsSync(join(inc, 'arch', `${after.at(-1)!.key}.js`)));
   await buildSite({ dbPath: fx.dbPath, outDir: full, config: CONFIG, attention, full: true });
   const c = snapshot(inc);
   const d = snapshot(full);

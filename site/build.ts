@@ -10,16 +10,18 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeAssets } from './assets.ts';
 import { appendChunk, chunkJson, chunkScript, cmp, parseChunk, type ChunkJson } from './chunks.ts';
-import { defaultSiteConfig, type SiteConfig } from './config.ts';
-import { indexCsv, indexDataScript, indexJson, archDataScript } from './twins.ts';
+import { DEFAULT_ARCH_REVISIONS, defaultSiteConfig, type SiteConfig } from './config.ts';
+import { archData, archDataScript, archRevisions, sameRuns, type ArchRevision } from './arch.ts';
+import { indexCsv, indexDataScript, indexJson } from './twins.ts';
 import { hostSlug, pageBaseName } from './names.ts';
-import { archPage, benchmarkPage, compareIndexPage, comparePage, frontPage, historyTrigger, hostPage, type ArchData, type SiteContext } from './pages.ts';
+import { archIndexJson, archPage, benchmarkPage, compareIndexPage, comparePage, frontPage, historyTrigger, hostPage, type SiteContext } from './pages.ts';
+import { archPointReader } from './sources/arch.ts';
 import { noiseFloors, type NoiseFloor } from './sources/comparisons.ts';
 import { byXThenId, mergeRow, RECENT, rowFromPoints, type RowBase, type SeriesRow } from './rows.ts';
 import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
 import { loadHostEnvs } from './sources/hosts.ts';
 import { openResults } from './sources/open.ts';
-import { historyTrigger as storeHistory, latestPerHost, loadRuns, type RunMeta } from './sources/runs.ts';
+import { historyTrigger as storeHistory, latestPerHost, loadRuns } from './sources/runs.ts';
 import { benchmarkNames, seriesReader, summaryWatermark, type FullPointRow } from './sources/summaries.ts';
 import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, type PageState, type SiteState } from './state.ts';
 import { commitStaging, ensureDir, lockSite, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
@@ -49,6 +51,8 @@ export interface BuildSiteResult {
   watermark: number;
   /** Flame-graph pages written under profiles/. */
   profilePages: number;
+  /** Commits the cross-architecture page offers (one data file each under arch/). */
+  archRevisions: number;
 }
 
 export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
@@ -81,6 +85,8 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
     const names = benchmarkNames(db);
     const reader = seriesReader(db);
     const since = state.watermark;
+    /** Runs with summaries new to this build: their commits' cross-architecture data is rewritten. */
+    const changedRuns = new Set<number>();
 
     const building = startStaging(outDir, incremental);
     let written = 0;
@@ -90,7 +96,7 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
       written++;
       opts.onWrite?.(path);
     };
-    for (const d of ['bench', 'host', 'assets', 'data']) ensureDir(join(building, d));
+    for (const d of ['bench', 'host', 'assets', 'data', 'arch']) ensureDir(join(building, d));
     writeAssets(join(building, 'assets'));
 
     // What changed: the pages and months rewritten, the series recomputed.
@@ -165,6 +171,7 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
       // backfill) is read again whole.
       const months = new Map<string, FullPointRow[]>();
       for (const p of reader.since(since, watermark)) {
+        changedRuns.add(p.runId);
         const month = p.at.slice(0, 7);
         const t = touch(p.benchmarkId, p.pkg, month, p.unit, p.host, p.trigger, p.goarch, p.min, p.max);
         if (!t) continue;
@@ -254,9 +261,10 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
       for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages));
       write('compare/index.html', compareIndexPage(ctx, comparisons));
     }
-    const arch = archData(state, ctx, reader, newest?.revision ?? null, newest ? runsOfRevision(ctx, newest) : []);
-    write('arch.html', archPage(ctx, arch));
-    write('assets/arch-data.js', archDataScript(arch));
+    const revisions = writeArch(db, ctx, incremental ? (state.arch ?? []) : [], changedRuns, watermark, baseOf, names, building, write);
+    state.arch = revisions.map((r) => ({ key: r.key, runs: r.runs }));
+    write('arch.html', archPage(ctx, revisions));
+    write('arch/index.json', archIndexJson(revisions));
     // Profile pages are few and rewritten whole; the staged copy's links are
     // dropped first so the live site's files are never written through.
     rmSync(join(building, 'profiles'), { recursive: true, force: true });
@@ -264,7 +272,7 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
     // The state goes last: a site without it is never built on.
     write(STATE_FILE, JSON.stringify(state));
     commitStaging(outDir);
-    return { outDir, pages: pageNames.length, series: seriesCount, incremental, written, watermark, profilePages: profiles.pages };
+    return { outDir, pages: pageNames.length, series: seriesCount, incremental, written, watermark, profilePages: profiles.pages, archRevisions: revisions.length };
   } catch (e) {
     // The live site is untouched; the staging folder is dropped.
     rmSync(stagingPaths(outDir).building, { recursive: true, force: true });
@@ -323,27 +331,35 @@ function environmentEvents(state: SiteState): { host: string; at: string; detail
     .map((e) => ({ host: e.host, at: e.at, detail: `${e.detail} (${e.count} series split)` }));
 }
 
-/** The history runs that measured the newest run's revision (every host of one commit), or that run alone without a revision. */
-function runsOfRevision(ctx: SiteContext, newest: RunMeta): number[] {
-  if (newest.revision === null) return [newest.id];
-  return [...ctx.runs.values()].filter((r) => r.revision === newest.revision && historyTrigger(ctx, r.trigger)).map((r) => r.id);
-}
-
-function archData(state: SiteState, ctx: SiteContext, reader: ReturnType<typeof seriesReader>, revision: string | null, runIds: number[]): ArchData {
-  const points = reader.ofRuns(runIds).filter((p) => historyTrigger(ctx, p.trigger));
-  const hostArch = new Map<string, string | null>();
-  for (const p of Object.values(state.pages)) for (const s of p.series) if (!hostArch.has(s.host) || s.goarch) hostArch.set(s.host, s.goarch ?? hostArch.get(s.host) ?? null);
-  const hosts = [...new Set(points.map((p) => p.host))].sort();
-  const byKey = new Map<string, ArchData['rows'][number]>();
-  const pages = new Map(Object.entries(state.pages).map(([base, pg]) => [`${pg.benchmarkId}\0${pg.pkg ?? '\u0001'}`, [base, pg] as const]));
-  for (const p of points) {
-    const page = pages.get(`${p.benchmarkId}\0${p.pkg ?? '\u0001'}`);
-    if (!page) continue;
-    const key = `${page[0]}\0${p.unit}`;
-    let row = byKey.get(key);
-    if (!row) byKey.set(key, (row = [page[0], page[1].name, page[1].pkg, p.unit, hosts.map(() => null)]));
-    row[4][hosts.indexOf(p.host)] = [p.median, p.lo, p.hi];
+/**
+ * The cross-architecture data files: one per offered commit, written when the
+ * commit is new to the window, its runs changed or got new summaries; the
+ * files of commits that left the window are removed. Returns the window.
+ */
+function writeArch(
+  db: ReturnType<typeof openResults>,
+  ctx: SiteContext,
+  before: readonly { key: string; runs: number[] }[],
+  changedRuns: ReadonlySet<number>,
+  watermark: number,
+  baseOf: (benchmarkId: number, pkg: string | null) => string,
+  names: Map<number, string>,
+  building: string,
+  write: (rel: string, content: string) => void,
+): ArchRevision[] {
+  const revisions = archRevisions(ctx.runs.values(), (t) => historyTrigger(ctx, t), ctx.config.archRevisions ?? DEFAULT_ARCH_REVISIONS);
+  const old = new Map(before.map((r) => [r.key, r.runs]));
+  const reader = archPointReader(db);
+  const pageOf = (id: number, pkg: string | null): [string, string] | null => {
+    const name = names.get(id);
+    return name === undefined ? null : [baseOf(id, pkg), name];
+  };
+  for (const rev of revisions) {
+    const had = old.get(rev.key);
+    if (had && sameRuns(had, rev.runs) && !rev.runs.some((id) => changedRuns.has(id))) continue;
+    write(`arch/${rev.key}.js`, archDataScript(archData(rev, reader, watermark, ctx.runs, pageOf)));
   }
-  const rows = [...byKey.values()].sort((a, b) => cmp(a[2] ?? '\uffff', b[2] ?? '\uffff') || cmp(a[1], b[1]) || compareUnits(a[3], b[3]));
-  return { revision, runs: runIds, hosts: hosts.map((h) => [h, hostArch.get(h) ?? null]), rows };
+  const keep = new Set(revisions.map((r) => r.key));
+  for (const key of old.keys()) if (!keep.has(key)) rmSync(join(building, 'arch', `${key}.js`), { force: true });
+  return revisions;
 }

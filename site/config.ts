@@ -13,9 +13,12 @@ export interface SiteConfig {
   baseUrl: string | null;
   /** URL template with {rev}, or null when revisions are not linked. */
   commitUrl: string | null;
+  /** How many of the latest history revisions the cross-architecture page offers (default DEFAULT_ARCH_REVISIONS). */
+  archRevisions?: number;
 }
 
 export const DEFAULT_TITLE = 'metalbench performance';
+export const DEFAULT_ARCH_REVISIONS = 30;
 export const DEFAULT_SITE_CONFIG = 'site.yaml';
 export const SITE_SCHEMA_PATH = fromPackageRoot('site/site.schema.json');
 
@@ -27,16 +30,17 @@ export function parseSiteConfig(text: string, file: string): SiteConfig {
   validator ??= compileSchema(JSON.parse(readFileSync(SITE_SCHEMA_PATH, 'utf8')) as object);
   const problems = schemaProblems(validator, parsed);
   if (problems.length > 0) throw new ValidationError(problems);
-  const raw = parsed.value as { title?: string; base_url?: string; commit_url?: string };
+  const raw = parsed.value as { title?: string; base_url?: string; commit_url?: string; arch_revisions?: number };
   return {
     title: raw.title ?? DEFAULT_TITLE,
     baseUrl: raw.base_url === undefined ? null : raw.base_url.endsWith('/') ? raw.base_url : `${raw.base_url}/`,
     commitUrl: raw.commit_url ?? null,
+    archRevisions: raw.arch_revisions ?? DEFAULT_ARCH_REVISIONS,
   };
 }
 
 export function defaultSiteConfig(): SiteConfig {
-  return { title: DEFAULT_TITLE, baseUrl: null, commitUrl: null };
+  return { title: DEFAULT_TITLE, baseUrl: null, commitUrl: null, archRevisions: DEFAULT_ARCH_REVISIONS };
 }
 
 /** Load PATH; a missing file is an error only when the path was given explicitly. */

@@ -9,6 +9,7 @@ import type { Finding } from './sources/attention.ts';
 import { reproduceCommand, type CompareSession, type NoiseFloor } from './sources/comparisons.ts';
 import { factChanges, factRows, type HostRecord } from './sources/hosts.ts';
 import type { HostLiveness, RunMeta } from './sources/runs.ts';
+import type { ArchRevision } from './arch.ts';
 import type { PageState } from './state.ts';
 import { compareUnits } from './units.ts';
 
@@ -317,37 +318,50 @@ export function mad(values: readonly number[]): number | null {
 
 // ── cross-architecture page ────────────────────────────────────────────────
 
-export interface ArchData {
-  revision: string | null;
-  runs: number[];
-  /** [host label, goarch]. */
-  hosts: [string, string | null][];
-  /** [page base, benchmark name, pkg, unit, per host [median, lo, hi] or null]. */
-  rows: [string, string, string | null, string, ([number, number | null, number | null] | null)[]][];
-}
-
-export function archPage(ctx: SiteContext, a: ArchData): string {
+/**
+ * The page offers the latest commits in a picker; arch.js loads the picked
+ * commit's data file (arch/<key>.js) with a <script> element, which works from
+ * file:// where fetch() does not. The page itself names only the commits, so
+ * a new nightly rewrites it and the new commit's data file, nothing else.
+ */
+export function archPage(ctx: SiteContext, revisions: readonly ArchRevision[]): string {
   const b: string[] = [`<nav><a href="index.html">← ${escapeHtml(ctx.config.title)}</a></nav>`, '<h1>Across hosts and architectures</h1>'];
-  if (a.runs.length === 0) b.push('<p>No runs yet.</p>');
+  if (revisions.length === 0) b.push('<p>No runs yet.</p>');
   else {
+    const label = (r: ArchRevision) => `${shortDate(r.at)} · ${r.revision === null ? `run #${r.runs[0]}` : shortRev(r.revision)}`;
     b.push(
-      `<p class="meta">Revision ${revLink(ctx, a.revision) || '(unknown)'} (run${a.runs.length === 1 ? '' : 's'} ${a.runs.map((r) => `#${r}`).join(', ')}): every benchmark on every host, as the ratio of its median to the reference host's, with a conservative 95% interval (the ratio of the interval ends). Below 1 is smaller than the reference.</p>`,
-      `<form class="filters"><label>reference host <select id="ref">${a.hosts.map(([h, arch], i) => `<option value="${i}">${escapeHtml(h)}${arch ? ` (${escapeHtml(arch)})` : ''}</option>`).join('')}</select></label>` +
-        '<label>unit <select id="arch-unit"><option value="">all</option></select></label></form>',
+      `<p class="meta">For one commit, every benchmark on every host that measured it, as the ratio of its median to the reference host's, with a conservative 95% interval (the ratio of the interval ends). Below 1 is smaller than the reference. ` +
+        `A commit measured with more than one variant or Go toolchain shows each as a column of its own (host · variant · toolchain). The latest ${revisions.length} commit${revisions.length === 1 ? '' : 's'} of the ${escapeHtml(historyLabel(ctx.history))} can be picked.</p>`,
+      '<form class="filters" id="arch-form">' +
+        `<label>commit <select id="rev" name="rev">${revisions.map((r, i) => `<option value="${r.key}">${escapeHtml(label(r))}${i === 0 ? ' (latest)' : ''}</option>`).join('')}</select></label>` +
+        '<label>reference host <select id="ref" name="ref"></select></label>' +
+        '<label>unit <select id="arch-unit" name="unit"><option value="">all</option></select></label></form>',
+      '<p class="meta" id="arch-commit" aria-live="polite"></p>',
       '<div class="scroll" id="arch-table"></div>',
-      '<noscript><p>The ratio table needs JavaScript; its numbers are in <a href="assets/arch-data.js">arch-data.js</a>.</p></noscript>',
-      `<script type="application/json" id="hosts">${scriptJson(Object.fromEntries(a.hosts.map(([h]) => [h, ctx.colours.get(h) ?? 0])))}</script>`,
+      `<noscript><p>The ratio table needs JavaScript; each commit's numbers are in its data file, listed in <a href="arch/index.json">arch/index.json</a>.</p></noscript>`,
+      `<details id="arch-commits"><summary>The latest ${revisions.length} commit${revisions.length === 1 ? '' : 's'}</summary><div class="scroll"><table class="commits"><thead><tr><th>date</th><th>commit</th><th>runs</th></tr></thead><tbody>` +
+        revisions
+          .map((r) => `<tr data-rev="${r.key}"><td><a href="#rev=${r.key}">${escapeHtml(shortDate(r.at))}</a></td><td>${revLink(ctx, r.revision) || '(unknown)'}</td><td>${r.runs.map((id) => `#${id}`).join(', ')}</td></tr>`)
+          .join('') +
+        '</tbody></table></div></details>',
+      `<script type="application/json" id="hosts">${scriptJson(Object.fromEntries([...ctx.colours].sort((x, y) => cmpText(x[0], y[0]))))}</script>`,
     );
   }
   return frame({
     title: `Across architectures · ${ctx.config.title}`,
     root: '',
     body: b.join('\n'),
-    scripts: ['assets/common.js', 'assets/arch-data.js', 'assets/arch.js'],
+    scripts: revisions.length === 0 ? [] : ['assets/common.js', 'assets/arch.js'],
     data: dataAttrs(ctx),
+    twins: [{ href: 'arch/index.json', label: 'JSON' }],
     canonical: canonical(ctx, 'arch.html'),
     generatedAt: ctx.generatedAt,
   });
+}
+
+/** arch/index.json: the commits the page offers and their data files. */
+export function archIndexJson(revisions: readonly ArchRevision[]): string {
+  return `${JSON.stringify({ revisions: revisions.map((r) => ({ key: r.key, revision: r.revision, at: r.at, runs: r.runs, data: `arch/${r.key}.js` })) }, null, 1)}\n`;
 }
 
 // ── comparison pages ───────────────────────────────────────────────────────

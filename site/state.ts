@@ -9,7 +9,7 @@ import type { SeriesRow } from './rows.ts';
 
 export const STATE_FILE = '.metalbench-site';
 /** Bump when the output format changes: an older state then means a full build. */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export interface PageState {
   benchmarkId: number;
@@ -30,6 +30,8 @@ export interface SiteState {
   hosts: string[];
   /** By page base name. */
   pages: Record<string, PageState>;
+  /** The commits the cross-architecture page offers, newest first, and the runs each data file was built from. */
+  arch?: { key: string; runs: number[] }[];
 }
 
 export function emptyState(inputs: string): SiteState {

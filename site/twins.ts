@@ -1,10 +1,9 @@
 /**
  * The index's data: the script the front page loads (compact), and its
- * machine-readable twins index.json and index.csv (full precision), plus the
- * cross-architecture page's data.
+ * machine-readable twins index.json and index.csv (full precision).
  */
 import { round } from './chunks.ts';
-import { historyTrigger, type ArchData, type SiteContext } from './pages.ts';
+import { historyTrigger, type SiteContext } from './pages.ts';
 import type { SiteState } from './state.ts';
 import { sparkOf } from './rows.ts';
 import { significantAfterCorrection } from './significance.ts';
@@ -124,8 +123,4 @@ export function indexDataScript(state: SiteState, ctx: SiteContext): string {
     }
   });
   return `metalbench.index(\n${JSON.stringify({ hosts, pages, rows: out })}\n);\n`;
-}
-
-export function archDataScript(a: ArchData): string {
-  return `metalbench.arch(\n${JSON.stringify(a)}\n);\n`;
 }
