@@ -266,6 +266,56 @@ test('kill -9 mid-compare, then --resume finishes the rounds with nothing lost o
   store.close();
 });
 
+test('kill -9 during the confirmation, then --resume of the screening id finishes the confirmation alone and confirms', async () => {
+  const db = join(work, 'kill-confirm.db');
+  const p = cli(['compare', repo.spec, '--base', baseSha, '--head', 'main', '--rounds', '8', '--db', db, '--profile', 'none']);
+  const confirmJobsOk = (s: Store) =>
+    s.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs j JOIN compare_sessions c ON c.run_id = j.run_id WHERE c.role = 'confirm' AND j.status = 'ok'").get()!.n;
+  for (let i = 0; ; i++) {
+    if (i > 2400) throw new Error(`the confirmation never got going: ${p.out()}`);
+    await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(db)) continue;
+    try {
+      const s = new Store(db);
+      const n = confirmJobsOk(s);
+      s.close();
+      if (n >= 2) break;
+    } catch {
+      // tables still being made
+    }
+  }
+  p.child.kill('SIGKILL');
+  await p.done;
+  let store = new Store(db);
+  const [screen, confirm] = store.db.prepare<[], { run_id: number; role: string }>('SELECT run_id, role FROM compare_sessions ORDER BY run_id').all();
+  assert.is(screen!.role, 'screen');
+  assert.is(confirm!.role, 'confirm');
+  assert.is(store.getRun(screen!.run_id)!.status, 'ok');
+  assert.is(store.getRun(confirm!.run_id)!.status, 'interrupted');
+  const count = (run: number) => store.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM samples WHERE run_id = ?').get(run)!.n;
+  const screenSamples = count(screen!.run_id);
+  const kept = store.db.prepare<[number], { id: number; value: number }>("SELECT s.id, s.value FROM samples s JOIN jobs j ON j.id = s.job_id WHERE s.run_id = ? AND j.status = 'ok'").all(confirm!.run_id);
+  assert.ok(kept.length >= 6, `${kept.length} confirmation samples kept`);
+  store.close();
+
+  const r = cli(['compare', '--resume', String(screen!.run_id), '--db', db]);
+  assert.is(await r.done, 1, r.out());
+  assert.match(r.out(), /screened 1 → confirmed 1/);
+  store = new Store(db);
+  // No new session: the interrupted confirmation was finished, the screening left as it was.
+  assert.is(store.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM compare_sessions').get()!.n, 2);
+  assert.is(store.getRun(confirm!.run_id)!.status, 'ok');
+  assert.is(count(screen!.run_id), screenSamples);
+  const jobs = store.jobsOf(confirm!.run_id);
+  assert.ok(jobs.length >= 16 && jobs.every((j) => j.status === 'ok'), jobs.map((j) => j.status).join(','));
+  const perJob = store.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM samples WHERE run_id = ? GROUP BY job_id').all(confirm!.run_id);
+  assert.is(perJob.length, jobs.length);
+  assert.ok(perJob.every((x) => x.n === 3), 'one result line (3 units) per process: nothing doubled');
+  const after = new Map(store.db.prepare<[number], { id: number; value: number }>('SELECT id, value FROM samples WHERE run_id = ?').all(confirm!.run_id).map((x) => [x.id, x.value]));
+  for (const k of kept) assert.is(after.get(k.id), k.value, 'samples measured before the kill are kept');
+  store.close();
+});
+
 test('compare OLD NEW is unpaired: it says so and prints stat\'s table unchanged', async () => {
   const old = fromPackageRoot('results/fixtures/benchstat-golden/cmd-benchstat-testdata/old.txt');
   const neu = fromPackageRoot('results/fixtures/benchstat-golden/cmd-benchstat-testdata/new.txt');
