@@ -60,6 +60,11 @@
     var head = '<tr><th>benchmark</th><th>unit</th>' + d.hosts.map(function (c, i) {
       return '<th class="num" data-col="' + mb.esc(labels[i]) + '"><span class="sw" style="--c:var(--h' + (colours[c[0]] || 0) + ')"></span>' + mb.esc(labels[i]) + (c[1] ? '<br><small>' + mb.esc(c[1]) + '</small>' : '') + (i === ri ? '<br><small>reference</small>' : '') + '</th>';
     }).join('') + '</tr>';
+    if (d.rows.length === 0) {
+      box.innerHTML = '<p id="ratios" data-rev="' + d.key + '">No results were stored for this commit: its runs failed, or measured nothing.</p>';
+      document.documentElement.setAttribute('data-arch', 'done');
+      return;
+    }
     var body = d.rows.filter(function (r) { return !unitSel.value || r[1] === unitSel.value; }).map(function (r) {
       var page = d.pages[r[0]];
       var refv = r[2][ri];
@@ -101,7 +106,12 @@
     var h = {};
     location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
       var i = kv.indexOf('=');
-      if (i > 0) h[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1));
+      if (i <= 0) return;
+      try {
+        h[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1));
+      } catch (e) {
+        // A mangled address part is ignored: the defaults apply.
+      }
     });
     if (h.ref !== undefined) wanted.ref = h.ref;
     if (h.unit !== undefined) wanted.unit = h.unit;
