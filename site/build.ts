@@ -261,7 +261,11 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
       for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages));
       write('compare/index.html', compareIndexPage(ctx, comparisons));
     }
-    const revisions = writeArch(db, ctx, incremental ? (state.arch ?? []) : [], changedRuns, watermark, baseOf, names, building, write);
+    const pageOf = (id: number, pkg: string | null): [string, string] | null => {
+      const name = names.get(id);
+      return name === undefined ? null : [baseOf(id, pkg), name];
+    };
+    const revisions = writeArch(db, ctx, { built: incremental ? (state.arch ?? []) : [], changedRuns, watermark, pageOf, archDir: join(building, 'arch'), write });
     state.arch = revisions.map((r) => ({ key: r.key, runs: r.runs }));
     write('arch.html', archPage(ctx, revisions));
     write('arch/index.json', archIndexJson(revisions));
@@ -339,27 +343,26 @@ function environmentEvents(state: SiteState): { host: string; at: string; detail
 function writeArch(
   db: ReturnType<typeof openResults>,
   ctx: SiteContext,
-  before: readonly { key: string; runs: number[] }[],
-  changedRuns: ReadonlySet<number>,
-  watermark: number,
-  baseOf: (benchmarkId: number, pkg: string | null) => string,
-  names: Map<number, string>,
-  building: string,
-  write: (rel: string, content: string) => void,
+  o: {
+    /** The window of the site built on (none for a full build). */
+    built: readonly { key: string; runs: number[] }[];
+    changedRuns: ReadonlySet<number>;
+    watermark: number;
+    pageOf: (benchmarkId: number, pkg: string | null) => [string, string] | null;
+    /** arch/ in the staging folder. */
+    archDir: string;
+    write: (rel: string, content: string) => void;
+  },
 ): ArchRevision[] {
   const revisions = archRevisions(ctx.runs.values(), (t) => historyTrigger(ctx, t), ctx.config.archRevisions ?? DEFAULT_ARCH_REVISIONS);
-  const old = new Map(before.map((r) => [r.key, r.runs]));
+  const old = new Map(o.built.map((r) => [r.key, r.runs]));
   const reader = archPointReader(db);
-  const pageOf = (id: number, pkg: string | null): [string, string] | null => {
-    const name = names.get(id);
-    return name === undefined ? null : [baseOf(id, pkg), name];
-  };
   for (const rev of revisions) {
     const had = old.get(rev.key);
-    if (had && sameRuns(had, rev.runs) && !rev.runs.some((id) => changedRuns.has(id))) continue;
-    write(`arch/${rev.key}.js`, archDataScript(archData(rev, reader, watermark, ctx.runs, pageOf)));
+    if (had && sameRuns(had, rev.runs) && !rev.runs.some((id) => o.changedRuns.has(id))) continue;
+    o.write(`arch/${rev.key}.js`, archDataScript(archData(rev, reader, o.watermark, ctx.runs, o.pageOf)));
   }
   const keep = new Set(revisions.map((r) => r.key));
-  for (const key of old.keys()) if (!keep.has(key)) rmSync(join(building, 'arch', `${key}.js`), { force: true });
+  for (const key of old.keys()) if (!keep.has(key)) rmSync(join(o.archDir, `${key}.js`), { force: true });
   return revisions;
 }
