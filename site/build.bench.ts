@@ -4,6 +4,7 @@
  * import at their real dates, then the CLI (`metalbench site`, from dist/) is
  * timed: full build, incremental build after one more nightly, peak memory,
  * output size, the largest page with its data, and how soon a benchmark page
+ * (and the cross-architecture table, for the latest and for an older commit)
  * is interactive in Chromium from file://.
  *
  * Targets: full ≤ 10 s, incremental ≤ 1 s, peak RSS ≤ 1 GB, output ≤ 150 MB,
@@ -139,8 +140,17 @@ async function main(): Promise<void> {
   await tab.goto(`file://${join(outDir, 'index.html')}`);
   await tab.waitForFunction(() => document.documentElement.getAttribute('data-index') === 'done');
   const frontMs = Number(await tab.evaluate(() => document.documentElement.getAttribute('data-index-ms')));
+  // The cross-architecture page: its table for the latest commit, then for the oldest commit offered.
+  await tab.goto(`file://${join(outDir, 'arch.html')}`);
+  await tab.waitForFunction(() => document.documentElement.getAttribute('data-arch') === 'done');
+  const archMs = Math.round(await tab.evaluate(() => performance.now()));
+  const oldest = await tab.locator('#rev option').last().getAttribute('value');
+  const t0 = Date.now();
+  await tab.selectOption('#rev', oldest!);
+  await tab.locator(`#ratios[data-rev="${oldest}"]`).waitFor();
+  const switchMs = Date.now() - t0;
   await browser.close();
-  console.log(`benchmark page interactive (file://, since navigation start): median ${median(times)} ms of ${times.join(', ')}; front page index ready in ${frontMs} ms`);
+  console.log(`benchmark page interactive (file://, since navigation start): median ${median(times)} ms of ${times.join(', ')}; front page index ready in ${frontMs} ms; cross-architecture table ready in ${archMs} ms, another commit's in ${switchMs} ms`);
   if (keep < 0) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
 }
