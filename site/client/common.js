@@ -3,10 +3,9 @@
   'use strict';
   var mb = (window.metalbench = window.metalbench || {});
   mb.chunks = [];
-  /** Data files call these (see site/chunks.ts and site/twins.ts). */
+  /** Data files call these (see site/chunks.ts and site/twins.ts); arch.js defines mb.arch for its own. */
   mb.chunk = function (c) { mb.chunks.push(c); };
   mb.index = function (d) { mb.indexData = d; };
-  mb.arch = function (d) { mb.archData = d; };
 
   var TIME = [[1e-9, 'ns'], [1e-6, 'µs'], [1e-3, 'ms'], [1, 's']];
   var BIN = [[1, 'B'], [1024, 'KiB'], [1048576, 'MiB'], [1073741824, 'GiB']];
