@@ -394,6 +394,13 @@ test('cross-architecture page: the latest commit by default; an older one picked
   assert.is(await tab.inputValue('#arch-unit'), 'B/op');
   assert.is(await tab.inputValue('#ref'), 'box-b');
   assert.is(await tab.locator('#ratios tbody tr').count(), 2);
+  // A mangled or stale address falls back to the latest commit.
+  await tab.goto(`${url(join(outDir, 'arch.html'))}#rev=%E0%A4%A&ref=%`);
+  await tab.reload();
+  await shows(revs[0]!.key);
+  await tab.goto(`${url(join(outDir, 'arch.html'))}#rev=gone-0123456789`);
+  await tab.reload();
+  await shows(revs[0]!.key);
   assert.equal(errors, []);
   assert.equal(requests, []);
   await ctx.close();
