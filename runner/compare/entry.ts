@@ -34,7 +34,7 @@ function unwritable(a: { markdown?: string; json?: string }): string | undefined
  * else the base_url of --site-config, else of ./site.yaml when it exists (the
  * file \`metalbench site\` reads by default); null when none says.
  */
-function siteUrl(a: { siteUrl?: string; siteConfig?: string }): string | null {
+export function publishedSiteUrl(a: { siteUrl?: string; siteConfig?: string }): string | null {
   if (a.siteUrl !== undefined) return a.siteUrl;
   return loadSiteConfig(a.siteConfig ?? DEFAULT_SITE_CONFIG, a.siteConfig !== undefined).baseUrl;
 }
@@ -50,7 +50,7 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
   }
   let site: string | null;
   try {
-    site = siteUrl(a);
+    site = publishedSiteUrl(a);
   } catch (e) {
     io.stderr.write(`${(e as Error).message}\nmetalbench compare: the site configuration is unusable; nothing was run\n`);
     return EXIT_BAD_INPUT;
@@ -75,7 +75,7 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
   if (bad) throw new UsageError(bad);
   let site: string | null;
   try {
-    site = siteUrl(a);
+    site = publishedSiteUrl(a);
   } catch (e) {
     io.stderr.write(`${(e as Error).message}\nmetalbench calibrate: the site configuration is unusable; nothing was run\n`);
     return EXIT_BAD_INPUT;

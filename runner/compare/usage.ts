@@ -25,6 +25,10 @@ change / inconclusive; regression candidates are confirmed in a new session.
   --profile KINDS          profile each confirmed regression, base and head: cpu,alloc,block,mutex,gc,
                            all or none (default cpu,alloc,gc); the comment gains a "where" section
   --json FILE              write every figure, seed, order and sample id as JSON
+  --site-url URL           where \`metalbench site\` output is published: the comment, the JSON (pageUrl)
+                           and the outcome link to the session's page, URL/compare/RUN.html
+  --site-config FILE       take that address from a site configuration's base_url
+                           (default: ./site.yaml when it exists, as \`metalbench site\` reads)
   ${LOCK_WAIT_USAGE}
   --seed S                 the session's seed (default: random, always recorded)
   --floor-sessions K       A/A sessions the noise floor looks back over (default 20)
