@@ -43,7 +43,7 @@ Exit status: 0 no confirmed regression, 1 confirmed regression (or what
 --fail-on names), 2 bad input (nothing stored), 3 partial or invalid session.
 `;
 
-export const CALIBRATE_USAGE = `usage: metalbench calibrate SPEC [--base REF] [--rounds R] [--repo DIR] [--json FILE] [--markdown FILE] [--db PATH]
+export const CALIBRATE_USAGE = `usage: metalbench calibrate SPEC [--base REF] [--rounds R] [--repo DIR] [--json FILE] [--markdown FILE] [--site-url URL] [--db PATH]
 
 Runs an A/A comparison (head = base, default HEAD) and stores its estimates:
 they make the noise floor that compare uses as its practical threshold.
