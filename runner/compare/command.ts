@@ -383,7 +383,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
   }
 }
 
-/** The page \`metalbench site\` writes for a session, at the published address. */
+/** The page `metalbench site` writes for a session, at the published address. */
 export function comparisonPageUrl(siteUrl: string, runId: number): string {
   return `${siteUrl}compare/${runId}.html`;
 }

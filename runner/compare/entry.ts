@@ -32,7 +32,7 @@ function unwritable(a: { markdown?: string; json?: string }): string | undefined
 /**
  * Where the site is published, for the link to the session's page: --site-url,
  * else the base_url of --site-config, else of ./site.yaml when it exists (the
- * file \`metalbench site\` reads by default); null when none says.
+ * file `metalbench site` reads by default); null when none says.
  */
 export function publishedSiteUrl(a: { siteUrl?: string; siteConfig?: string }): string | null {
   if (a.siteUrl !== undefined) return a.siteUrl;
