@@ -31,13 +31,15 @@ export function sessionLinks(s: CompareSession, all: readonly CompareSession[], 
   const related = new Set<number>([s.runId, ...confirmations.map((x) => x.runId)]);
   if (screening) for (const x of [screening, ...all.filter((y) => y.parentRunId === screening.runId)]) related.add(x.runId);
   const ownHosts = new Set(s.results.map((r) => r.host));
+  const remeasured = new Set(confirmations.map((x) => x.runId));
   const profiles = new Map<string, ProfileLink[]>();
   for (const r of s.results) {
     const key = `${r.benchmark}\0${r.host}`;
     if (profiles.has(key)) continue;
     // The row's host; or a host this session did not measure, where its confirmation re-measured the benchmark.
     const links = profiled
-      .filter((p) => related.has(p.runId) && p.benchmark === r.benchmark && (p.host === r.host || !ownHosts.has(p.host)))
+      .filter((p) => p.benchmark === r.benchmark && (p.host === r.host ? related.has(p.runId) : remeasured.has(p.runId) && !ownHosts.has(p.host)))
+      .sort((x, y) => x.runId - y.runId || (x.host < y.host ? -1 : x.host > y.host ? 1 : 0))
       .map((p) => ({ runId: p.runId, host: p.host, page: profilePageName(p.runId, p.host, p.benchmark) }));
     if (links.length > 0) profiles.set(key, links);
   }
