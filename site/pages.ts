@@ -50,6 +50,11 @@ function pageUrl(base: string): string {
   return `bench/${base}.html`;
 }
 
+/** Links to a finding's profile pages (flame graphs, base vs head), from a page at `root`. */
+function profileLinks(f: Finding, root: string): string {
+  return (f.profiles ?? []).map((p) => `<a data-profile href="${root}profiles/${escapeHtml(p.page)}">${escapeHtml(p.kinds.join(', '))} profiles</a>`).join(' ');
+}
+
 // ── front page ─────────────────────────────────────────────────────────────
 
 export interface FrontInput {
@@ -83,12 +88,12 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
     for (const [, list] of groups) {
       const f = list[0]!;
       b.push(
-        `<div class="alert-group"><p><strong>${list.length} alert${list.length === 1 ? '' : 's'}</strong> between ${revLink(ctx, f.fromRevision) || '?'} and ${revLink(ctx, f.toRevision) || '?'} (${escapeHtml(shortDate(f.at))})</p><table class="alerts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th class="num">change</th><th>95% CI</th></tr></thead><tbody>`,
+        `<div class="alert-group"><p><strong>${list.length} alert${list.length === 1 ? '' : 's'}</strong> between ${revLink(ctx, f.fromRevision) || '?'} and ${revLink(ctx, f.toRevision) || '?'} (${escapeHtml(shortDate(f.at))})</p><table class="alerts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th class="num">change</th><th>95% CI</th><th>where</th></tr></thead><tbody>`,
         ...list.map((a) => {
           const base = Object.entries(o.pages).find(([, p]) => p.name === a.benchmark && (a.pkg === undefined || p.pkg === a.pkg))?.[0];
           const name = `<code>${escapeHtml(a.benchmark)}</code>`;
           const ci = a.ciLow === null || a.ciHigh === null ? '' : `${pct(a.ciLow)} … ${pct(a.ciHigh)}`;
-          return `<tr data-alert><td>${base ? `<a href="${pageUrl(base)}">${name}</a>` : name}</td><td>${escapeHtml(a.unit)}</td><td>${hostCell(ctx, a.host, '')}</td><td class="num">${pct(a.change)}</td><td>${escapeHtml(ci)}</td></tr>`;
+          return `<tr data-alert><td>${base ? `<a href="${pageUrl(base)}">${name}</a>` : name}</td><td>${escapeHtml(a.unit)}</td><td>${hostCell(ctx, a.host, '')}</td><td class="num">${pct(a.change)}</td><td>${escapeHtml(ci)}</td><td>${profileLinks(a, '')}</td></tr>`;
         }),
         '</tbody></table></div>',
       );
@@ -231,7 +236,7 @@ export function benchmarkPage(ctx: SiteContext, base: string, page: PageState, f
       `<ul class="marks" data-marks="chart-${i}">${marks
         .map(
           (f) =>
-            `<li data-finding class="${f.kind}">${f.kind === 'alert' ? 'Alert' : 'Change point'} on ${escapeHtml(f.host)} at ${escapeHtml(shortDate(f.at))}: ${pct(f.change)}${f.ciLow !== null && f.ciHigh !== null ? ` (95% CI ${pct(f.ciLow)} … ${pct(f.ciHigh)})` : ''}, ${revLink(ctx, f.fromRevision) || '?'} → ${revLink(ctx, f.toRevision) || '?'}</li>`,
+            `<li data-finding class="${f.kind}">${f.kind === 'alert' ? 'Alert' : 'Change point'} on ${escapeHtml(f.host)} at ${escapeHtml(shortDate(f.at))}: ${pct(f.change)}${f.ciLow !== null && f.ciHigh !== null ? ` (95% CI ${pct(f.ciLow)} … ${pct(f.ciHigh)})` : ''}, ${revLink(ctx, f.fromRevision) || '?'} → ${revLink(ctx, f.toRevision) || '?'}${f.profiles?.length ? ` · ${profileLinks(f, '../')}` : ''}</li>`,
         )
         .join('')}</ul>`,
       `<script type="application/json" data-findings="chart-${i}">${scriptJson(marks.map((f) => ({ kind: f.kind, host: f.host, at: f.at, change: f.change })))}</script>`,

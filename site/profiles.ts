@@ -91,7 +91,11 @@ interface PageGroup {
   rows: ProfileRow[];
 }
 
-/** The file name, under profiles/, of the page of one run × host × benchmark. */
+/**
+ * The file name, under profiles/, of the page of one run × host × benchmark
+ * (the benchmark as stored, with -N). Other pages link with it; the page
+ * exists when that run has an ok profile of the benchmark on the host.
+ */
 export function profilePageName(runId: number, host: string, benchmark: string): string {
   // The hash keeps names that differ only in characters the slug drops apart.
   return `${slugify(`run${runId}-${host}-${benchmark}`)}-${createHash('sha256').update(`${runId}\0${host}\0${benchmark}`).digest('hex').slice(0, 10)}.html`;
