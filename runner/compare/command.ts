@@ -26,7 +26,7 @@ import { storeResults } from './floors.ts';
 import { belongsTo, chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
 import { buildReport } from './report.ts';
 import type { ProfileKind } from '../profile/kinds.ts';
-import { profileRegressions, REGRESSION_KINDS, type Regression, type RegressionProfiles } from '../profile/regressions.ts';
+import { profileIterations, profileRegressions, REGRESSION_KINDS, type Regression, type RegressionProfiles } from '../profile/regressions.ts';
 import { whereMarkdown } from '../profile/where.ts';
 import { renderJson, renderMarkdown, summarize, verdictTable, type CompareReport, type ConfirmationSummary, type ReportSummary } from '../../results/paired/index.ts';
 import { hostBenchstat, storeSessionTables } from './benchstat-table.ts';
@@ -502,9 +502,6 @@ function writeOutputs(report: CompareReport, summary: ReportSummary, out: { mark
   if (out.json) writeFileSync(out.json, renderJson(report));
 }
 
-/** Seconds of base work a regression's profile aims at. */
-const PROFILE_SECONDS = 1;
-
 /** Base and head profiles of every confirmed regression (once per host and benchmark), stored under the confirmation session. */
 async function profileConfirmed(
   store: Store,
@@ -532,16 +529,7 @@ async function profileConfirmed(
     const base = binaries.get(binaryKey('base', host.target, suite.name));
     const head = binaries.get(binaryKey('head', host.target, suite.name));
     if (!base || !head) continue;
-    // Rounds may be short; a profile needs about a second of base work to say much (costs are per op either way).
-    const secs = store.db
-      .prepare<[number, string, string], { value: number }>(
-        `SELECT s.value FROM samples s JOIN jobs j ON j.id = s.job_id JOIN benchmarks b ON b.id = s.benchmark_id
-         WHERE s.run_id = ? AND j.host = ? AND j.side = 'base' AND b.name = ? AND s.unit = 'sec/op' AND s.value > 0 ORDER BY s.value`,
-      )
-      .all(screenId, row.host, row.benchmark)
-      .map((r) => r.value);
-    const secPerOp = secs[secs.length >> 1];
-    const iterations = secPerOp ? Math.max(bench.iters, Math.min(Math.ceil(PROFILE_SECONDS / secPerOp), 1e9)) : bench.iters;
+    const iterations = profileIterations(store, screenId, row.host, row.benchmark, bench.iters);
     regressions.push({ host, suite, benchmark: row.benchmark, iterations, base, head, env: { base: c.sides.base.overrides.env, head: c.sides.head.overrides.env } });
   }
   if (regressions.length === 0) return { diffs: [], lines: [] };
