@@ -27,6 +27,9 @@ import { emptyState, GENERATOR_VERSION, isSiteFolder, readState, STATE_FILE, typ
 import { commitStaging, ensureDir, lockSite, recover, stageFile, startStaging, stagingPaths } from './swap.ts';
 import { qValues } from './significance.ts';
 import { writeProfilePages } from './profiles.ts';
+import { sessionLinks } from './compare-links.ts';
+import { compareTables } from './sources/compare-tables.ts';
+import { profiledBenchmarks } from './sources/profiled.ts';
 import { compareUnits } from './units.ts';
 
 export interface BuildSiteOptions {
@@ -61,13 +64,13 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const attention = opts.attention ?? storeAttention;
   const unlock = lockSite(outDir);
   try {
-    return build(opts, outDir, config, attention);
+    return await build(opts, outDir, config, attention);
   } finally {
     unlock();
   }
 }
 
-function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, attention: AttentionSource): BuildSiteResult {
+async function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, attention: AttentionSource): Promise<BuildSiteResult> {
   recover(outDir);
   if (existsSync(outDir) && readdirSync(outDir).length > 0 && !isSiteFolder(outDir)) {
     throw new Error(`${outDir}: the output folder is not empty and was not written by metalbench site; choose an empty or new folder with --out`);
@@ -258,7 +261,9 @@ function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig, atten
     }
     if (comparisons.length > 0) {
       ensureDir(join(building, 'compare'));
-      for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages));
+      const tables = await compareTables(db, opts.dbPath, comparisons);
+      const profiled = profiledBenchmarks(db);
+      for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages, sessionLinks(c, comparisons, profiled), tables.get(c.runId) ?? []));
       write('compare/index.html', compareIndexPage(ctx, comparisons));
     }
     const pageOf = (id: number, pkg: string | null): [string, string] | null => {

@@ -12,6 +12,8 @@ import type { HostLiveness, RunMeta } from './sources/runs.ts';
 import type { ArchRevision } from './arch.ts';
 import type { PageState } from './state.ts';
 import { compareUnits } from './units.ts';
+import type { ProfileLink, SessionLinks } from './compare-links.ts';
+import type { CompareTable } from './sources/compare-tables.ts';
 
 export const NO_PKG_LABEL = '(no pkg)';
 
@@ -49,6 +51,11 @@ function pageUrl(base: string): string {
   return `bench/${base}.html`;
 }
 
+/** Links to a finding's profile pages (flame graphs, base vs head), from a page at `root`. */
+function profileLinks(f: Finding, root: string): string {
+  return (f.profiles ?? []).map((p) => `<a data-profile href="${root}profiles/${escapeHtml(p.page)}">${escapeHtml(p.kinds.join(', '))} profiles</a>`).join(' ');
+}
+
 // ── front page ─────────────────────────────────────────────────────────────
 
 export interface FrontInput {
@@ -82,12 +89,12 @@ export function frontPage(ctx: SiteContext, o: FrontInput): string {
     for (const [, list] of groups) {
       const f = list[0]!;
       b.push(
-        `<div class="alert-group"><p><strong>${list.length} alert${list.length === 1 ? '' : 's'}</strong> between ${revLink(ctx, f.fromRevision) || '?'} and ${revLink(ctx, f.toRevision) || '?'} (${escapeHtml(shortDate(f.at))})</p><table class="alerts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th class="num">change</th><th>95% CI</th></tr></thead><tbody>`,
+        `<div class="alert-group"><p><strong>${list.length} alert${list.length === 1 ? '' : 's'}</strong> between ${revLink(ctx, f.fromRevision) || '?'} and ${revLink(ctx, f.toRevision) || '?'} (${escapeHtml(shortDate(f.at))})</p><table class="alerts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th class="num">change</th><th>95% CI</th><th>where</th></tr></thead><tbody>`,
         ...list.map((a) => {
           const base = Object.entries(o.pages).find(([, p]) => p.name === a.benchmark && (a.pkg === undefined || p.pkg === a.pkg))?.[0];
           const name = `<code>${escapeHtml(a.benchmark)}</code>`;
           const ci = a.ciLow === null || a.ciHigh === null ? '' : `${pct(a.ciLow)} … ${pct(a.ciHigh)}`;
-          return `<tr data-alert><td>${base ? `<a href="${pageUrl(base)}">${name}</a>` : name}</td><td>${escapeHtml(a.unit)}</td><td>${hostCell(ctx, a.host, '')}</td><td class="num">${pct(a.change)}</td><td>${escapeHtml(ci)}</td></tr>`;
+          return `<tr data-alert><td>${base ? `<a href="${pageUrl(base)}">${name}</a>` : name}</td><td>${escapeHtml(a.unit)}</td><td>${hostCell(ctx, a.host, '')}</td><td class="num">${pct(a.change)}</td><td>${escapeHtml(ci)}</td><td>${profileLinks(a, '')}</td></tr>`;
         }),
         '</tbody></table></div>',
       );
@@ -230,7 +237,7 @@ export function benchmarkPage(ctx: SiteContext, base: string, page: PageState, f
       `<ul class="marks" data-marks="chart-${i}">${marks
         .map(
           (f) =>
-            `<li data-finding class="${f.kind}">${f.kind === 'alert' ? 'Alert' : 'Change point'} on ${escapeHtml(f.host)} at ${escapeHtml(shortDate(f.at))}: ${pct(f.change)}${f.ciLow !== null && f.ciHigh !== null ? ` (95% CI ${pct(f.ciLow)} … ${pct(f.ciHigh)})` : ''}, ${revLink(ctx, f.fromRevision) || '?'} → ${revLink(ctx, f.toRevision) || '?'}</li>`,
+            `<li data-finding class="${f.kind}">${f.kind === 'alert' ? 'Alert' : 'Change point'} on ${escapeHtml(f.host)} at ${escapeHtml(shortDate(f.at))}: ${pct(f.change)}${f.ciLow !== null && f.ciHigh !== null ? ` (95% CI ${pct(f.ciLow)} … ${pct(f.ciHigh)})` : ''}, ${revLink(ctx, f.fromRevision) || '?'} → ${revLink(ctx, f.toRevision) || '?'}${f.profiles?.length ? ` · ${profileLinks(f, '../')}` : ''}</li>`,
         )
         .join('')}</ul>`,
       `<script type="application/json" data-findings="chart-${i}">${scriptJson(marks.map((f) => ({ kind: f.kind, host: f.host, at: f.at, change: f.change })))}</script>`,
@@ -371,6 +378,17 @@ const verdictCss = (v: string) => (/regress|slower|worse/i.test(v) ? 'worse' : /
 const verdictRank = (v: string) => ({ worse: 0, better: 1, same: 2 })[verdictCss(v)];
 const lnPct = (x: number | null) => (x === null ? '—' : pct(Math.expm1(x)));
 
+/** A link to another session's page, or its number alone when it has no page. */
+function sessionLink(runId: number, hasPage: boolean, attr: string): string {
+  return hasPage ? `<a href="${runId}.html" ${attr}>#${runId}</a>` : `#${runId}`;
+}
+
+/** The profile pages of one row: the run, and the host when another host re-measured it. */
+function profileCell(host: string, links: readonly ProfileLink[] | undefined): string {
+  if (!links) return '';
+  return links.map((l) => `<a href="../profiles/${escapeHtml(l.page)}" data-profile>run #${l.runId}${l.host === host ? '' : ` on ${escapeHtml(l.host)}`}</a>`).join(' ');
+}
+
 export function compareTitle(s: CompareSession): string {
   return s.isAa ? `A/A noise measurement of ${s.baseRef}` : `${s.baseRef} → ${s.headRef}${s.headWorktree ? ' (working tree)' : ''}`;
 }
@@ -382,14 +400,17 @@ export function verdictCounts(s: CompareSession): string {
   return [...counts].sort((a, b) => verdictRank(a[0]) - verdictRank(b[0]) || b[1] - a[1]).map(([v, n]) => `${n} ${v}`).join(', ') || 'no results';
 }
 
-export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<string, PageState>): string {
+export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<string, PageState>, links: SessionLinks, tables: readonly CompareTable[]): string {
   const hostRows = new Map<string, CompareSession['results'][number]>();
   for (const r of s.results) if (!hostRows.has(r.host)) hostRows.set(r.host, r);
   const pageOf = new Map(Object.entries(pages).map(([base, p]) => [p.name, base]));
   const b: string[] = [
     `<nav><a href="../index.html">← ${escapeHtml(ctx.config.title)}</a> · <a href="index.html">comparisons</a></nav>`,
     `<h1>${escapeHtml(compareTitle(s))}</h1>`,
-    `<p class="meta">Run #${s.runId} (${escapeHtml(s.role)}${s.parentRunId !== null ? ` of #${s.parentRunId}` : ''}), ${escapeHtml(dateTime(s.startedAt))}, ${escapeHtml(s.status)} · base ${revLink(ctx, s.baseSha)} · head ${revLink(ctx, s.headSha)} · ${s.rounds} paired rounds · ${escapeHtml(verdictCounts(s))}</p>`,
+    `<p class="meta">Run #${s.runId} (${escapeHtml(s.role)}${s.parentRunId !== null ? ` of ${sessionLink(s.parentRunId, links.screening !== null, 'data-screening')}` : ''}), ${escapeHtml(dateTime(s.startedAt))}, ${escapeHtml(s.status)} · base ${revLink(ctx, s.baseSha)} · head ${revLink(ctx, s.headSha)} · ${s.rounds} paired rounds · ${escapeHtml(verdictCounts(s))}</p>`,
+    ...(links.confirmations.length > 0
+      ? [`<p class="meta">Regression candidates re-measured in ${links.confirmations.map((c) => `${sessionLink(c.runId, true, 'data-confirmation')} (${escapeHtml(verdictCounts(c))})`).join(', ')}.</p>`]
+      : []),
     '<h2>Reproduce</h2>',
     `<pre><code>${escapeHtml(reproduceCommand(s))}</code></pre>`,
     '<h2>Hosts</h2>',
@@ -398,19 +419,26 @@ export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<s
     '</tbody></table>',
     '<h2>Verdicts</h2>',
     '<p class="meta">Per benchmark, unit and host: the Hodges–Lehmann estimate of head against base over the paired rounds with its confidence interval, the test (p, and q after correction across the table), the practical threshold and the smallest effect this session could detect.</p>',
-    '<div class="scroll"><table class="verdicts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th>verdict</th><th class="num">change</th><th class="num">CI</th><th class="num">p</th><th class="num">q</th><th class="num">threshold</th><th class="num">MDE</th><th class="num">pairs</th></tr></thead><tbody>',
+    '<div class="scroll"><table class="verdicts"><thead><tr><th>benchmark</th><th>unit</th><th>host</th><th>verdict</th><th class="num">change</th><th class="num">CI</th><th class="num">p</th><th class="num">q</th><th class="num">threshold</th><th class="num">MDE</th><th class="num">pairs</th><th>profiles</th></tr></thead><tbody>',
   ];
- const order = [...s.results].sort((x, y) => verdictRank(x.verdict) - verdictRank(y.verdict) || cmpText(x.benchmark, y.benchmark) || cmpText(x.unit, y.unit) || cmpText(x.host, y.host));
+  const order = [...s.results].sort((x, y) => verdictRank(x.verdict) - verdictRank(y.verdict) || cmpText(x.benchmark, y.benchmark) || cmpText(x.unit, y.unit) || cmpText(x.host, y.host));
   for (const r of order) {
     const base = pageOf.get(r.benchmark);
     const name = `<code>${escapeHtml(r.benchmark)}</code>`;
     b.push(
       `<tr data-verdict="${escapeHtml(r.verdict)}"><td>${base ? `<a href="../bench/${base}.html">${name}</a>` : name}</td><td>${escapeHtml(r.unit)}</td><td>${hostCell(ctx, r.host, '../')}</td>` +
         `<td class="${verdictCss(r.verdict)}">${escapeHtml(r.verdict)}</td><td class="num">${lnPct(r.estimate)}</td><td class="num">${lnPct(r.ciLow)} … ${lnPct(r.ciHigh)}</td>` +
-        `<td class="num">${r.p === null ? '—' : r.p.toPrecision(2)}</td><td class="num">${r.q === null ? '—' : r.q.toPrecision(2)}</td><td class="num">±${lnPct(r.delta).replace('+', '')}</td><td class="num">${lnPct(r.mde).replace('+', '')}</td><td class="num">${r.pairs}</td></tr>`,
+        `<td class="num">${r.p === null ? '—' : r.p.toPrecision(2)}</td><td class="num">${r.q === null ? '—' : r.q.toPrecision(2)}</td><td class="num">±${lnPct(r.delta).replace('+', '')}</td><td class="num">${lnPct(r.mde).replace('+', '')}</td><td class="num">${r.pairs}</td><td>${profileCell(r.host, links.profiles.get(`${r.benchmark}\0${r.host}`))}</td></tr>`,
     );
   }
   b.push('</tbody></table></div>');
+  b.push(
+    '<h2>benchstat</h2>',
+    tables.length === 0
+      ? '<p>No samples of this session are stored, so there is no benchstat table.</p>'
+      : "<p class=\"meta\">Per host, base against head as <code>metalbench stat</code> (benchstat) prints them for this session's samples: medians with their 95% confidence intervals, and the change where the Mann–Whitney U test finds one. It ignores the pairing of rounds; the verdicts above use it.</p>",
+    ...tables.map((t) => `<h3>${hostCell(ctx, t.host, '../')}</h3><div class="scroll"><pre data-benchstat="${escapeHtml(t.host)}">${escapeHtml(t.text)}</pre></div>`),
+  );
   return frame({ title: `${compareTitle(s)} · ${ctx.config.title}`, root: '../', body: b.join('\n'), data: dataAttrs(ctx), canonical: canonical(ctx, `compare/${s.runId}.html`), generatedAt: ctx.generatedAt });
 }
 

@@ -91,6 +91,16 @@ interface PageGroup {
   rows: ProfileRow[];
 }
 
+/**
+ * The file name, under profiles/, of the page of one run × host × benchmark
+ * (the benchmark as stored, with -N). Other pages link with it; the page
+ * exists when that run has an ok profile of the benchmark on the host.
+ */
+export function profilePageName(runId: number, host: string, benchmark: string): string {
+  // The hash keeps names that differ only in characters the slug drops apart.
+  return `${slugify(`run${runId}-${host}-${benchmark}`)}-${createHash('sha256').update(`${runId}\0${host}\0${benchmark}`).digest('hex').slice(0, 10)}.html`;
+}
+
 const SIDE_ORDER = (s: string) => (s === 'base' ? 0 : s === 'head' ? 2 : 1);
 
 /** Writes the pages; returns how many benchmark pages were written (0 when nothing was profiled). */
@@ -123,8 +133,7 @@ export function writeProfilePages(db: DB, o: ProfilePagesOptions): { pages: numb
       if (r.kind !== 'gc') writeFileSync(join(out, 'data', `${r.sha256}.js`), `metalbenchProfile(${JSON.stringify(`${r.kind}.pb.gz`)}, ${JSON.stringify(data.toString('base64'))});\n`);
       written.add(r.sha256!);
     }
-    // The hash keeps names that differ only in characters the slug drops apart.
-    const page = `${slugify(`run${g.runId}-${g.host}-${g.benchmark}`)}-${createHash('sha256').update(`${g.runId}\0${g.host}\0${g.benchmark}`).digest('hex').slice(0, 10)}.html`;
+    const page = profilePageName(g.runId, g.host, g.benchmark);
     writeFileSync(join(out, page), benchmarkProfilePage(g, o, written, store));
     index.push({ run: g.runId, host: g.host, benchmark: g.benchmark, page, kinds: [...new Set(g.rows.map((r) => r.kind))], sides: [...new Set(g.rows.map((r) => r.side))] });
   }

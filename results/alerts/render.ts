@@ -1,10 +1,23 @@
 // How alerts are shown: a text list for the terminal, Markdown for a chat or
 // issue post, and their JSON twin. Change-point alerts are grouped by commit
 // range; environment and liveness events are listed apart, never blamed on a
-// commit.
+// commit. An alert with stored profiles carries its "where" (rendered by
+// the profile code for each output) under its line.
 
 import type { AlertRow, PrecisionRow } from './alerts.ts';
 import { groupByRange, type AlertGroup } from './group.ts';
+
+/** Where an alert spends its time, from its stored profiles, as text, Markdown and JSON. */
+export interface AlertWhere {
+  /** The session the profiles are stored under. */
+  run: number;
+  /** Indented lines under the alert's. */
+  text: string;
+  /** A collapsed section. */
+  markdown: string;
+  /** Fields of the alert's `where` in --json, beside `run`. */
+  json: Record<string, unknown>;
+}
 
 export interface AlertsView {
   regressions: AlertGroup[];
@@ -12,15 +25,18 @@ export interface AlertsView {
   environment: AlertRow[];
   liveness: AlertRow[];
   precision: PrecisionRow[];
+  /** Alert id → its where, for the alerts that have profiles. */
+  where: ReadonlyMap<number, AlertWhere>;
 }
 
-export function viewOf(alerts: readonly AlertRow[], precision: PrecisionRow[]): AlertsView {
+export function viewOf(alerts: readonly AlertRow[], precision: PrecisionRow[], where: ReadonlyMap<number, AlertWhere> = new Map()): AlertsView {
   return {
     regressions: groupByRange(alerts, 'regression'),
     improvements: groupByRange(alerts, 'improvement'),
     environment: alerts.filter((a) => a.kind === 'environment'),
     liveness: alerts.filter((a) => a.kind === 'liveness'),
     precision,
+    where,
   };
 }
 
@@ -31,8 +47,12 @@ export function renderText(v: AlertsView): string {
   const section = (title: string, body: string[]) => {
     if (body.length) out.push(title, ...body, '');
   };
-  section('Regressions', v.regressions.flatMap((g) => [g.summary, ...g.alerts.map(line)]));
-  section('Improvements', v.improvements.flatMap((g) => [g.summary, ...g.alerts.map(line)]));
+  const withWhere = (a: AlertRow) => {
+    const w = v.where.get(a.id);
+    return w ? [line(a), `    where (profiles of run ${w.run}):`, w.text.trimEnd()] : [line(a)];
+  };
+  section('Regressions', v.regressions.flatMap((g) => [g.summary, ...g.alerts.flatMap(withWhere)]));
+  section('Improvements', v.improvements.flatMap((g) => [g.summary, ...g.alerts.flatMap(withWhere)]));
   section('Environment changes (not blamed on a commit)', v.environment.map(line));
   section('Liveness', v.liveness.map(line));
   const anyOpen = out.length > 0;
@@ -57,6 +77,8 @@ export function renderMarkdown(v: AlertsView): string {
       for (const a of g.alerts) out.push(`  - #${a.id} (${a.state}) ${md(a.message)}`);
     }
     out.push('');
+    // Collapsed blocks after the list: a table inside a list item does not render everywhere.
+    for (const g of gs) for (const a of g.alerts) if (v.where.has(a.id)) out.push(v.where.get(a.id)!.markdown);
   };
   const list = (title: string, as: AlertRow[]) => {
     if (!as.length) return;
@@ -75,6 +97,10 @@ export function renderMarkdown(v: AlertsView): string {
 }
 
 export function renderJson(v: AlertsView): string {
-  const group = (g: AlertGroup) => ({ summary: g.summary, lastGood: g.lastGood, firstBad: g.firstBad, benchmarks: g.benchmarks, hosts: g.hosts, archs: g.archs, median: g.median, worst: g.worst, alerts: g.alerts });
+  const alert = (a: AlertRow) => {
+    const w = v.where.get(a.id);
+    return w ? { ...a, where: { run: w.run, ...w.json } } : a;
+  };
+  const group = (g: AlertGroup) => ({ summary: g.summary, lastGood: g.lastGood, firstBad: g.firstBad, benchmarks: g.benchmarks, hosts: g.hosts, archs: g.archs, median: g.median, worst: g.worst, alerts: g.alerts.map(alert) });
   return `${JSON.stringify({ regressions: v.regressions.map(group), improvements: v.improvements.map(group), environment: v.environment, liveness: v.liveness, precision: v.precision }, null, 2)}\n`;
 }

@@ -19,6 +19,11 @@ function fenced(text: string, lang = ''): string {
   return `${fence}${lang}\n${text.endsWith('\n') ? text : `${text}\n`}${fence}\n`;
 }
 
+/** A URL as a markdown link target: parentheses and spaces would end it. */
+function linkTarget(url: string): string {
+  return url.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -65,6 +70,7 @@ function hostDetails(h: HostReport): string {
 
 export function renderMarkdown(report: CompareReport): string {
   const out: string[] = [headline(report), '\n\n'];
+  if (report.pageUrl) out.push(`[Comparison page](${linkTarget(report.pageUrl)}): benchstat's tables, hosts, profiles and the confirmation\n\n`);
   const conf = confirmationIndex(report.confirmation);
   const ran = report.confirmation !== undefined;
   const level = Math.round(report.protocol.confidence * 100);

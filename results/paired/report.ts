@@ -98,6 +98,8 @@ export interface CompareReport {
   confirmation?: ConfirmationSummary & { hosts?: Array<{ host: string; session: SessionRecord }> };
   /** The exact command that reproduces the comparison (argv). */
   reproduce: string[];
+  /** The comparison's page on the published site (`metalbench site`), when its address is known. */
+  pageUrl?: string;
   createdAt?: string;
 }
 

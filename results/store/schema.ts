@@ -318,6 +318,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX summaries_page_at ON summaries (benchmark_id, pkg, at);
   CREATE INDEX summaries_series ON summaries (benchmark_id, pkg, unit, host, trigger, at);
   `,
+  // benchstat's table per compare session and host, as `metalbench stat`
+  // prints it for the two sides, stored once when the session is analysed so
+  // the site never rereads a session's samples to show it.
+  `
+  CREATE TABLE compare_tables (
+    run_id     INTEGER NOT NULL REFERENCES runs(id),
+    host       TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, host)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

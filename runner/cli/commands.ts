@@ -141,7 +141,8 @@ the flag list on standard error, as benchstat does.
     name: 'nightly',
     summary: "measure head against the spec's anchor, detect, confirm pending changes by an A/B run",
     usage: `usage: metalbench nightly SPEC [--revision REF] [--site DIR] [--rounds R] [--confirm-rounds R]
-                          [--threshold P] [--no-confirm] [--bisect] [--db PATH] [--inventory PATH] [--json]
+                          [--threshold P] [--no-confirm] [--bisect] [--profile KINDS|none]
+                          [--db PATH] [--inventory PATH] [--json]
 
 Measures REF (default HEAD of the spec's repository) against the spec's
 \`anchor: REF\` in paired rounds on the spec's hosts, records the night, runs
@@ -149,6 +150,10 @@ detect, confirms each pending change by an A/B run (last good vs first bad,
 --confirm-rounds, default 20) and, with --site DIR, rebuilds the pages.
 --bisect searches a confirmed range of several commits for the first bad one
 by the same A/B test (each step a session against the last good revision).
+Each confirmed alert's benchmarks are then profiled, base and head, on the
+host that confirmed it, after the A/B session's measured rounds and stored
+under it (--profile KINDS: cpu,alloc,block,mutex,gc or all; default
+cpu,alloc,gc; none turns it off). \`alerts\` shows where the time went.
 Exit 1: a new confirmed regression; 3: the run was partial; 2: bad input.
 `,
     readOnly: false,
@@ -178,7 +183,10 @@ overrides the learned hours between nights for the liveness check.
        metalbench alerts mark ID STATE [--note TEXT] [--db PATH]
 
 STATE is one of new, acknowledged, true, false, environment, expected.
-Without --all only open alerts (new, acknowledged) are listed.
+Without --all only open alerts (new, acknowledged) are listed. An alert with
+stored profiles (nightly's A/B session of its range) is followed by where its
+time went: the top functions by change per op, base vs head, and gc figures
+(a "where" object in --json, a collapsed section in --markdown).
 `,
     readOnly: false,
     load: async () => (await import('../detect/alerts-command.ts')).alertsCommand,

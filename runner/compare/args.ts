@@ -49,6 +49,8 @@ export interface PairedArgs {
   calibrate?: boolean;
   /** Profiles of each confirmed regression, base and head (absent: the default kinds; empty: none). */
   profile?: ProfileKind[];
+  siteUrl?: string;
+  siteConfig?: string;
 }
 
 export interface ResumeArgs {
@@ -59,6 +61,10 @@ export interface ResumeArgs {
   json?: string;
   lockWaitMs?: number;
   floorSessions: number;
+  /** Where the site is published (ends in "/"): the outputs link to the session's page there. */
+  siteUrl?: string;
+  /** A site configuration whose base_url is that address (default: ./site.yaml when it exists). */
+  siteConfig?: string;
 }
 
 export interface UnpairedArgs {
@@ -98,6 +104,8 @@ const OPTIONS = {
   seed: { type: 'string' },
   'floor-sessions': { type: 'string' },
   profile: { type: 'string' },
+  'site-url': { type: 'string' },
+  'site-config': { type: 'string' },
   resume: { type: 'string' },
   'base-run': { type: 'string' },
   'head-run': { type: 'string' },
@@ -119,6 +127,7 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
   if (v.help) return 'help';
   const common = { db: v.db ?? defaultDb, ...(v.inventory !== undefined ? { inventory: v.inventory } : {}) };
   const outputs = { ...(v.markdown !== undefined ? { markdown: v.markdown } : {}), ...(v.json !== undefined ? { json: v.json } : {}) };
+  const site = siteOptions(v['site-url'], v['site-config'], cwd);
   const failOn = parseFailOn(v['fail-on']);
   const floorSessions = v['floor-sessions'] !== undefined ? positiveInt('--floor-sessions', v['floor-sessions'], 1) : 20;
   const lockWaitMs = v['lock-wait'] !== undefined ? lockWait(v['lock-wait']) : undefined;
@@ -126,6 +135,10 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
 
   if (v.profile !== undefined && (v.resume !== undefined || v['base-run'] !== undefined || pos.length === 2)) {
     throw new UsageError('--profile belongs to a paired comparison (SPEC --base REF --head REF); a resumed one keeps its own');
+  }
+  const unpaired = v['base-run'] !== undefined || v['head-run'] !== undefined || (pos.length === 2 && v.base === undefined && v.head === undefined);
+  if (unpaired && (site.siteUrl !== undefined || site.siteConfig !== undefined)) {
+    throw new UsageError(`--${site.siteUrl !== undefined ? 'site-url' : 'site-config'} needs a paired comparison: an unpaired one is not stored as a session and has no page`);
   }
   if (v['base-run'] !== undefined || v['head-run'] !== undefined) {
     if (v['base-run'] === undefined || v['head-run'] === undefined) throw new UsageError('--base-run and --head-run go together');
@@ -136,7 +149,7 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
     if (pos.length > 0 || v.base !== undefined || v.head !== undefined || sideFlagsUsed.length > 0) {
       throw new UsageError('--resume takes the run id only; the session keeps its spec, refs and overrides');
     }
-    return { mode: 'resume', runId: runId('--resume', v.resume), failOn, floorSessions, ...(lockWaitMs !== undefined ? { lockWaitMs } : {}), ...outputs, ...common };
+    return { mode: 'resume', runId: runId('--resume', v.resume), failOn, floorSessions, ...(lockWaitMs !== undefined ? { lockWaitMs } : {}), ...site, ...outputs, ...common };
   }
   if (pos.length === 2 && v.base === undefined && v.head === undefined) {
     if (sideFlagsUsed.length > 0) throw new UsageError(`--${sideFlagsUsed[0]} needs a paired comparison (SPEC --base REF --head REF); files are compared as they are`);
@@ -161,9 +174,20 @@ export function parseCompareArgs(argv: string[], defaultDb: string, cwd = proces
     ...(v.seed !== undefined ? { seed: v.seed } : {}),
     ...(v.profile !== undefined ? { profile: profileKinds(v.profile) } : {}),
     overrides: { base: sideOverrides(v, 'base', cwd), head: sideOverrides(v, 'head', cwd) },
+    ...site,
     ...outputs,
     ...common,
   };
+}
+
+/** --site-url (checked, ending in "/") or --site-config (a path), not both. */
+function siteOptions(url: string | undefined, config: string | undefined, cwd: string): { siteUrl?: string; siteConfig?: string } {
+  if (url !== undefined && config !== undefined) throw new UsageError('--site-url and --site-config both say where the site is published; give one');
+  if (url !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--site-url ${JSON.stringify(url)}: expected the http(s) address the site is published at, e.g. https://org.github.io/repo/`);
+    return { siteUrl: url.endsWith('/') ? url : `${url}/` };
+  }
+  return config !== undefined ? { siteConfig: resolve(cwd, config) } : {};
 }
 
 function sideOverrides(v: Record<string, unknown>, side: Side, cwd: string): SideOverrides {

@@ -7,12 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { Store } from '../../results/store/store.ts';
+import type { DB } from '../../results/store/store.ts';
 import { exportBenchfmt } from '../../results/store/export.ts';
+import { saveCompareTables } from '../../results/store/compare-tables.ts';
+
+/** A Store, or a bare (read-only) connection: the tables only read samples. */
+export interface SampleSource {
+  db: DB;
+}
 import { statCommand } from '../../results/stat/command.ts';
 
 /** The Go benchmark text of one side on one host, over the given sessions. */
-export function sideText(store: Store, runIds: readonly number[], host: string, side: 'base' | 'head'): string {
+export function sideText(store: SampleSource, runIds: readonly number[], host: string, side: 'base' | 'head'): string {
   const ids = store.db
     .prepare<unknown[], { id: number }>(`SELECT id FROM jobs WHERE run_id IN (${runIds.map(() => '?').join(',')}) AND host = ? AND side = ? ORDER BY id`)
     .all(...runIds, host, side)
@@ -46,9 +52,27 @@ export async function runStat(args: string[], cwd: string): Promise<string> {
   return errText + text;
 }
 
-export async function hostBenchstat(store: Store, runIds: readonly number[], host: string): Promise<string> {
+export async function hostBenchstat(store: SampleSource, runIds: readonly number[], host: string): Promise<string> {
   return statTable([
     { label: 'base', text: sideText(store, runIds, host, 'base') },
     { label: 'head', text: sideText(store, runIds, host, 'head') },
   ]);
+}
+
+/** benchstat's table of every host that ran processes in the session, by host name. */
+export async function sessionBenchstat(source: SampleSource, runId: number): Promise<Map<string, string>> {
+  const hosts = source.db
+    .prepare<[number], { host: string }>("SELECT DISTINCT host FROM jobs WHERE run_id = ? AND side IS NOT NULL ORDER BY host")
+    .all(runId)
+    .map((r) => r.host);
+  const out = new Map<string, string>();
+  for (const h of hosts) out.set(h, await hostBenchstat(source, [runId], h));
+  return out;
+}
+
+/** Compute the session's tables and store them (compare_tables), replacing older ones; returns them. */
+export async function storeSessionTables(store: SampleSource, runId: number): Promise<Map<string, string>> {
+  const tables = await sessionBenchstat(store, runId);
+  saveCompareTables(store.db, runId, tables);
+  return tables;
 }

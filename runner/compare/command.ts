@@ -26,10 +26,10 @@ import { storeResults } from './floors.ts';
 import { belongsTo, chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
 import { buildReport } from './report.ts';
 import type { ProfileKind } from '../profile/kinds.ts';
-import { profileRegressions, REGRESSION_KINDS, type Regression, type RegressionProfiles } from '../profile/regressions.ts';
+import { profileIterations, profileRegressions, REGRESSION_KINDS, type Regression, type RegressionProfiles } from '../profile/regressions.ts';
 import { whereMarkdown } from '../profile/where.ts';
 import { renderJson, renderMarkdown, summarize, verdictTable, type CompareReport, type ConfirmationSummary, type ReportSummary } from '../../results/paired/index.ts';
-import { hostBenchstat } from './benchstat-table.ts';
+import { hostBenchstat, storeSessionTables } from './benchstat-table.ts';
 import { runningEstimate } from './running.ts';
 import type { FailOn, PairedArgs, ResumeArgs, Side, SideOverrides } from './args.ts';
 
@@ -45,6 +45,8 @@ export interface CompareEnv {
   inventoryExplicit: boolean;
   /** The command's argv as typed, for the "reproduce" section. */
   commandLine: string[];
+  /** Where the site is published (ends in "/"): the outputs link to the screening session's page. */
+  siteUrl?: string;
   /** For tests: known_hosts files and ssh config as for run. */
   knownHostsPaths?: string[];
   sshConfigPath?: string;
@@ -294,6 +296,8 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
     }
     const screenRows = analyzeSession(store, screenId, { threshold: c.opts.threshold, rounds: c.rounds, floorSessions: c.opts.floorSessions });
     storeResults(store, screenId, 'screen', isAA, c.rounds, screenRows);
+    // benchstat's tables are stored with the verdicts: the site shows them without rereading samples.
+    const screenTables = await storeSessionTables(store, screenId);
 
     // Confirmation of the regression candidates, in a new session.
     const candidates = screenRows.filter((r) => r.verdict === 'regression');
@@ -323,6 +327,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       activeRuns.pop();
       const confirmRows = analyzeSession(store, confirmId, { threshold: c.opts.threshold, rounds: confirmRounds, floorSessions: c.opts.floorSessions });
       storeResults(store, confirmId, 'confirm', isAA, confirmRounds, confirmRows);
+      await storeSessionTables(store, confirmId);
       confirmation = decideConfirmations(cands, confirmRows).summary;
       if (confirmError) sessionError ??= confirmError;
     }
@@ -344,7 +349,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
     }
     if (sessionError) for (const h of opened.sessions) if (!invalid.has(h.name)) invalid.set(h.name, sessionError);
     const benchstat = new Map<string, string>();
-    for (const h of opened.sessions) benchstat.set(h.name, await hostBenchstat(store, [screenId], h.name));
+    for (const h of opened.sessions) benchstat.set(h.name, screenTables.get(h.name) ?? (await hostBenchstat(store, [screenId], h.name)));
     const report = buildReport({
       store,
       specPath: c.spec.path,
@@ -365,6 +370,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       unreached: opened.failed.map((f) => f.name),
       benchstat,
       reproduce: c.opts.command,
+      ...(env.siteUrl !== undefined ? { pageUrl: comparisonPageUrl(env.siteUrl, screenId) } : {}),
     });
     const summary = summarize(report);
     writeOutputs(report, summary, c.out, io, isAA, where);
@@ -375,6 +381,11 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
     await closeAll();
     store.close();
   }
+}
+
+/** The page `metalbench site` writes for a session, at the published address. */
+export function comparisonPageUrl(siteUrl: string, runId: number): string {
+  return `${siteUrl}compare/${runId}.html`;
 }
 
 function createSession(store: Store, c: Comparison, role: 'screen' | 'confirm', parent: number | null, rounds: number, seed: string, isAA: boolean): number {
@@ -485,13 +496,11 @@ function writeOutputs(report: CompareReport, summary: ReportSummary, out: { mark
   w(report.confirmation ? `${report.confirmation.line}\n` : `screened ${summary.screened} → not confirmed (--no-confirm)\n`);
   for (const r of report.confirmation?.rows ?? []) w(`  ${r.confirmed ? 'confirmed' : 'dismissed'}: ${r.host} ${r.benchmark} ${r.unit}${r.confirmHost ? ` (re-measured on ${r.confirmHost})` : ''}: ${r.reason}\n`);
   for (const l of where?.lines ?? []) w(`${l}\n`);
+  if (report.pageUrl) w(`comparison page (once the site is rebuilt and published): ${report.pageUrl}\n`);
   w(`exit ${summary.exitCode}: ${exitReason(summary, report.protocol.failOn)}\n`);
   if (out.markdown) writeFileSync(out.markdown, renderMarkdown(report) + (where && where.diffs.length > 0 ? `\n${whereMarkdown(where.diffs)}` : ''));
   if (out.json) writeFileSync(out.json, renderJson(report));
 }
-
-/** Seconds of base work a regression's profile aims at. */
-const PROFILE_SECONDS = 1;
 
 /** Base and head profiles of every confirmed regression (once per host and benchmark), stored under the confirmation session. */
 async function profileConfirmed(
@@ -520,16 +529,7 @@ async function profileConfirmed(
     const base = binaries.get(binaryKey('base', host.target, suite.name));
     const head = binaries.get(binaryKey('head', host.target, suite.name));
     if (!base || !head) continue;
-    // Rounds may be short; a profile needs about a second of base work to say much (costs are per op either way).
-    const secs = store.db
-      .prepare<[number, string, string], { value: number }>(
-        `SELECT s.value FROM samples s JOIN jobs j ON j.id = s.job_id JOIN benchmarks b ON b.id = s.benchmark_id
-         WHERE s.run_id = ? AND j.host = ? AND j.side = 'base' AND b.name = ? AND s.unit = 'sec/op' AND s.value > 0 ORDER BY s.value`,
-      )
-      .all(screenId, row.host, row.benchmark)
-      .map((r) => r.value);
-    const secPerOp = secs[secs.length >> 1];
-    const iterations = secPerOp ? Math.max(bench.iters, Math.min(Math.ceil(PROFILE_SECONDS / secPerOp), 1e9)) : bench.iters;
+    const iterations = profileIterations(store, screenId, row.host, row.benchmark, bench.iters);
     regressions.push({ host, suite, benchmark: row.benchmark, iterations, base, head, env: { base: c.sides.base.overrides.env, head: c.sides.head.overrides.env } });
   }
   if (regressions.length === 0) return { diffs: [], lines: [] };

@@ -7,6 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseCompareArgs, UsageError, type PairedArgs } from './args.ts';
 import type { CompareIO } from './command.ts';
+import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../../site/config.ts';
+import { EXIT_BAD_INPUT } from '../run/stop.ts';
 
 export interface EntryDefaults {
   db: string;
@@ -27,16 +29,33 @@ function unwritable(a: { markdown?: string; json?: string }): string | undefined
   return undefined;
 }
 
+/**
+ * Where the site is published, for the link to the session's page: --site-url,
+ * else the base_url of --site-config, else of ./site.yaml when it exists (the
+ * file `metalbench site` reads by default); null when none says.
+ */
+export function publishedSiteUrl(a: { siteUrl?: string; siteConfig?: string }): string | null {
+  if (a.siteUrl !== undefined) return a.siteUrl;
+  return loadSiteConfig(a.siteConfig ?? DEFAULT_SITE_CONFIG, a.siteConfig !== undefined).baseUrl;
+}
+
 export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaults): Promise<number> {
   const a = parseCompareArgs(argv, d.db);
   if (a === 'help') throw new UsageError('--help is answered before the command runs');
   const bad = unwritable(a);
   if (bad) throw new UsageError(bad);
-  const env = { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('compare', argv) };
   if (a.mode === 'unpaired') {
     const { compareUnpaired } = await import('./unpaired.ts');
     return compareUnpaired(a, io, commandLine('compare', argv));
   }
+  let site: string | null;
+  try {
+    site = publishedSiteUrl(a);
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\nmetalbench compare: the site configuration is unusable; nothing was run\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const env = { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('compare', argv), ...(site !== null ? { siteUrl: site } : {}) };
   const { comparePaired, compareResume } = await import('./command.ts');
   return a.mode === 'resume' ? compareResume(a, io, env) : comparePaired(a, io, env);
 }
@@ -54,7 +73,14 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
   if (a === 'help' || a.mode !== 'paired') throw new UsageError('expected one spec file, e.g. metalbench calibrate benchmarks/pr.yaml');
   const bad = unwritable(a);
   if (bad) throw new UsageError(bad);
+  let site: string | null;
+  try {
+    site = publishedSiteUrl(a);
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\nmetalbench calibrate: the site configuration is unusable; nothing was run\n`);
+    return EXIT_BAD_INPUT;
+  }
   const { comparePaired } = await import('./command.ts');
   const paired: PairedArgs & { db: string } = { ...a, calibrate: true };
-  return comparePaired(paired, io, { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('calibrate', argv) });
+  return comparePaired(paired, io, { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('calibrate', argv), ...(site !== null ? { siteUrl: site } : {}) });
 }

@@ -38,6 +38,8 @@ export interface ReportInput {
   unreached: readonly string[];
   benchstat: ReadonlyMap<string, string>;
   reproduce: string[];
+  /** The session's page on the published site. */
+  pageUrl?: string;
 }
 
 /** Side overrides as flat key → value pairs (GOTOOLCHAIN, gcflags, pgo, env NAME). */
@@ -163,6 +165,7 @@ export function buildReport(r: ReportInput): CompareReport {
     hosts,
     rows,
     reproduce: r.reproduce,
+    ...(r.pageUrl !== undefined ? { pageUrl: r.pageUrl } : {}),
     createdAt: new Date().toISOString(),
   };
   if (r.confirmation) {

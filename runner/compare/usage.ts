@@ -25,6 +25,10 @@ change / inconclusive; regression candidates are confirmed in a new session.
   --profile KINDS          profile each confirmed regression, base and head: cpu,alloc,block,mutex,gc,
                            all or none (default cpu,alloc,gc); the comment gains a "where" section
   --json FILE              write every figure, seed, order and sample id as JSON
+  --site-url URL           where \`metalbench site\` output is published: the comment, the JSON (pageUrl)
+                           and the outcome link to the session's page, URL/compare/RUN.html
+  --site-config FILE       take that address from a site configuration's base_url
+                           (default: ./site.yaml when it exists, as \`metalbench site\` reads)
   ${LOCK_WAIT_USAGE}
   --seed S                 the session's seed (default: random, always recorded)
   --floor-sessions K       A/A sessions the noise floor looks back over (default 20)
@@ -39,7 +43,7 @@ Exit status: 0 no confirmed regression, 1 confirmed regression (or what
 --fail-on names), 2 bad input (nothing stored), 3 partial or invalid session.
 `;
 
-export const CALIBRATE_USAGE = `usage: metalbench calibrate SPEC [--base REF] [--rounds R] [--repo DIR] [--json FILE] [--markdown FILE] [--db PATH]
+export const CALIBRATE_USAGE = `usage: metalbench calibrate SPEC [--base REF] [--rounds R] [--repo DIR] [--json FILE] [--markdown FILE] [--site-url URL] [--db PATH]
 
 Runs an A/A comparison (head = base, default HEAD) and stores its estimates:
 they make the noise floor that compare uses as its practical threshold.

@@ -1,6 +1,8 @@
 /**
  * `metalbench alerts [--json|--markdown] [--all]` lists alerts grouped by
- * commit range; `metalbench alerts mark ID STATE [--note TEXT]` triages one.
+ * commit range, each alert with stored profiles followed by its "where"
+ * (top functions by change, base vs head; gc figures);
+ * `metalbench alerts mark ID STATE [--note TEXT]` triages one.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -55,7 +57,9 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const { viewOf, renderJson, renderMarkdown, renderText } = await import('../../results/alerts/render.ts');
-    const view = viewOf(alerts.listAlerts(store.db, { all: values.all }), alerts.precisionByMark(store.db));
+    const { alertWhere } = await import('./alert-where.ts');
+    const list = alerts.listAlerts(store.db, { all: values.all });
+    const view = viewOf(list, alerts.precisionByMark(store.db), await alertWhere(store, list));
     io.stdout.write(values.json ? renderJson(view) : values.markdown ? renderMarkdown(view) : renderText(view));
     return 0;
   } finally {

@@ -7,7 +7,9 @@
  * an A/B comparison of its last good revision against its first bad one
  * (R = 20 by default): confirmed → alert, not confirmed → kept, dismissed;
  * with --bisect a confirmed range of several commits is searched for the
- * first bad commit by the same test.
+ * first bad commit by the same test. Every confirmed alert's benchmarks are
+ * then profiled, base and head, on the host that confirmed it, and stored
+ * under the A/B session (--profile KINDS|none, as compare).
  * Exit 1 when the night produced a new confirmed regression alert, 3 when
  * the run was partial, 2 on bad input, 0 otherwise.
  */
@@ -17,6 +19,8 @@ import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { UsageError, type CliIO } from '../cli/options.ts';
 
 import { DEFAULT_INVENTORY } from '../cli/options.ts';
+import { parseProfileOption, type ProfileKind } from '../profile/kinds.ts';
+import { REGRESSION_KINDS } from '../profile/regressions.ts';
 
 
 export async function nightlyCommand(args: string[], io: CliIO): Promise<number> {
@@ -39,6 +43,7 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
         db: { type: 'string', default: DEFAULT_DB_PATH },
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
+        profile: { type: 'string' },
       },
       strict: true,
       allowPositionals: true,
@@ -58,9 +63,11 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
   };
   let rounds: number | undefined;
   let confirmRounds: number;
+  let profileKinds: readonly ProfileKind[];
   try {
     rounds = intFlag('rounds', v.rounds, 6);
     confirmRounds = intFlag('confirm-rounds', v['confirm-rounds'], 6)!;
+    profileKinds = v.profile === undefined ? REGRESSION_KINDS : parseProfileOption(v.profile);
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -154,7 +161,17 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
   }
 
   // Pending changes: an A/B run on the same hosts decides each once.
-  const ab: Array<{ series: string; lastGood: string; firstBad: string; confirmed: boolean; runIds: number[]; culprit?: string; alert?: { id: number; kind: string; message: string } }> = [];
+  const ab: Array<{
+    series: string;
+    lastGood: string;
+    firstBad: string;
+    confirmed: boolean;
+    runIds: number[];
+    culprit?: string;
+    alert?: { id: number; kind: string; message: string };
+    /** The alert's profiles: the session they are stored under and a line per benchmark and kind. */
+    where?: { run: number; lines: string[] };
+  }> = [];
   const newAlerts = [...report.alerts];
   type Pending = (typeof report.pending)[number];
   // Does an A/B of good against bad find the series' change (same host, benchmark, unit, direction)?
@@ -171,8 +188,9 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
         .all()
         .filter((x) => x.host === p.host && strip(x.benchmark) === strip(p.benchmark) && x.unit === p.unit);
       const dir = Math.sign(p.relative);
-      const changed = verdicts.some((x) => (x.verdict === 'regression' || x.verdict === 'improvement') && Math.sign(x.estimate ?? 0) === dir);
-      return { changed, runs: r.runs, note: `A/B ${good.slice(0, 12)} vs ${bad.slice(0, 12)}, run ${r.runs.join(', ')}: ${verdicts.map((x) => x.verdict).join(', ') || 'no result'}` };
+      const moved = verdicts.filter((x) => (x.verdict === 'regression' || x.verdict === 'improvement') && Math.sign(x.estimate ?? 0) === dir);
+      const changed = moved.length > 0;
+      return { changed, benchmarks: [...new Set(moved.map((x) => x.benchmark))], runs: r.runs, note: `A/B ${good.slice(0, 12)} vs ${bad.slice(0, 12)}, run ${r.runs.join(', ')}: ${verdicts.map((x) => x.verdict).join(', ') || 'no result'}` };
     } finally {
       s.close();
     }
@@ -205,13 +223,33 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
         if (culprit) notes.push(`bisected to ${culprit}`);
       }
       store = new Store(v.db);
+      let alert;
       try {
-        const alert = settlePending(store.db, p, { confirmed: t.changed, note: notes.join('; ') });
+        alert = settlePending(store.db, p, { confirmed: t.changed, note: notes.join('; ') });
         if (alert && t.changed) newAlerts.push(alert);
-        ab.push({ series: p.series, lastGood: p.lastGood, firstBad: p.firstBad, confirmed: t.changed, runIds: t.runs, ...(culprit ? { culprit } : {}), ...(alert ? { alert } : {}) });
       } finally {
         store.close();
       }
+      // Where: the confirmed alert's benchmarks profiled on its host, after the A/B session's measured rounds.
+      let where: { run: number; lines: string[] } | undefined;
+      const abRun = t.runs[t.runs.length - 1];
+      if (alert && t.changed && abRun !== undefined && profileKinds.length > 0) {
+        const { profileAlert } = await import('./alert-profiles.ts');
+        const profiled = await profileAlert({
+          dbPath: v.db,
+          spec,
+          repo,
+          runId: abRun,
+          host: p.host,
+          benchmarks: t.benchmarks,
+          kinds: profileKinds,
+          inventoryPath: inventory,
+          inventoryExplicit: v.inventory !== undefined,
+          log: (l) => io.stderr.write(`${l}\n`),
+        }).catch((e: unknown) => ({ diffs: [], lines: [`where: ${p.series}: not profiled: ${e instanceof Error ? e.message : String(e)}`] }));
+        where = { run: abRun, lines: profiled.lines };
+      }
+      ab.push({ series: p.series, lastGood: p.lastGood, firstBad: p.firstBad, confirmed: t.changed, runIds: t.runs, ...(culprit ? { culprit } : {}), ...(alert ? { alert } : {}), ...(where ? { where } : {}) });
     }
   }
 
@@ -227,7 +265,10 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
   } else {
     io.stdout.write(`nightly ${headSha.slice(0, 12)} against anchor ${spec.anchor} (${anchorSha.slice(0, 12)}): run ${night.runs.join(', ')}${partial ? ' (partial)' : ''}\n`);
     io.stdout.write(`detect: ${report.series} series, ${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}, ${report.pending.length} pending\n`);
-    for (const c of ab) io.stdout.write(`A/B ${c.lastGood.slice(0, 12)} vs ${c.firstBad.slice(0, 12)} (${c.series}): ${c.confirmed ? `confirmed${c.culprit ? `, bisected to ${c.culprit.slice(0, 12)}` : ''}` : 'not confirmed, dismissed'}\n`);
+    for (const c of ab) {
+      io.stdout.write(`A/B ${c.lastGood.slice(0, 12)} vs ${c.firstBad.slice(0, 12)} (${c.series}): ${c.confirmed ? `confirmed${c.culprit ? `, bisected to ${c.culprit.slice(0, 12)}` : ''}` : 'not confirmed, dismissed'}\n`);
+      for (const l of c.where?.lines ?? []) io.stdout.write(`  ${l}\n`);
+    }
     for (const a of newAlerts) io.stdout.write(`alert #${a.id} (${a.kind}) ${a.message}\n`);
     if (site) io.stdout.write(`pages: ${site.outDir}/index.html\n`);
     io.stdout.write(regression ? 'exit 1: a new confirmed regression\n' : partial ? 'exit 3: the run was partial\n' : 'exit 0: no new confirmed regression\n');

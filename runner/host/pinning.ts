@@ -247,12 +247,17 @@ function chooseCount(topo: Topology, p: PinPolicy, n: number, byId: Map<number, 
 /** The marker line the pinned process prints on stderr before exec. */
 export const PIN_MARKER = 'metalbench-pin';
 
-// Fixed script: argv arrives as positional parameters, never pasted in.
+// Fixed script: argv arrives as positional parameters, never pasted in. One
+// awk reads what the pinned process got (its own /proc/self, with the
+// affinity and memory policy the exec'd benchmark inherits); numa_maps is
+// absent on kernels without NUMA, and then the policy is left empty.
 const REPORT_SCRIPT =
-  `c=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status); ` +
-  `m=$(sed -n 's/^Mems_allowed_list:[[:space:]]*//p' /proc/self/status); ` +
-  `p=$(head -n 1 /proc/self/numa_maps 2>/dev/null | cut -d ' ' -f 2); ` +
-  `printf '${PIN_MARKER} cpus=%s mems=%s policy=%s\\n' "$c" "$m" "$p" >&2; ` +
+  `n=/proc/self/numa_maps; [ -r "$n" ] || n=; ` +
+  `awk -v marker='${PIN_MARKER}' '` +
+  `FILENAME == "/proc/self/status" && $1 == "Cpus_allowed_list:" { c = $2 } ` +
+  `FILENAME == "/proc/self/status" && $1 == "Mems_allowed_list:" { m = $2 } ` +
+  `FILENAME != "/proc/self/status" && FNR == 1 { p = $2 } ` +
+  `END { printf "%s cpus=%s mems=%s policy=%s\\n", marker, c, m, p > "/dev/stderr" }' /proc/self/status $n; ` +
   `exec "$@"`;
 
 /**

@@ -23,3 +23,13 @@ export function canonicalKinds(kinds: Iterable<ProfileKind>): ProfileKind[] {
   const set = new Set(kinds);
   return PROFILE_KINDS.filter((k) => set.has(k));
 }
+
+/** A command's `--profile KINDS|none`: none → no profiles; the message names both extra words. */
+export function parseProfileOption(text: string): ProfileKind[] {
+  if (text === 'none') return [];
+  try {
+    return parseProfileKinds(text);
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/, or all\)$/, ', all or none)'));
+  }
+}

@@ -31,6 +31,28 @@ export interface Regression {
 /** What a confirmed regression is profiled for unless --profile says otherwise. */
 export const REGRESSION_KINDS: readonly ProfileKind[] = ['cpu', 'alloc', 'gc'];
 
+/** Seconds of base work a regression's profile aims at. */
+export const PROFILE_SECONDS = 1;
+
+/**
+ * b.N for a regression's profiled processes: at least the measured rounds'
+ * iterations, and about PROFILE_SECONDS of base work at the median base
+ * sec/op the session stored for that host and benchmark (rounds may be
+ * short; a profile needs about a second to say much, and costs are per op
+ * either way).
+ */
+export function profileIterations(store: Store, runId: number, host: string, benchmark: string, measuredIters: number): number {
+  const secs = store.db
+    .prepare<[number, string, string], { value: number }>(
+      `SELECT s.value FROM samples s JOIN jobs j ON j.id = s.job_id JOIN benchmarks b ON b.id = s.benchmark_id
+       WHERE s.run_id = ? AND j.host = ? AND j.side = 'base' AND b.name = ? AND s.unit = 'sec/op' AND s.value > 0 ORDER BY s.value`,
+    )
+    .all(runId, host, benchmark)
+    .map((r) => r.value);
+  const secPerOp = secs[secs.length >> 1];
+  return secPerOp ? Math.max(measuredIters, Math.min(Math.ceil(PROFILE_SECONDS / secPerOp), 1e9)) : measuredIters;
+}
+
 export interface RegressionProfiles {
   diffs: DiffResult[];
   /** One line per regression and kind, for the terminal. */

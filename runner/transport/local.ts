@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { appendTail, busyMessage, HostBusyError, type ExecOptions, type ExecResult, type LockOptions, type Transport } from './transport.ts';
 
 /**
@@ -214,6 +214,8 @@ export class LocalTransport implements Transport {
   async lock(opts: LockOptions = {}): Promise<void> {
     if (this.lockHolder) return;
     const lockPath = localLockPath();
+    // METALBENCH_LOCK_DIR may name a folder nobody has made yet.
+    mkdirSync(dirname(lockPath), { recursive: true });
     const waitMs = Math.max(0, opts.waitMs ?? 0);
     // Without waiting first: a busy host is reported before the wait begins.
     let got = await this.tryLock(lockPath, 0);

@@ -29,6 +29,8 @@ export interface Finding {
   status: string;
   /** The detector's own words, when it gave them. */
   message?: string;
+  /** An alert's stored profiles: their page under profiles/ (see site/profiles.ts), one per profiled benchmark. */
+  profiles?: { page: string; run: number; kinds: string[] }[];
 }
 
 export interface AttentionSource {

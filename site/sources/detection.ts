@@ -5,6 +5,8 @@
  * these tables: no findings.
  */
 import type { Finding } from './attention.ts';
+import { alertProfileSets } from '../../results/alerts/profiles.ts';
+import { profilePageName } from '../profiles.ts';
 import type { DB } from './open.ts';
 
 function hasTables(db: DB, names: readonly string[]): boolean {
@@ -48,12 +50,14 @@ export function loadFindings(db: DB): Finding[] {
     });
   }
   const alerts = db
-    .prepare<string[], { kind: string; state: string; change_point_id: number | null; host: string | null; benchmark: string | null; unit: string | null; last_good: string | null; first_bad: string | null; effect: number | null; message: string; created_at: string }>(
-      `SELECT kind, state, change_point_id, host, benchmark, unit, last_good, first_bad, effect, message, created_at
+    .prepare<string[], { id: number; kind: string; state: string; change_point_id: number | null; host: string | null; benchmark: string | null; unit: string | null; last_good: string | null; first_bad: string | null; effect: number | null; message: string; created_at: string }>(
+      `SELECT id, kind, state, change_point_id, host, benchmark, unit, last_good, first_bad, effect, message, created_at
        FROM alerts WHERE state IN (${OPEN_STATES.map(() => '?').join(', ')}) ORDER BY id`,
     )
     .all(...OPEN_STATES);
+  const profiled = alertProfileSets(db, alerts.filter((a) => a.kind === 'regression' || a.kind === 'improvement'));
   for (const a of alerts) {
+    const profiles = profiled.get(a.id)?.map((p) => ({ page: profilePageName(p.run, p.host, p.benchmark), run: p.run, kinds: p.kinds }));
     const performance = a.kind === 'regression' || a.kind === 'improvement';
     out.push({
       kind: performance ? 'alert' : a.kind === 'environment' ? 'environment' : 'liveness',
@@ -69,6 +73,7 @@ export function loadFindings(db: DB): Finding[] {
       ciHigh: null,
       status: a.state,
       message: a.message,
+      ...(profiles ? { profiles } : {}),
     });
   }
   return out;
