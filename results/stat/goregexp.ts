@@ -2,7 +2,17 @@
 // Go's regexp: what Go accepts (\pL, (?P<x>…), [[:alpha:]], \Q…\E) is
 // accepted, what Go rejects (\1, (?=…), x{1001}) fails with Go's message, and
 // classes such as \s match what they match in Go.
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as RE2JSClass } from 're2js';
+
+// Loaded on first use: most specs' patterns are plain words and anchors,
+// which need no engine (see runner/spec/bench-pattern.ts), and loading it
+// costs a run's start-up some 10 ms.
+const require = createRequire(import.meta.url);
+let engine: typeof RE2JSClass | undefined;
+function re2(): typeof RE2JSClass {
+  return (engine ??= (require('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
+}
 
 export interface GoRegexp {
   /** Whether the expression matches anywhere in s (Go's MatchString). */
@@ -15,9 +25,9 @@ const ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
 
 /** Compiles a Go regular expression; throws Error with Go's message ("error parsing regexp: …"). */
 export function compileGoRegexp(expr: string): GoRegexp {
-  let re: RE2JS;
+  let re: RE2JSClass;
   try {
-    re = RE2JS.compile(expr);
+    re = re2().compile(expr);
   } catch (e) {
     throw new Error((e as Error).message);
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadSpec, parseSpec } from './spec.ts';
 import { benchElements, benchPatternError } from './bench-pattern.ts';
 import { ValidationError } from './validate.ts';
+import { compileGoRegexp } from '../../results/stat/goregexp.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'metalbench-limits-'));
 // A module with one package, next to the specs written below.
@@ -59,6 +60,22 @@ test('bench patterns: accepted and refused exactly as a real go test binary does
     // The reason is Go's own words.
     if (ours) assert.ok((go.stderr + go.stdout).includes(ours.replace(/^.*not a Go regular expression: /, '')), `${p}: ${ours}`);
   }
+});
+
+test('bench patterns of plain words, anchors, dots and spaces are valid without an engine: re2js agrees on every one tried', () => {
+  const alphabet = 'Aa9_=.,: ^$-';
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let n = 0; n < 2000; n++) {
+    const len = next() % 12;
+    let el = '';
+    for (let i = 0; i < len; i++) el += alphabet[next() % alphabet.length];
+    assert.not.throws(() => compileGoRegexp(el), `${JSON.stringify(el)} is skipped by the fast path, so it must compile`);
+    assert.is(benchPatternError(el), undefined);
+  }
+  // Whatever falls outside the plain set still goes to the engine.
+  assert.ok(benchPatternError('a**') !== undefined);
+  assert.ok(benchPatternError('^x$/*y') !== undefined);
 });
 
 test('benchtime and timeout must be more than zero', () => {
