@@ -6,7 +6,7 @@
  * conventions: `--help`/`-h`, `help CMD`, usage errors exit 2.
  */
 import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { LOCK_WAIT_USAGE } from '../run/lock-wait.ts';
+import { LOCK_WAIT_USAGE, NIGHTLY_LOCK_WAIT } from '../run/lock-wait.ts';
 import { PROFILE_USAGE } from '../profile/usage.ts';
 import { DEFAULT_INVENTORY, type CliIO } from './options.ts';
 import { CALIBRATE_USAGE, COMPARE_USAGE } from '../compare/usage.ts';
@@ -142,7 +142,7 @@ the flag list on standard error, as benchstat does.
     summary: "measure head against the spec's anchor, detect, confirm pending changes by an A/B run",
     usage: `usage: metalbench nightly SPEC [--revision REF] [--site DIR] [--rounds R] [--confirm-rounds R]
                           [--threshold P] [--no-confirm] [--bisect] [--profile KINDS|none]
-                          [--db PATH] [--inventory PATH] [--json]
+                          [--lock-wait DURATION] [--db PATH] [--inventory PATH] [--json]
 
 Measures REF (default HEAD of the spec's repository) against the spec's
 \`anchor: REF\` in paired rounds on the spec's hosts, records the night, runs
@@ -154,6 +154,7 @@ Each confirmed alert's benchmarks are then profiled, base and head, on the
 host that confirmed it, after the A/B session's measured rounds and stored
 under it (--profile KINDS: cpu,alloc,block,mutex,gc or all; default
 cpu,alloc,gc; none turns it off). \`alerts\` shows where the time went.
+A busy host is waited for, up to --lock-wait (default \${NIGHTLY_LOCK_WAIT}; 0 fails at once).
 Exit 1: a new confirmed regression; 3: the run was partial; 2: bad input.
 `,
     readOnly: false,

@@ -36,6 +36,8 @@ export interface AlertProfileRequest {
   kinds: readonly ProfileKind[];
   inventoryPath: string;
   inventoryExplicit: boolean;
+  /** How long to wait for the host if another metalbench holds it. */
+  lockWaitMs?: number;
   log: (line: string) => void;
 }
 
@@ -62,7 +64,7 @@ export async function profileAlert(r: AlertProfileRequest): Promise<RegressionPr
     if (suites.length === 0) return none(`run ${r.runId} did not measure it on ${r.host}`);
 
     try {
-      hosts = await resolveHosts(r.spec.hosts, { inventoryPath: r.inventoryPath, inventoryExplicit: r.inventoryExplicit, specPath: r.spec.path, log: r.log, names: [r.host] });
+      hosts = await resolveHosts(r.spec.hosts, { inventoryPath: r.inventoryPath, inventoryExplicit: r.inventoryExplicit, specPath: r.spec.path, log: r.log, names: [r.host], ...(r.lockWaitMs !== undefined ? { lockWaitMs: r.lockWaitMs } : {}) });
     } catch (e) {
       if (!(e instanceof RunStop)) throw e;
       return none(e.lines.join('; '));

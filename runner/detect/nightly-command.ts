@@ -19,6 +19,7 @@ import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
 import { UsageError, type CliIO } from '../cli/options.ts';
 
 import { DEFAULT_INVENTORY } from '../cli/options.ts';
+import { LOCK_WAIT_OPTION, NIGHTLY_LOCK_WAIT, parseLockWait } from '../run/lock-wait.ts';
 import { parseProfileOption, type ProfileKind } from '../profile/kinds.ts';
 import { REGRESSION_KINDS } from '../profile/regressions.ts';
 
@@ -44,6 +45,7 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
         inventory: { type: 'string' },
         json: { type: 'boolean', default: false },
         profile: { type: 'string' },
+        ...LOCK_WAIT_OPTION,
       },
       strict: true,
       allowPositionals: true,
@@ -54,6 +56,9 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
   const { values: v, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml');
   const specPath = positionals[0]!;
+  // Nobody is there to retry a night that found its hosts busy: it waits (a PR comparison holding them ends).
+  const lockWait = parseLockWait(v['lock-wait'] ?? NIGHTLY_LOCK_WAIT);
+  if (typeof lockWait === 'object') throw new UsageError(lockWait.error);
   const threshold = Number(v.threshold);
   if (!(threshold >= 0 && threshold < 1)) return fail(`--threshold ${JSON.stringify(v.threshold)} must be a relative change in [0, 1), e.g. 0.02`);
   const intFlag = (name: string, s: string | undefined, min: number) => {
@@ -109,7 +114,7 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
     const code = await comparePaired(
       {
         mode: 'paired', spec: specPath, base, head, repo, ...(r !== undefined ? { rounds: r } : {}), threshold, confirm: false, failOn: 'never',
-        floorSessions: 20, overrides: { base: { env: {} }, head: { env: {} } }, db: v.db, ...(v.inventory !== undefined ? { inventory: v.inventory } : {}),
+        floorSessions: 20, overrides: { base: { env: {} }, head: { env: {} } }, db: v.db, lockWaitMs: lockWait, ...(v.inventory !== undefined ? { inventory: v.inventory } : {}),
       },
       compareIO,
       env,
@@ -245,6 +250,7 @@ export async function nightlyCommand(args: string[], io: CliIO): Promise<number>
           kinds: profileKinds,
           inventoryPath: inventory,
           inventoryExplicit: v.inventory !== undefined,
+          lockWaitMs: lockWait,
           log: (l) => io.stderr.write(`${l}\n`),
         }).catch((e: unknown) => ({ diffs: [], lines: [`where: ${p.series}: not profiled: ${e instanceof Error ? e.message : String(e)}`] }));
         where = { run: abRun, lines: profiled.lines };

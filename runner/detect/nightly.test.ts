@@ -2,7 +2,10 @@
 // and anchor, real benchmark processes on the built-in host, a real store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { localLockPath } from '../transport/local.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../cli.ts';
@@ -136,6 +139,37 @@ test('nightly: a spec without an anchor, or an unknown revision, is bad input (e
   assert.is(b.code, 2);
   assert.match(b.err, /no-such-ref/);
   assert.match(b.err, /nothing was run/);
+});
+
+test('a busy host: the night waits for it by default (and runs once it is free), and --lock-wait 0 fails at once recording nothing', async () => {
+  const lock = localLockPath();
+  mkdirSync(dirname(lock), { recursive: true });
+  const hold = (seconds: number) => spawn('flock', ['--exclusive', lock, 'sleep', String(seconds)], { stdio: 'ignore' });
+  const held = async (p: ReturnType<typeof hold>) => {
+    for (let i = 0; i < 100 && spawnSync('flock', ['--nonblock', lock, 'true']).status === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    return p;
+  };
+
+  const quick = join(work, 'busy-quick.db');
+  const holder = await held(hold(30));
+  try {
+    const r = await cli(['nightly', repo.spec, '--revision', baseSha, '--db', quick, '--lock-wait', '0']);
+    assert.is(r.code, 3, r.err);
+    assert.match(r.err, /busy/);
+    const s = new Store(quick);
+    assert.is(s.listRuns().length, 0, 'nothing recorded');
+    s.close();
+  } finally {
+    holder.kill();
+  }
+  await new Promise((r) => holder.on('close', r));
+
+  const patient = join(work, 'busy-wait.db');
+  const brief = await held(hold(2));
+  const r = await cli(['nightly', repo.spec, '--revision', baseSha, '--db', patient]);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.err, /host local is busy.*waiting up to 14400s/);
+  assert.is(brief.exitCode, 0, 'the other holder finished first');
 });
 
 test.run();

@@ -9,6 +9,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** The parseArgs entry, to spread into a command's options. */
 export const LOCK_WAIT_OPTION = { 'lock-wait': { type: 'string' } } as const;
 
+/** nightly's wait when none is given: a night runs unattended, so it waits rather than fails. */
+export const NIGHTLY_LOCK_WAIT = '4h';
+
 export const LOCK_WAIT_USAGE = '--lock-wait DURATION     wait this long for a busy host (e.g. 30s, 10m; 0 = fail at once)';
 
 /** Milliseconds, or a message saying what is wrong. `0` is allowed (do not wait). */
