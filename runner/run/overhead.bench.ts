@@ -59,7 +59,7 @@ async function bareJobs(spec: Spec): Promise<Array<{ argv: string[]; cwd: string
   }
 }
 
-async function compare(name: string, specPath: string): Promise<{ metalbench: number; bare: number; jobs: number }> {
+async function compare(name: string, specPath: string): Promise<{ metalbench: number; bare: number; jobs: number; ratios: number[] }> {
   const spec = loadSpec(specPath);
   const jobs = await bareJobs(spec);
   const cli = () => timed(process.execPath, [join(root, 'bin/metalbench.js'), 'run', specPath, '--db', join(dir, `${name}.db`)]);
@@ -72,14 +72,16 @@ async function compare(name: string, specPath: string): Promise<{ metalbench: nu
     for (const j of jobs) t += await timed(j.argv[0]!, j.argv.slice(1), { cwd: j.cwd, env: j.env });
     b.push(t);
   }
-  return { metalbench: median(m), bare: median(b), jobs: jobs.length };
+  // Each round's two measurements are adjacent in time, so their ratio cancels drift the two medians do not.
+  return { metalbench: median(m), bare: median(b), jobs: jobs.length, ratios: m.map((x, i) => x / b[i]!) };
 }
 
 try {
   const smoke = await compare('smoke', smokePath);
   console.log(
     `smoke spec, ${smoke.jobs} processes, median of ${ROUNDS}: metalbench run ${smoke.metalbench.toFixed(0)} ms, bare ${smoke.bare.toFixed(0)} ms: ` +
-      `${(smoke.metalbench / smoke.bare).toFixed(3)}× wall (target ≤ 1.05×), ${(smoke.metalbench - smoke.bare).toFixed(0)} ms added`,
+      `${(smoke.metalbench / smoke.bare).toFixed(3)}× wall (target ≤ 1.05×), ${(smoke.metalbench - smoke.bare).toFixed(0)} ms added; ` +
+      `per round (adjacent pairs): median ${median(smoke.ratios).toFixed(3)}×, range ${Math.min(...smoke.ratios).toFixed(3)}–${Math.max(...smoke.ratios).toFixed(3)}×`,
   );
   // One job: what every run pays once (node start, spec, host probe, build cache check, database, summary).
   const onePath = join(dir, 'one.yaml');
