@@ -48,14 +48,8 @@ export async function compareEntry(argv: string[], io: CompareIO, d: EntryDefaul
     const { compareUnpaired } = await import('./unpaired.ts');
     return compareUnpaired(a, io, commandLine('compare', argv));
   }
-  let site: string | null;
-  try {
-    site = publishedSiteUrl(a);
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message}\nmetalbench compare: the site configuration is unusable; nothing was run\n`);
-    return EXIT_BAD_INPUT;
-  }
-  const env = { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('compare', argv), ...(site !== null ? { siteUrl: site } : {}) };
+  const env = commandEnv('compare', argv, a, io, d);
+  if (env === undefined) return EXIT_BAD_INPUT;
   const { comparePaired, compareResume } = await import('./command.ts');
   return a.mode === 'resume' ? compareResume(a, io, env) : comparePaired(a, io, env);
 }
@@ -73,14 +67,21 @@ export async function calibrateEntry(argv: string[], io: CompareIO, d: EntryDefa
   if (a === 'help' || a.mode !== 'paired') throw new UsageError('expected one spec file, e.g. metalbench calibrate benchmarks/pr.yaml');
   const bad = unwritable(a);
   if (bad) throw new UsageError(bad);
+  const env = commandEnv('calibrate', argv, a, io, d);
+  if (env === undefined) return EXIT_BAD_INPUT;
+  const { comparePaired } = await import('./command.ts');
+  const paired: PairedArgs & { db: string } = { ...a, calibrate: true };
+  return comparePaired(paired, io, env);
+}
+
+/** The inventory, command line and published page address of a paired command; undefined (said on stderr) when the site configuration is unusable. */
+function commandEnv(name: 'compare' | 'calibrate', argv: string[], a: Parameters<typeof publishedSiteUrl>[0] & { inventory?: string }, io: CompareIO, d: EntryDefaults) {
   let site: string | null;
   try {
     site = publishedSiteUrl(a);
   } catch (e) {
-    io.stderr.write(`${(e as Error).message}\nmetalbench calibrate: the site configuration is unusable; nothing was run\n`);
-    return EXIT_BAD_INPUT;
+    io.stderr.write(`${(e as Error).message}\nmetalbench ${name}: the site configuration is unusable; nothing was run\n`);
+    return undefined;
   }
-  const { comparePaired } = await import('./command.ts');
-  const paired: PairedArgs & { db: string } = { ...a, calibrate: true };
-  return comparePaired(paired, io, { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine('calibrate', argv), ...(site !== null ? { siteUrl: site } : {}) });
+  return { inventoryPath: a.inventory ?? d.inventory, inventoryExplicit: a.inventory !== undefined, commandLine: commandLine(name, argv), ...(site !== null ? { siteUrl: site } : {}) };
 }
