@@ -6,6 +6,7 @@
 import { summarize, type CompareReport, type HostReport } from './report.ts';
 import { changeCells, confirmationIndex, pValue, shellQuote, signedPct, verdictText } from './format.ts';
 import { renderVerdictText } from './render-text.ts';
+import { aaRecordLine } from './error-rate.ts';
 
 /** Escapes text for a markdown table cell. */
 function cell(s: string): string {
@@ -76,6 +77,7 @@ export function renderMarkdown(report: CompareReport): string {
   const level = Math.round(report.protocol.confidence * 100);
   const sideLine = (name: string, s: CompareReport['base']) => `${name} \`${s.sha ? s.sha.slice(0, 12) : s.ref}\`${s.dirty ? ' (uncommitted changes)' : ''}`;
   out.push(`${sideLine('base', report.base)} · ${sideLine('head', report.head)} · ${report.protocol.rounds} rounds per host, δ ≥ ${(report.protocol.threshold * 100).toFixed(1)}%\n\n`);
+  if (report.aaRecord) out.push(`${cell(aaRecordLine(report.aaRecord))}\n\n`);
   const hosts = report.hosts.map((h) => h.name);
   for (const r of report.rows) if (!hosts.includes(r.host)) hosts.push(r.host);
   for (const name of hosts) {

@@ -3,6 +3,7 @@
 // the summary derived from it. Rendering (text, markdown, JSON) works from
 // this value alone. The JSON form is described by compare-report.schema.json.
 
+import type { AaRecord } from './error-rate.ts';
 import type { VerdictKind, VerdictRow } from './verdict.ts';
 import type { ConfirmationSummary } from './confirm.ts';
 
@@ -100,6 +101,8 @@ export interface CompareReport {
   reproduce: string[];
   /** The comparison's page on the published site (`metalbench site`), when its address is known. */
   pageUrl?: string;
+  /** The protocol's false-alarm rate as measured here: stored A/A comparisons of the same spec and rounds (error-rate.ts). */
+  aaRecord?: AaRecord;
   createdAt?: string;
 }
 

@@ -330,6 +330,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, host)
   );
   `,
+  // A screening session's outcome, for the measured false-alarm rate of A/A
+  // comparisons (results/paired/error-rate.ts): regression candidates it
+  // raised, and how many its confirmation confirmed (NULL when no
+  // confirmation ran). Both NULL for a session that did not complete.
+  `
+  ALTER TABLE compare_sessions ADD COLUMN screened INTEGER;
+  ALTER TABLE compare_sessions ADD COLUMN confirmed INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

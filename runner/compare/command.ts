@@ -23,6 +23,8 @@ import { newSeed } from './plan.ts';
 import { noteUnreached, readPlan, runSession, SessionError, type HostPlan } from './session.ts';
 import { analyzeSession } from './analyze.ts';
 import { storeResults } from './floors.ts';
+import { readAaRecord, storeOutcome } from './aa-record.ts';
+import { aaRecordLine } from '../../results/paired/error-rate.ts';
 import { belongsTo, chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
 import { buildReport } from './report.ts';
 import type { ProfileKind } from '../profile/kinds.ts';
@@ -332,6 +334,10 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       if (confirmError) sessionError ??= confirmError;
     }
 
+    // The outcome, for the false-alarm record of A/A comparisons (a session cut short counts for nothing).
+    if (!sessionError && !interrupted) storeOutcome(store, screenId, candidates.length, c.opts.confirm ? (confirmation?.confirmed ?? 0) : null);
+    const record = readAaRecord(store, c.spec.name, c.rounds, [screenId]);
+
     // Where: each confirmed regression profiled, base and head, on the host that confirmed it.
     let where: RegressionProfiles | undefined;
     const kinds = c.opts.profile ?? REGRESSION_KINDS;
@@ -370,6 +376,7 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
       unreached: opened.failed.map((f) => f.name),
       benchstat,
       reproduce: c.opts.command,
+      aaRecord: record,
       ...(env.siteUrl !== undefined ? { pageUrl: comparisonPageUrl(env.siteUrl, screenId) } : {}),
     });
     const summary = summarize(report);
@@ -495,6 +502,7 @@ function writeOutputs(report: CompareReport, summary: ReportSummary, out: { mark
   w(`verdicts: ${c.regression} regression, ${c.improvement} improvement, ${c['no-change']} no change, ${c.inconclusive} inconclusive\n`);
   w(report.confirmation ? `${report.confirmation.line}\n` : `screened ${summary.screened} → not confirmed (--no-confirm)\n`);
   for (const r of report.confirmation?.rows ?? []) w(`  ${r.confirmed ? 'confirmed' : 'dismissed'}: ${r.host} ${r.benchmark} ${r.unit}${r.confirmHost ? ` (re-measured on ${r.confirmHost})` : ''}: ${r.reason}\n`);
+  if (report.aaRecord) w(`${aaRecordLine(report.aaRecord)}\n`);
   for (const l of where?.lines ?? []) w(`${l}\n`);
   if (report.pageUrl) w(`comparison page (once the site is rebuilt and published): ${report.pageUrl}\n`);
   w(`exit ${summary.exitCode}: ${exitReason(summary, report.protocol.failOn)}\n`);

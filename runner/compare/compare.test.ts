@@ -91,6 +91,7 @@ test('A/A (--base X --head X) exits 0, is stored as A/A, and calibrate feeds the
   assert.is(code, 0, c.out() + c.err());
   assert.match(c.out(), /^A\/A paired verdicts/m);
   assert.match(c.out(), /^verdicts: 0 regression/m);
+  assert.match(c.out(), /^false-alarm rate here: not measured yet; A\/A comparisons with confirmation/m);
   // A floor needs five A/A sessions of the same protocol.
   for (let i = 0; i < 4; i++) {
     const cal = capture();
@@ -110,6 +111,11 @@ test('A/A (--base X --head X) exits 0, is stored as A/A, and calibrate feeds the
   const f = spin.delta.floor;
   assert.ok(f !== undefined && f.sessions === 5 && f.value > 0 && f.value <= floor + 1e-12, `floor ${JSON.stringify(f)} vs ${floor}`);
   assert.is(spin.delta.value, Math.max(Math.log1p(0.01), f!.value));
+  // Its measured false-alarm rate: the first A/A comparison (confirmation on, nothing confirmed) and every A/A screening.
+  assert.ok(validate(doc), JSON.stringify(validate.errors));
+  const rec = doc.aaRecord!;
+  assert.equal([rec.comparisons, rec.falseAlarms, rec.screenings], [1, 0, 5]);
+  assert.ok(rec.screenedAlarms <= 5 && Math.abs(rec.upper - 0.95) < 1e-9, JSON.stringify(rec));
 });
 
 test('bad input exits 2 and stores nothing: invalid ref, dirty tree, no repository, a side that does not build', async () => {

@@ -5,6 +5,7 @@
  * benchmarks on one side only; the verdict rows and the confirmation.
  * Rendering (text, markdown, JSON) is results/paired's.
  */
+import type { AaRecord } from '../../results/paired/error-rate.ts';
 import type { Store } from '../../results/store/store.ts';
 import type { CompareReport, ConfirmationSummary, HostReport, SessionRecord, SideIdentity, VerdictRow } from '../../results/paired/index.ts';
 import type { HostFacts } from '../host/facts.ts';
@@ -40,6 +41,8 @@ export interface ReportInput {
   reproduce: string[];
   /** The session's page on the published site. */
   pageUrl?: string;
+  /** The protocol's measured false-alarm rate: the stored A/A comparisons of this spec and rounds. */
+  aaRecord?: AaRecord;
 }
 
 /** Side overrides as flat key → value pairs (GOTOOLCHAIN, gcflags, pgo, env NAME). */
@@ -166,6 +169,7 @@ export function buildReport(r: ReportInput): CompareReport {
     rows,
     reproduce: r.reproduce,
     ...(r.pageUrl !== undefined ? { pageUrl: r.pageUrl } : {}),
+    ...(r.aaRecord !== undefined ? { aaRecord: r.aaRecord } : {}),
     createdAt: new Date().toISOString(),
   };
   if (r.confirmation) {
