@@ -34,6 +34,9 @@ const session = (runId: number, parentRunId: number | null, results: CompareRow[
   startedAt: '2026-01-01T00:00:00Z',
   status: 'ok',
   specPath: 's.yaml',
+  specName: 's',
+  screened: null,
+  confirmed: null,
   results,
 });
 

@@ -120,6 +120,9 @@ test('the tables were stored by compare; a session stored without them gets them
   assert.equal(before.map((r) => [r.run_id, r.host]), [[screenId, 'local'], [confirmId, 'local']]);
   const page = () => readFileSync(join(outDir, 'compare', `${screenId}.html`), 'utf8');
   const html = page();
+  // The screening states its protocol's measured false-alarm rate (no A/A comparison of it is stored here); a confirmation does not.
+  assert.match(html, /<p class="meta" data-error-rate>false-alarm rate here: not measured yet; A\/A comparisons with confirmation/);
+  assert.not.match(readFileSync(join(outDir, 'compare', `${confirmId}.html`), 'utf8'), /data-error-rate/);
   // As a store written before the table existed: no tables.
   const s = new Store(db);
   s.db.prepare('DELETE FROM compare_tables').run();

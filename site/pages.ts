@@ -400,7 +400,8 @@ export function verdictCounts(s: CompareSession): string {
   return [...counts].sort((a, b) => verdictRank(a[0]) - verdictRank(b[0]) || b[1] - a[1]).map(([v, n]) => `${n} ${v}`).join(', ') || 'no results';
 }
 
-export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<string, PageState>, links: SessionLinks, tables: readonly CompareTable[]): string {
+/** `errorRate`: a screening's measured false-alarm rate (results/paired/error-rate.ts), as one line. */
+export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<string, PageState>, links: SessionLinks, tables: readonly CompareTable[], errorRate?: string): string {
   const hostRows = new Map<string, CompareSession['results'][number]>();
   for (const r of s.results) if (!hostRows.has(r.host)) hostRows.set(r.host, r);
   const pageOf = new Map(Object.entries(pages).map(([base, p]) => [p.name, base]));
@@ -408,6 +409,7 @@ export function comparePage(ctx: SiteContext, s: CompareSession, pages: Record<s
     `<nav><a href="../index.html">← ${escapeHtml(ctx.config.title)}</a> · <a href="index.html">comparisons</a></nav>`,
     `<h1>${escapeHtml(compareTitle(s))}</h1>`,
     `<p class="meta">Run #${s.runId} (${escapeHtml(s.role)}${s.parentRunId !== null ? ` of ${sessionLink(s.parentRunId, links.screening !== null, 'data-screening')}` : ''}), ${escapeHtml(dateTime(s.startedAt))}, ${escapeHtml(s.status)} · base ${revLink(ctx, s.baseSha)} · head ${revLink(ctx, s.headSha)} · ${s.rounds} paired rounds · ${escapeHtml(verdictCounts(s))}</p>`,
+    ...(errorRate !== undefined ? [`<p class="meta" data-error-rate>${escapeHtml(errorRate)}</p>`] : []),
     ...(links.confirmations.length > 0
       ? [`<p class="meta">Regression candidates re-measured in ${links.confirmations.map((c) => `${sessionLink(c.runId, true, 'data-confirmation')} (${escapeHtml(verdictCounts(c))})`).join(', ')}.</p>`]
       : []),
