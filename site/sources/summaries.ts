@@ -61,30 +61,31 @@ export interface SeriesReader {
   values(id: number): number[];
 }
 
-const COLS = 'id, run_id, at, fingerprint, n, median, lo, hi, unit, host, trigger, pkg, goarch, q1, q3, min, max, nan';
+// Named as FullPointRow names them, so rows need no mapping; `ordered` reads tuples in this order.
+const COLS = 'id, run_id AS runId, at, fingerprint, n, median, lo, hi, unit, host, trigger, pkg, goarch, q1, q3, min, max, nan';
 
 export function seriesReader(db: DB): SeriesReader {
   // Ordered by (at, id) everywhere, so full and incremental builds agree on ties.
-  const latest = db.prepare<[number, string | null, string, string, string, number], RawFull>(
+  const latest = db.prepare<[number, string | null, string, string, string, number], FullPointRow>(
     `SELECT ${COLS} FROM summaries INDEXED BY summaries_series
      WHERE benchmark_id = ? AND pkg IS ? AND unit = ? AND host = ? AND trigger = ?
      ORDER BY at DESC, id DESC LIMIT ?`,
   );
-  const month = db.prepare<[number, string | null, string, string], RawFull>(
+  const month = db.prepare<[number, string | null, string, string], FullPointRow>(
     `SELECT ${COLS} FROM summaries INDEXED BY summaries_page_at WHERE benchmark_id = ? AND pkg IS ? AND at >= ? AND at < ? ORDER BY at, id`,
   );
   const ordered = db
     .prepare<[number], unknown[]>(`SELECT ${COLS}, benchmark_id FROM summaries INDEXED BY summaries_page_at WHERE id <= ? ORDER BY benchmark_id, pkg, at, id`)
     .raw(true);
-  const sinceStmt = db.prepare<[number, number], RawFull & { benchmark_id: number }>(`SELECT ${COLS}, benchmark_id FROM summaries WHERE id > ? AND id <= ? ORDER BY id`);
-  const ofRun = db.prepare<[number], RawFull & { benchmark_id: number }>(`SELECT ${COLS}, benchmark_id FROM summaries WHERE run_id = ? ORDER BY id`);
+  const sinceStmt = db.prepare<[number, number], FullPointRow & { benchmarkId: number }>(`SELECT ${COLS}, benchmark_id AS benchmarkId FROM summaries WHERE id > ? AND id <= ? ORDER BY id`);
+  const ofRun = db.prepare<[number], FullPointRow & { benchmarkId: number }>(`SELECT ${COLS}, benchmark_id AS benchmarkId FROM summaries WHERE run_id = ? ORDER BY id`);
   const vals = db.prepare<[number], { vals_json: string }>('SELECT vals_json FROM summaries WHERE id = ?');
   return {
     latest(k, limit) {
-      return latest.all(k.benchmarkId, k.pkg, k.unit, k.host, k.trigger, limit).map(full);
+      return latest.all(k.benchmarkId, k.pkg, k.unit, k.host, k.trigger, limit);
     },
     month(benchmarkId, pkg, m) {
-      return month.all(benchmarkId, pkg, m, nextMonth(m)).map(full);
+      return month.all(benchmarkId, pkg, m, nextMonth(m));
     },
     *ordered(upto) {
       // Arrays, not objects, from SQLite: this reads every summary.
@@ -93,10 +94,10 @@ export function seriesReader(db: DB): SeriesReader {
       }
     },
     since(since, upto) {
-      return sinceStmt.all(since, upto).map((r) => ({ ...full(r), benchmarkId: r.benchmark_id }));
+      return sinceStmt.all(since, upto);
     },
     ofRuns(runIds) {
-      return runIds.flatMap((id) => ofRun.all(id).map((r) => ({ ...full(r), benchmarkId: r.benchmark_id })));
+      return runIds.flatMap((id) => ofRun.all(id));
     },
     values(id) {
       const r = vals.get(id);
@@ -106,31 +107,6 @@ export function seriesReader(db: DB): SeriesReader {
 }
 
 type RawTuple = [number, number, string, string | null, number, number, number | null, number | null, string, string, string, string | null, string | null, number, number, number, number, number, number];
-
-interface RawFull {
-  id: number;
-  run_id: number;
-  at: string;
-  fingerprint: string | null;
-  n: number;
-  median: number;
-  lo: number | null;
-  hi: number | null;
-  unit: string;
-  host: string;
-  trigger: string;
-  pkg: string | null;
-  goarch: string | null;
-  q1: number;
-  q3: number;
-  min: number;
-  max: number;
-  nan: number;
-}
-
-function full(r: RawFull): FullPointRow {
-  return { id: r.id, runId: r.run_id, at: r.at, fingerprint: r.fingerprint, n: r.n, median: r.median, lo: r.lo, hi: r.hi, unit: r.unit, host: r.host, trigger: r.trigger, pkg: r.pkg, goarch: r.goarch, q1: r.q1, q3: r.q3, min: r.min, max: r.max, nan: r.nan };
-}
 
 /** "2025-12" → "2026-01" (x values are ISO strings, so months compare as text). */
 export function nextMonth(m: string): string {
