@@ -5,35 +5,18 @@
  * `metalbench alerts mark ID STATE [--note TEXT]` triages one.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { UsageError, type CliIO } from '../cli/options.ts';
-
-
+import { noPositionals, parseCommand, UsageError, type CliIO } from '../cli/options.ts';
 
 export async function alertsCommand(args: string[], io: CliIO): Promise<number> {
   const fail = (m: string) => {
     io.stderr.write(`metalbench alerts: ${m}\n`);
     return 2;
   };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        all: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        markdown: { type: 'boolean', default: false },
-        note: { type: 'string' },
-        db: { type: 'string', default: DEFAULT_DB_PATH },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, {
+    all: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
+    note: { type: 'string' },
+  });
   if (values.json && values.markdown) return fail('choose one of --json and --markdown');
   if (!existsSync(values.db)) return fail(`${values.db}: no results database here; pass --db PATH`);
   const { Store } = await import('../../results/store/store.ts');
@@ -55,7 +38,7 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
       else io.stdout.write(`alert #${idText} marked ${state}\n`);
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    noPositionals(positionals, '');
     const { viewOf, renderJson, renderMarkdown, renderText } = await import('../../results/alerts/render.ts');
     const { alertWhere } = await import('./alert-where.ts');
     const list = alerts.listAlerts(store.db, { all: values.all });

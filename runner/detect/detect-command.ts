@@ -5,36 +5,20 @@
  * that), 2 on bad input.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { UsageError, type CliIO } from '../cli/options.ts';
-
-
+import { noPositionals, parseCommand, type CliIO } from '../cli/options.ts';
 
 export async function detectCommand(args: string[], io: CliIO): Promise<number> {
   const fail = (m: string) => {
     io.stderr.write(`metalbench detect: ${m}\n`);
     return 2;
   };
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        since: { type: 'string' },
-        series: { type: 'string' },
-        threshold: { type: 'string', default: '0.02' },
-        cadence: { type: 'string' },
-        db: { type: 'string', default: DEFAULT_DB_PATH },
-        inventory: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values, positionals } = parseCommand(args, {
+    since: { type: 'string' },
+    series: { type: 'string' },
+    threshold: { type: 'string', default: '0.02' },
+    cadence: { type: 'string' },
+  });
+  noPositionals(positionals, 'detect reads the stored nightly series; see metalbench detect --help');
   let since: string | undefined;
   if (values.since !== undefined) {
     const t = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?$/.test(values.since) ? Date.parse(values.since) : NaN;

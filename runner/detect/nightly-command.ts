@@ -14,46 +14,27 @@
  * the run was partial, 2 on bad input, 0 otherwise.
  */
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { DEFAULT_DB_PATH } from '../../results/store/default-path.ts';
-import { UsageError, type CliIO } from '../cli/options.ts';
-
-import { DEFAULT_INVENTORY } from '../cli/options.ts';
+import { DEFAULT_INVENTORY, parseCommand, UsageError, type CliIO } from '../cli/options.ts';
 import { LOCK_WAIT_OPTION, NIGHTLY_LOCK_WAIT, parseLockWait } from '../run/lock-wait.ts';
 import { parseProfileOption, type ProfileKind } from '../profile/kinds.ts';
 import { REGRESSION_KINDS } from '../profile/regressions.ts';
-
 
 export async function nightlyCommand(args: string[], io: CliIO): Promise<number> {
   const fail = (m: string) => {
     io.stderr.write(`metalbench nightly: ${m}\n`);
     return 2;
   };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        revision: { type: 'string', default: 'HEAD' },
-        site: { type: 'string' },
-        rounds: { type: 'string' },
-        'confirm-rounds': { type: 'string', default: '20' },
-        threshold: { type: 'string', default: '0.02' },
-        'no-confirm': { type: 'boolean', default: false },
-        bisect: { type: 'boolean', default: false },
-        db: { type: 'string', default: DEFAULT_DB_PATH },
-        inventory: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        profile: { type: 'string' },
-        ...LOCK_WAIT_OPTION,
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommand(args, {
+    revision: { type: 'string', default: 'HEAD' },
+    site: { type: 'string' },
+    rounds: { type: 'string' },
+    'confirm-rounds': { type: 'string', default: '20' },
+    threshold: { type: 'string', default: '0.02' },
+    'no-confirm': { type: 'boolean', default: false },
+    bisect: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    ...LOCK_WAIT_OPTION,
+  });
   if (positionals.length !== 1) throw new UsageError('expected exactly one spec file, e.g. metalbench nightly benchmarks/nightly.yaml');
   const specPath = positionals[0]!;
   // Nobody is there to retry a night that found its hosts busy: it waits (a PR comparison holding them ends).
