@@ -49,14 +49,5 @@ export function benchstatPath(): string {
   return p;
 }
 
-/** mulberry32: a small seeded PRNG, so generated inputs and failures reproduce. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (results/paired/random.ts) seeds the generated inputs, so failures reproduce.
+export { mulberry32 } from '../paired/random.ts';

@@ -7,18 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Side } from './args.ts';
+import { mulberry32 } from '../../results/paired/random.ts';
 
-/** A seeded generator (splitmix64 over BigInt-free 32-bit halves: mulberry32 per stream). */
+/** A seeded generator per stream: mulberry32 seeded by sha256(seed, stream). */
 export function rng(seed: string, stream: string): () => number {
   const h = createHash('sha256').update(seed).update('\0').update(stream).digest();
-  let a = h.readUInt32LE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h.readUInt32LE(0));
 }
 
 export function newSeed(): string {
