@@ -31,7 +31,7 @@ export interface EnvChange {
 /** [summary id, x, fingerprint, median], oldest first. */
 export type Recent = [number, string, string | null, number];
 
-export interface SeriesRow {
+export interface RowBase {
   unit: string;
   host: string;
   trigger: string;
@@ -39,6 +39,9 @@ export interface SeriesRow {
   /** Smallest and largest sample ever seen in the series (all zero: both 0). */
   min: number;
   max: number;
+}
+
+export interface SeriesRow extends RowBase {
   latest: LatestPoint;
   verdict: Verdict | null;
   /** The latest fingerprint change among the recent points, if any. */
@@ -48,15 +51,6 @@ export interface SeriesRow {
 
 export const byXThenId = (a: { at: string; id: number }, b: { at: string; id: number }): number =>
   a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id;
-
-export interface RowBase {
-  unit: string;
-  host: string;
-  trigger: string;
-  goarch: string | null;
-  min: number;
-  max: number;
-}
 
 /** A row from its recent points (oldest first, at most RECENT) and its latest point. */
 export function rowFrom(base: RowBase, recent: Recent[], latest: FullPointRow, reader: SeriesReader): SeriesRow {
