@@ -10,6 +10,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatedArch, HostEntry } from './inventory.ts';
+import type { RunOptions } from '../run/run.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -255,4 +256,9 @@ export function inventoryEntry(e: HostEntry): Record<string, unknown> {
     ...(e.jump ? { jump: e.jump } : {}),
     ...(e.emulate ? { emulate: e.emulate } : {}),
   };
+}
+
+/** What `runCommand` needs to reach the harness's hosts through an inventory, with none of the user's SSH files. */
+export function harnessRunOptions(h: SshdHarness, inventoryPath: string): Pick<RunOptions, 'inventoryPath' | 'inventoryExplicit' | 'knownHostsPaths' | 'sshConfigPath' | 'trigger' | 'json'> {
+  return { inventoryPath, inventoryExplicit: true, knownHostsPaths: [h.knownHostsPath], sshConfigPath: h.sshConfigPath, trigger: 'manual', json: false };
 }

@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { Store } from '../../results/store/store.ts';
 import { ProfileIndex } from '../../results/store/profiles.ts';
 import { buildSuite } from '../build/build.ts';
-import { inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
+import { harnessRunOptions, inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { openHosts, readInventory } from '../run/hosts.ts';
 import { runCommand } from '../run/run.ts';
 import { parseSpec } from '../spec/spec.ts';
@@ -90,12 +90,7 @@ test('a run over SSH stores each host’s profiles; under qemu-user the CPU prof
   const code = await runCommand({
     specPath,
     dbPath: db,
-    inventoryPath,
-    inventoryExplicit: true,
-    knownHostsPaths: [h!.knownHostsPath],
-    sshConfigPath: h!.sshConfigPath,
-    trigger: 'manual',
-    json: false,
+    ...harnessRunOptions(h!, inventoryPath),
     ...c.io,
   });
   assert.is(code, 0, c.err() + c.out());

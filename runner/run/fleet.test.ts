@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { Store, type JobRow } from '../../results/store/store.ts';
 import { exportBenchfmt } from '../../results/store/export.ts';
-import { inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
+import { harnessRunOptions, inventoryEntry, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { QEMU_FOR_GOARCH } from '../transport/ssh.ts';
 import { capture } from '../test-support.ts';
 import { EXIT_OK, EXIT_PARTIAL, runCommand } from './run.ts';
@@ -87,12 +87,7 @@ async function run(target: { spec: string } | { resume: number }, db: string): P
   const code = await runCommand({
     ...('spec' in target ? { specPath: target.spec } : { resumeRunId: target.resume }),
     dbPath: db,
-    inventoryPath,
-    inventoryExplicit: true,
-    knownHostsPaths: [h.knownHostsPath],
-    sshConfigPath: h.sshConfigPath,
-    trigger: 'manual',
-    json: false,
+    ...harnessRunOptions(h, inventoryPath),
     ...c.io,
   });
   return { code, out: c.out(), err: c.err() };

@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { Store } from '../../results/store/store.ts';
-import { inventoryEntry, once, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
+import { harnessRunOptions, inventoryEntry, once, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { capture } from '../test-support.ts';
 import { EXIT_PARTIAL, runCommand } from './run.ts';
 
@@ -56,12 +56,7 @@ function runIt(specPath: string, db: string) {
   const done = runCommand({
     specPath,
     dbPath: db,
-    inventoryPath,
-    inventoryExplicit: true,
-    knownHostsPaths: [h.knownHostsPath],
-    sshConfigPath: h.sshConfigPath,
-    trigger: 'manual',
-    json: false,
+    ...harnessRunOptions(h, inventoryPath),
     ...c.io,
   }).then((code) => ({ code, out: c.out(), err: c.err() }));
   return done;

@@ -14,7 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { Store } from '../../results/store/store.ts';
-import { inventoryEntry, once, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
+import { harnessRunOptions, inventoryEntry, once, startSshd, type SshdHarness } from '../fleet/sshd-harness.ts';
 import { capture } from '../test-support.ts';
 import { EXIT_OK, EXIT_PARTIAL, runCommand } from './run.ts';
 
@@ -79,12 +79,7 @@ async function run(specPath: string, db: string, extra: { lockWaitMs?: number } 
   const code = await runCommand({
     specPath,
     dbPath: db,
-    inventoryPath,
-    inventoryExplicit: true,
-    knownHostsPaths: [h.knownHostsPath],
-    sshConfigPath: h.sshConfigPath,
-    trigger: 'manual',
-    json: false,
+    ...harnessRunOptions(h, inventoryPath),
     ...extra,
     ...c.io,
   });
