@@ -16,7 +16,8 @@ import { indexCsv, indexDataScript, indexJson } from './twins.ts';
 import { hostSlug, pageBaseName } from './names.ts';
 import { archIndexJson, archPage, benchmarkPage, compareIndexPage, comparePage, frontPage, historyTrigger, hostPage, type SiteContext } from './pages.ts';
 import { archPointReader } from './sources/arch.ts';
-import { aaRecordOf, noiseFloors, type NoiseFloor } from './sources/comparisons.ts';
+import { noiseFloors, type NoiseFloor } from './sources/comparisons.ts';
+import { readAaRecord } from '../results/store/compare-outcomes.ts';
 import { aaRecordLine } from '../results/paired/error-rate.ts';
 import { byXThenId, mergeRow, RECENT, rowFromPoints, type RowBase, type SeriesRow } from './rows.ts';
 import { storeAttention, type AttentionSource, type Finding } from './sources/attention.ts';
@@ -264,7 +265,7 @@ async function build(opts: BuildSiteOptions, outDir: string, config: SiteConfig,
       ensureDir(join(building, 'compare'));
       const tables = await compareTables(db, opts.dbPath, comparisons);
       const profiled = profiledBenchmarks(db);
-      for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages, sessionLinks(c, comparisons, profiled), tables.get(c.runId) ?? [], c.role === 'screen' ? aaRecordLine(aaRecordOf(c, comparisons)) : undefined));
+      for (const c of comparisons) write(`compare/${c.runId}.html`, comparePage(ctx, c, state.pages, sessionLinks(c, comparisons, profiled), tables.get(c.runId) ?? [], c.role === 'screen' && c.specName !== null ? aaRecordLine(readAaRecord(db, c.specName, c.rounds, c.runId)) : undefined));
       write('compare/index.html', compareIndexPage(ctx, comparisons));
     }
     const pageOf = (id: number, pkg: string | null): [string, string] | null => {

@@ -35,8 +35,6 @@ const session = (runId: number, parentRunId: number | null, results: CompareRow[
   status: 'ok',
   specPath: 's.yaml',
   specName: 's',
-  screened: null,
-  confirmed: null,
   results,
 });
 

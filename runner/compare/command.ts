@@ -23,7 +23,7 @@ import { newSeed } from './plan.ts';
 import { noteUnreached, readPlan, runSession, SessionError, type HostPlan } from './session.ts';
 import { analyzeSession } from './analyze.ts';
 import { storeResults } from './floors.ts';
-import { readAaRecord, storeOutcome } from './aa-record.ts';
+import { readAaRecord, saveScreeningOutcome } from '../../results/store/compare-outcomes.ts';
 import { aaRecordLine } from '../../results/paired/error-rate.ts';
 import { belongsTo, chooseConfirmHosts, confirmationPlans, decideConfirmations } from './confirm.ts';
 import { buildReport } from './report.ts';
@@ -335,8 +335,8 @@ async function runComparison(c: Comparison, io: CompareIO, env: CompareEnv): Pro
     }
 
     // The outcome, for the false-alarm record of A/A comparisons (a session cut short counts for nothing).
-    if (!sessionError && !interrupted) storeOutcome(store, screenId, candidates.length, c.opts.confirm ? (confirmation?.confirmed ?? 0) : null);
-    const record = readAaRecord(store, c.spec.name, c.rounds, [screenId]);
+    if (!sessionError && !interrupted) saveScreeningOutcome(store.db, screenId, candidates.length, c.opts.confirm ? (confirmation?.confirmed ?? 0) : null);
+    const record = readAaRecord(store.db, c.spec.name, c.rounds, screenId);
 
     // Where: each confirmed regression profiled, base and head, on the host that confirmed it.
     let where: RegressionProfiles | undefined;

@@ -4,7 +4,6 @@
  * A store written before comparisons existed has neither table: no sessions.
  */
 import type { DB } from './open.ts';
-import { aaRecord, type AaRecord } from '../../results/paired/error-rate.ts';
 
 export interface CompareRow {
   host: string;
@@ -40,9 +39,6 @@ export interface CompareSession {
   status: string;
   specPath: string | null;
   specName: string | null;
-  /** A screening's outcome (regression candidates raised; confirmed, or null without confirmation); null when not recorded. */
-  screened: number | null;
-  confirmed: number | null;
   results: CompareRow[];
 }
 
@@ -55,12 +51,10 @@ function hasTables(db: DB): boolean {
 
 export function loadComparisons(db: DB): CompareSession[] {
   if (!hasTables(db)) return [];
-  // Screening outcomes are stored since a later migration; an older store has no such columns.
-  const outcomes = db.prepare<[], { name: string }>('PRAGMA table_info(compare_sessions)').all().some((c) => c.name === 'screened');
   const sessions = db
-    .prepare<[], { run_id: number; role: string; parent_run_id: number | null; base_ref: string; head_ref: string; base_sha: string; head_sha: string; head_worktree: number; is_aa: number; rounds: number; started_at: string; status: string; spec_path: string | null; spec_name: string | null; screened: number | null; confirmed: number | null }>(
+    .prepare<[], { run_id: number; role: string; parent_run_id: number | null; base_ref: string; head_ref: string; base_sha: string; head_sha: string; head_worktree: number; is_aa: number; rounds: number; started_at: string; status: string; spec_path: string | null; spec_name: string | null }>(
       `SELECT c.run_id, c.role, c.parent_run_id, c.base_ref, c.head_ref, c.base_sha, c.head_sha, c.head_worktree, c.is_aa, c.rounds,
-              r.started_at, r.status, r.spec_path, r.spec_name, ${outcomes ? 'c.screened, c.confirmed' : 'NULL AS screened, NULL AS confirmed'}
+              r.started_at, r.status, r.spec_path, r.spec_name
        FROM compare_sessions c JOIN runs r ON r.id = c.run_id ORDER BY c.run_id`,
     )
     .all();
@@ -83,8 +77,6 @@ export function loadComparisons(db: DB): CompareSession[] {
     status: s.status,
     specPath: s.spec_path,
     specName: s.spec_name,
-    screened: s.screened,
-    confirmed: s.confirmed,
     results: results.all(s.run_id).map((r) => ({
       host: r.host,
       fingerprint: r.host_fingerprint,
@@ -137,11 +129,3 @@ function shellWord(w: string): string {
   return /^[A-Za-z0-9_./:=@+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The measured false-alarm rate of a screening's protocol: the other complete A/A screenings of its spec and rounds. */
-export function aaRecordOf(s: CompareSession, sessions: readonly CompareSession[]): AaRecord {
-  return aaRecord(
-    sessions
-      .filter((o) => o.runId !== s.runId && o.role === 'screen' && o.isAa && o.status === 'ok' && o.screened !== null && o.specName === s.specName && o.rounds === s.rounds)
-      .map((o) => ({ screened: o.screened!, confirmed: o.confirmed })),
-  );
-}
